@@ -1,0 +1,82 @@
+import crypto from 'node:crypto'
+import { PassThrough } from 'node:stream'
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from '@remix-run/node'
+import { createReadableStreamFromReadable } from '@remix-run/node'
+import { RemixServer } from '@remix-run/react'
+import { isbot } from 'isbot'
+import { renderToPipeableStream } from 'react-dom/server'
+import { NonceProvider } from '#app/components/nonce.tsx'
+import { securityHeaders } from '#app/lib/security-headers.ts'
+
+const ABORT_DELAY = 5_000
+const development = process.env.NODE_ENV === 'development'
+
+function isHttps(request: Request) {
+  return (
+    new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0] === 'https'
+  )
+}
+
+function applySecurityHeaders(request: Request, headers: Headers, nonce: string) {
+  for (const [name, value] of Object.entries(securityHeaders({ nonce, https: isHttps(request), development }))) {
+    headers.set(name, value)
+  }
+}
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  const nonce = crypto.randomBytes(16).toString('base64')
+  applySecurityHeaders(request, responseHeaders, nonce)
+  // Crawlers get the whole document at once; browsers get it streamed as it renders.
+  const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
+
+  return new Promise<Response>((resolve, reject) => {
+    let shellRendered = false
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
+      {
+        nonce,
+        [readyEvent]() {
+          shellRendered = true
+          const body = new PassThrough()
+          responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+          resolve(
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
+          )
+          pipe(body)
+        },
+        onShellError(error: unknown) {
+          reject(error)
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500
+          // Errors after the shell is out are logged here; before it, they reach handleError.
+          if (shellRendered) console.error(error)
+        },
+      },
+    )
+    setTimeout(abort, ABORT_DELAY + 1000)
+  })
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  response.headers.set('X-Content-Type-Options', 'nosniff')
+  if (isHttps(request)) response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  return response
+}
+
+export function handleError(error: unknown, { request }: { request: Request }) {
+  // Aborted requests (a reader navigating away) are not errors worth a log line.
+  if (request.signal.aborted) return
+  console.error(error)
+}

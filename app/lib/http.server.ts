@@ -1,0 +1,35 @@
+import { data } from '@remix-run/node'
+import type { z } from 'zod'
+
+export type ErrorPayload = { message: string }
+
+/** Throws a response the shared error boundary renders with its status and message. */
+export function httpError(status: 400 | 403 | 404 | 409 | 413 | 429, message: string): never {
+  throw data<ErrorPayload>({ message }, { status })
+}
+
+/** The request's query string parsed by a schema; a value it rejects is a 400 naming the parameter. */
+export function parseSearchParams<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = new URL(request.url).searchParams
+  const input: Record<string, string> = {}
+  for (const key of params.keys()) {
+    const values = params.getAll(key)
+    // A repeated parameter is ambiguous; take the last, as most servers do.
+    input[key] = values[values.length - 1] ?? ''
+  }
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.')
+    return issue.code === 'invalid_value' && name ? `${name} is not one of the accepted values` : issue.message
+  })
+  return httpError(400, `This address has a parameter we cannot use: ${problems.join('; ')}.`)
+}
+
+/** Route params are strings Remix guarantees; a slug that cannot exist is simply not found. */
+export function requireSlug(value: string | undefined, what: string): string {
+  if (!value || value.length > 200 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) {
+    return httpError(404, `There is no ${what} at this address.`)
+  }
+  return value
+}

@@ -1,0 +1,92 @@
+import { and, asc, desc, eq, sql, type AnyColumn } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { articleChips, articles, chips, users, type ExportStatus } from '#db/schema.ts'
+import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
+import { isPublic } from './articles.server.ts'
+
+const sortColumns: Record<ChipSortKey, AnyColumn> = {
+  name: chips.name,
+  vendor: chips.vendor,
+  process: chips.processNode,
+  memory: chips.memoryGb,
+  bandwidth: chips.memoryBandwidthGbs,
+  interconnect: chips.interconnectBandwidthGbs,
+  bf16: chips.bf16Tflops,
+  tdp: chips.tdpWatts,
+  year: chips.launchYear,
+  status: chips.exportStatus,
+}
+
+const listColumns = {
+  slug: chips.slug,
+  name: chips.name,
+  vendor: chips.vendor,
+  architecture: chips.architecture,
+  processNode: chips.processNode,
+  memoryGb: chips.memoryGb,
+  memoryType: chips.memoryType,
+  memoryBandwidthGbs: chips.memoryBandwidthGbs,
+  interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
+  bf16Tflops: chips.bf16Tflops,
+  tdpWatts: chips.tdpWatts,
+  launchYear: chips.launchYear,
+  exportStatus: chips.exportStatus,
+}
+
+/**
+ * Every chip matching the filters, in one table's order. Unknown figures sort last whichever way the
+ * column is sorted, so "n/a" never crowds out the chips that have a number.
+ */
+export async function listChips({
+  sort,
+  dir,
+  vendor,
+  status,
+}: {
+  sort: ChipSortKey
+  dir: SortDirection
+  vendor?: string
+  status?: ExportStatus
+}) {
+  const column = sortColumns[sort]
+  const order = dir === 'asc' ? sql`${column} asc nulls last` : sql`${column} desc nulls last`
+  const [rows, vendorRows] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(chips)
+      .where(
+        and(
+          vendor ? sql`lower(${chips.vendor}) = lower(${vendor})` : undefined,
+          status ? eq(chips.exportStatus, status) : undefined,
+        ),
+      )
+      .orderBy(order, asc(chips.name)),
+    db.selectDistinct({ vendor: chips.vendor }).from(chips).orderBy(chips.vendor),
+  ])
+  return { chips: rows, vendors: vendorRows.map((r) => r.vendor) }
+}
+
+export type ChipListRow = Awaited<ReturnType<typeof listChips>>['chips'][number]
+
+/** A chip's full record and the public articles that mention it, newest first. */
+export async function getChip({ slug }: { slug: string }) {
+  const [chip] = await db.select().from(chips).where(eq(chips.slug, slug)).limit(1)
+  if (!chip) return null
+  const mentions = await db
+    .select({
+      slug: articles.slug,
+      title: articles.title,
+      standfirst: articles.standfirst,
+      publishedAt: articles.publishedAt,
+      authorName: users.displayName,
+    })
+    .from(articleChips)
+    .innerJoin(articles, eq(articles.id, articleChips.articleId))
+    .leftJoin(users, eq(users.id, articles.authorId))
+    .where(and(eq(articleChips.chipId, chip.id), isPublic()))
+    .orderBy(desc(articles.publishedAt))
+  return {
+    chip,
+    articles: mentions.map((m) => ({ ...m, publishedAt: m.publishedAt ?? new Date(0) })),
+  }
+}

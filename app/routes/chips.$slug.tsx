@@ -1,0 +1,121 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { ExportStatusBadge } from '#app/components/export-status.tsx'
+import {
+  formatBandwidth,
+  formatDate,
+  formatFigure,
+  formatMemory,
+  formatText,
+  isoDate,
+} from '#app/lib/format.ts'
+import { httpError, requireSlug } from '#app/lib/http.server.ts'
+import { getChip } from '#app/models/chips.server.ts'
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const slug = requireSlug(params.slug, 'chip')
+  const result = await getChip({ slug })
+  if (!result) httpError(404, 'There is no chip at this address. The chip database lists every one we track.')
+  return result
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: `${data.chip.vendor} ${data.chip.name}: specs and export status — Threadline` },
+        { name: 'description', content: data.chip.summary || `${data.chip.vendor} ${data.chip.name} figures.` },
+      ]
+    : [{ title: 'Chip not found — Threadline' }]
+
+export default function ChipPage() {
+  const { chip, articles } = useLoaderData<typeof loader>()
+  const specs: [string, string][] = [
+    ['Vendor', chip.vendor],
+    ['Architecture', formatText(chip.architecture)],
+    ['Process', formatText(chip.processNode)],
+    ['Memory', formatMemory(chip.memoryGb, chip.memoryType)],
+    ['Memory bandwidth', formatBandwidth(chip.memoryBandwidthGbs)],
+    ['Interconnect', formatText(chip.interconnect)],
+    ['Chip-to-chip bandwidth', formatBandwidth(chip.interconnectBandwidthGbs)],
+    ['Dense BF16 throughput', formatFigure(chip.bf16Tflops, 'TFLOPS')],
+    ['Power (TDP)', formatFigure(chip.tdpWatts, 'W')],
+    ['Launched', chip.launchYear ? String(chip.launchYear) : 'n/a'],
+  ]
+  return (
+    <article className="chip-page" aria-labelledby="chip-title">
+      <header className="page-header">
+        <p className="eyebrow">
+          <Link to="/chips">Chip database</Link> · {chip.vendor}
+        </p>
+        <h1 id="chip-title">{chip.name}</h1>
+        {chip.summary ? <p className="page-header__lede">{chip.summary}</p> : null}
+      </header>
+
+      <div className="chip-page__grid">
+        <section aria-labelledby="specs-heading">
+          <h2 id="specs-heading">Specifications</h2>
+          <dl className="spec-list">
+            {specs.map(([label, value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+
+        <section aria-labelledby="export-heading" className="export-box">
+          <h2 id="export-heading">Export-control status</h2>
+          <p>
+            <ExportStatusBadge status={chip.exportStatus} />
+            {chip.exportStatusSince ? (
+              <span className="muted">
+                {' '}
+                since <time dateTime={chip.exportStatusSince}>{formatDate(chip.exportStatusSince)}</time>
+              </span>
+            ) : null}
+          </p>
+          {chip.exportNote ? <p>{chip.exportNote}</p> : null}
+          {chip.sources.length > 0 ? (
+            <>
+              <h3>Sources</h3>
+              <ul className="sources">
+                {chip.sources.map((source) => (
+                  <li key={source.url + source.label}>
+                    <a href={source.url} rel="noopener noreferrer">
+                      {source.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      </div>
+
+      <section aria-labelledby="mentions-heading">
+        <h2 id="mentions-heading">Stories that mention the {chip.name}</h2>
+        {articles.length === 0 ? (
+          <p className="empty">No published story mentions this chip yet.</p>
+        ) : (
+          <ul className="mention-list">
+            {articles.map((a) => (
+              <li key={a.slug}>
+                <Link to={`/articles/${a.slug}`}>{a.title}</Link>
+                <p className="muted">
+                  <time dateTime={isoDate(a.publishedAt)}>{formatDate(a.publishedAt)}</time>
+                  {a.authorName ? ` · ${a.authorName}` : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </article>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import { exportStatuses } from '#db/enums.ts'
+
+export const chipSortKeys = [
+  'name',
+  'vendor',
+  'process',
+  'memory',
+  'bandwidth',
+  'interconnect',
+  'bf16',
+  'tdp',
+  'year',
+  'status',
+] as const
+export type ChipSortKey = (typeof chipSortKeys)[number]
+export type SortDirection = 'asc' | 'desc'
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
+
+/** /chips?sort=&dir=&vendor=&status= — every parameter optional; unknown values are a 400. */
+export const ChipListQuerySchema = z.object({
+  sort: z.preprocess(blankToUndefined, z.enum(chipSortKeys).default('name')),
+  dir: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).optional()),
+  vendor: z.preprocess(blankToUndefined, z.string().trim().max(60).optional()),
+  status: z.preprocess(blankToUndefined, z.enum(exportStatuses).optional()),
+})
+export type ChipListQuery = z.infer<typeof ChipListQuerySchema>
+
+/** Text columns read A→Z first; figures read biggest first. */
+export function defaultDirection(sort: ChipSortKey): SortDirection {
+  return sort === 'name' || sort === 'vendor' || sort === 'process' || sort === 'status' ? 'asc' : 'desc'
+}

@@ -1,0 +1,368 @@
+import { relations, sql, type SQL } from 'drizzle-orm'
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import {
+  articleStatuses,
+  commentStatuses,
+  exportStatuses,
+  moderationActionKinds,
+  notificationKinds,
+  reportReasons,
+  roles,
+} from './enums.ts'
+
+export * from './enums.ts'
+
+const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+})
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+// ---------------------------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------------------------
+
+export const roleEnum = pgEnum('role', roles)
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // Stored normalised (trimmed, lower-cased); NULL once the account is deleted.
+    email: text('email'),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash'),
+    role: roleEnum('role').notNull().default('member'),
+    createdAt: createdAt(),
+    suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
+    bannedAt: timestamp('banned_at', { withTimezone: true }),
+    banReason: text('ban_reason'),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    // Usernames are unique whatever their case.
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+  ],
+)
+
+// Lucia v3's session table, in the shape its Drizzle adapter expects.
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Publishing
+// ---------------------------------------------------------------------------------------------
+
+export const articleStatusEnum = pgEnum('article_status', articleStatuses)
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    standfirst: text('standfirst').notNull(),
+    body: text('body').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    readingMinutes: integer('reading_minutes').notNull().default(1),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    status: articleStatusEnum('status').notNull().default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    discussionLocked: boolean('discussion_locked').notNull().default(false),
+    // Kept in the same transaction as the comment writes.
+    commentCount: integer('comment_count').notNull().default(0),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', coalesce(${articles.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${articles.standfirst}, '')), 'B') || setweight(to_tsvector('english', coalesce(${articles.body}, '')), 'C')`,
+    ),
+  },
+  (t) => [
+    uniqueIndex('articles_slug_key').on(t.slug),
+    index('articles_status_published_at_idx').on(t.status, t.publishedAt.desc(), t.id.desc()),
+    index('articles_author_id_idx').on(t.authorId),
+    index('articles_search_vector_idx').using('gin', t.searchVector),
+  ],
+)
+
+export const tags = pgTable(
+  'tags',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+  },
+  (t) => [uniqueIndex('tags_slug_key').on(t.slug)],
+)
+
+export const articleTags = pgTable(
+  'article_tags',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.tagId] }), index('article_tags_tag_id_idx').on(t.tagId)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Chips
+// ---------------------------------------------------------------------------------------------
+
+export const exportStatusEnum = pgEnum('export_status', exportStatuses)
+
+export type ChipSource = { label: string; url: string }
+
+// Unknown figures are NULL (shown as "n/a"), never guessed.
+export const chips = pgTable(
+  'chips',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    vendor: text('vendor').notNull(),
+    architecture: text('architecture'),
+    processNode: text('process_node'),
+    memoryGb: integer('memory_gb'),
+    memoryType: text('memory_type'),
+    memoryBandwidthGbs: integer('memory_bandwidth_gbs'),
+    interconnect: text('interconnect'),
+    interconnectBandwidthGbs: integer('interconnect_bandwidth_gbs'),
+    bf16Tflops: real('bf16_tflops'),
+    tdpWatts: integer('tdp_watts'),
+    launchYear: smallint('launch_year'),
+    exportStatus: exportStatusEnum('export_status').notNull().default('unrestricted'),
+    exportStatusSince: date('export_status_since'),
+    exportNote: text('export_note').notNull().default(''),
+    summary: text('summary').notNull().default(''),
+    sources: jsonb('sources').$type<ChipSource[]>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('chips_slug_key').on(t.slug),
+    index('chips_vendor_idx').on(t.vendor),
+    check('chips_memory_gb_positive', sql`${t.memoryGb} is null or ${t.memoryGb} > 0`),
+  ],
+)
+
+export const articleChips = pgTable(
+  'article_chips',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    chipId: integer('chip_id')
+      .notNull()
+      .references(() => chips.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.chipId] }), index('article_chips_chip_id_idx').on(t.chipId)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Discussion
+// ---------------------------------------------------------------------------------------------
+
+export const commentStatusEnum = pgEnum('comment_status', commentStatuses)
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    // NULL for a top-level comment; rootId is then the comment's own id.
+    parentId: integer('parent_id').references((): AnyPgColumn => comments.id, {
+      onDelete: 'cascade',
+    }),
+    rootId: integer('root_id'),
+    depth: integer('depth').notNull().default(0),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    status: commentStatusEnum('status').notNull().default('published'),
+    score: integer('score').notNull().default(0),
+    pinned: boolean('pinned').notNull().default(false),
+    createdAt: createdAt(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One page of top-level comments, by each sort order.
+    index('comments_article_top_level_idx')
+      .on(t.articleId, t.score.desc(), t.createdAt.desc())
+      .where(sql`${t.parentId} is null`),
+    index('comments_article_created_idx').on(t.articleId, t.createdAt),
+    // All descendants of a page of roots in one query.
+    index('comments_root_id_idx').on(t.rootId, t.createdAt),
+    index('comments_parent_id_idx').on(t.parentId),
+    index('comments_author_id_idx').on(t.authorId, t.createdAt.desc()),
+    index('comments_status_idx').on(t.status).where(sql`${t.status} in ('pending', 'hidden')`),
+  ],
+)
+
+export const commentVotes = pgTable(
+  'comment_votes',
+  {
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    value: smallint('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.commentId, t.userId] }),
+    index('comment_votes_user_id_idx').on(t.userId),
+    check('comment_votes_value_check', sql`${t.value} in (-1, 1)`),
+  ],
+)
+
+export const reportReasonEnum = pgEnum('report_reason', reportReasons)
+
+export const reports = pgTable(
+  'reports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    reporterId: text('reporter_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: reportReasonEnum('reason').notNull(),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedById: text('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('reports_comment_reporter_key').on(t.commentId, t.reporterId),
+    index('reports_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+  ],
+)
+
+export const moderationActionEnum = pgEnum('moderation_action', moderationActionKinds)
+
+export const moderationActions = pgTable(
+  'moderation_actions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    action: moderationActionEnum('action').notNull(),
+    commentId: integer('comment_id').references(() => comments.id, { onDelete: 'set null' }),
+    articleId: integer('article_id').references(() => articles.id, { onDelete: 'set null' }),
+    targetUserId: text('target_user_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason').notNull().default(''),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('moderation_actions_created_idx').on(t.createdAt.desc()),
+    index('moderation_actions_target_user_idx').on(t.targetUserId),
+  ],
+)
+
+export const notificationKindEnum = pgEnum('notification_kind', notificationKinds)
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: notificationKindEnum('kind').notNull(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    articleId: integer('article_id').references(() => articles.id, { onDelete: 'cascade' }),
+    commentId: integer('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+    message: text('message').notNull().default(''),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt.desc())],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
+
+// Typed key/value; each key's value is validated by its zod schema in the settings model.
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedById: text('updated_by_id').references(() => users.id, { onDelete: 'set null' }),
+})
+
+// Fixed windows, shared by every app instance.
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull().default(0),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_reset_at_idx').on(t.resetAt)],
+)
+
+// ---------------------------------------------------------------------------------------------
+// Relations (for the relational query API)
+// ---------------------------------------------------------------------------------------------
+
+export const articlesRelations = relations(articles, ({ one, many }) => ({
+  author: one(users, { fields: [articles.authorId], references: [users.id] }),
+  articleTags: many(articleTags),
+  articleChips: many(articleChips),
+}))
+
+export const articleTagsRelations = relations(articleTags, ({ one }) => ({
+  article: one(articles, { fields: [articleTags.articleId], references: [articles.id] }),
+  tag: one(tags, { fields: [articleTags.tagId], references: [tags.id] }),
+}))
+
+export const articleChipsRelations = relations(articleChips, ({ one }) => ({
+  article: one(articles, { fields: [articleChips.articleId], references: [articles.id] }),
+  chip: one(chips, { fields: [articleChips.chipId], references: [chips.id] }),
+}))
+
+export const tagsRelations = relations(tags, ({ many }) => ({ articleTags: many(articleTags) }))
+export const chipsRelations = relations(chips, ({ many }) => ({ articleChips: many(articleChips) }))
+
+export type User = typeof users.$inferSelect
+export type Article = typeof articles.$inferSelect
+export type Chip = typeof chips.$inferSelect
+export type Tag = typeof tags.$inferSelect
+export type Comment = typeof comments.$inferSelect

@@ -1,0 +1,27 @@
+/// <reference types="vitest/config" />
+import { vitePlugin as remix } from '@remix-run/dev'
+import { defineConfig } from 'vite'
+import remixConfig from './remix.config.js'
+
+declare module '@remix-run/node' {
+  interface Future {
+    v3_singleFetch: true
+  }
+}
+
+export default defineConfig({
+  plugins: process.env.VITEST ? [] : [remix(remixConfig)],
+  optimizeDeps: {
+    // Native and WebAssembly packages cannot be pre-bundled by esbuild.
+    exclude: ['@node-rs/argon2', '@electric-sql/pglite'],
+  },
+  server: { port: 3000 },
+  test: {
+    include: ['app/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],
+    globalSetup: ['./app/test/global-setup.ts'],
+    setupFiles: ['./app/test/setup-db.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+})
