@@ -15,6 +15,8 @@ export default defineConfig({
     // Native and WebAssembly packages cannot be pre-bundled by esbuild.
     exclude: ['@node-rs/argon2', '@electric-sql/pglite'],
   },
+  // The server bundle opens the database with a top-level await.
+  build: { target: 'es2022' },
   server: { port: 3000 },
   test: {
     include: ['app/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -36,9 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <header className="site-header">
           <div className="site-header__inner">
             <Link to="/" className="site-title" aria-label="Threadline, home">
-              <span aria-hidden="true" className="site-title__mark">
-                ⟋
-              </span>
+              <img src="/favicon.svg" alt="" width="28" height="28" className="site-title__mark" />
               Threadline
             </Link>
             <nav aria-label="Main">
