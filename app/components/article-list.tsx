@@ -1,18 +1,8 @@
 import { Link } from '@remix-run/react'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import type { ExportStatus } from '#db/enums.ts'
+import type { ArticleSummary } from '#app/models/articles.server.ts'
 
-export type ArticleListItem = {
-  slug: string
-  title: string
-  standfirst: string
-  publishedAt: Date
-  readingMinutes: number
-  commentCount: number
-  authorName: string | null
-  tags: { slug: string; name: string }[]
-  chips: { slug: string; name: string; exportStatus: ExportStatus }[]
-}
+type ArticleListItem = Omit<ArticleSummary, 'id'>
 
 export function ArticleList({ articles }: { articles: ArticleListItem[] }) {
   return (

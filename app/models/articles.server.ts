@@ -1,12 +1,10 @@
-import { and, desc, eq, exists, inArray, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
+import { chipSummaryColumns, isPublicArticle } from './fragments.server.ts'
 
 export const ARTICLES_PER_PAGE = 10
 
-/** Published, or scheduled and due: what a reader may see. */
-export const isPublic = () =>
-  and(inArray(articles.status, ['published', 'scheduled']), lte(articles.publishedAt, sql`now()`))
 
 export type ArticleTagRef = { slug: string; name: string }
 export type ArticleChipRef = { slug: string; name: string; exportStatus: (typeof chips.$inferSelect)['exportStatus'] }
@@ -62,7 +60,7 @@ export async function listPublishedArticles({
     })
     .from(articles)
     .leftJoin(users, eq(users.id, articles.authorId))
-    .where(and(isPublic(), withTag))
+    .where(and(isPublicArticle(), withTag))
     .orderBy(desc(articles.publishedAt), desc(articles.id))
     .limit(perPage)
     .offset((page - 1) * perPage)
@@ -87,7 +85,7 @@ async function countPublished(withTag: ReturnType<typeof exists> | undefined) {
   const [row] = await db
     .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(articles)
-    .where(and(isPublic(), withTag))
+    .where(and(isPublicArticle(), withTag))
   return row?.n ?? 0
 }
 
@@ -145,7 +143,7 @@ export async function getPublishedArticle({ slug }: { slug: string }) {
     })
     .from(articles)
     .leftJoin(users, eq(users.id, articles.authorId))
-    .where(and(eq(articles.slug, slug), isPublic()))
+    .where(and(eq(articles.slug, slug), isPublicArticle()))
     .limit(1)
   if (!article) return null
 
@@ -157,18 +155,7 @@ export async function getPublishedArticle({ slug }: { slug: string }) {
       .where(eq(articleTags.articleId, article.id))
       .orderBy(tags.name),
     db
-      .select({
-        slug: chips.slug,
-        name: chips.name,
-        vendor: chips.vendor,
-        processNode: chips.processNode,
-        memoryGb: chips.memoryGb,
-        memoryType: chips.memoryType,
-        memoryBandwidthGbs: chips.memoryBandwidthGbs,
-        interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
-        bf16Tflops: chips.bf16Tflops,
-        exportStatus: chips.exportStatus,
-      })
+      .select(chipSummaryColumns)
       .from(articleChips)
       .innerJoin(chips, eq(chips.id, articleChips.chipId))
       .where(eq(articleChips.articleId, article.id))
@@ -200,7 +187,7 @@ async function listRelatedArticles(articleId: number) {
       shared,
     })
     .from(articles)
-    .where(and(isPublic(), sql`${articles.id} <> ${articleId}`))
+    .where(and(isPublicArticle(), sql`${articles.id} <> ${articleId}`))
     .orderBy(desc(shared), desc(articles.publishedAt))
     .limit(RELATED_LIMIT)
   return rows

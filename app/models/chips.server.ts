@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type AnyColumn } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, chips, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
-import { isPublic } from './articles.server.ts'
+import { chipSummaryColumns, isPublicArticle } from './fragments.server.ts'
 
 const sortColumns: Record<ChipSortKey, AnyColumn> = {
   name: chips.name,
@@ -15,22 +15,6 @@ const sortColumns: Record<ChipSortKey, AnyColumn> = {
   tdp: chips.tdpWatts,
   year: chips.launchYear,
   status: chips.exportStatus,
-}
-
-const listColumns = {
-  slug: chips.slug,
-  name: chips.name,
-  vendor: chips.vendor,
-  architecture: chips.architecture,
-  processNode: chips.processNode,
-  memoryGb: chips.memoryGb,
-  memoryType: chips.memoryType,
-  memoryBandwidthGbs: chips.memoryBandwidthGbs,
-  interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
-  bf16Tflops: chips.bf16Tflops,
-  tdpWatts: chips.tdpWatts,
-  launchYear: chips.launchYear,
-  exportStatus: chips.exportStatus,
 }
 
 /**
@@ -52,7 +36,7 @@ export async function listChips({
   const order = dir === 'asc' ? sql`${column} asc nulls last` : sql`${column} desc nulls last`
   const [rows, vendorRows] = await Promise.all([
     db
-      .select(listColumns)
+      .select(chipSummaryColumns)
       .from(chips)
       .where(
         and(
@@ -66,7 +50,7 @@ export async function listChips({
   return { chips: rows, vendors: vendorRows.map((r) => r.vendor) }
 }
 
-export type ChipListRow = Awaited<ReturnType<typeof listChips>>['chips'][number]
+export type ChipSummary = Awaited<ReturnType<typeof listChips>>['chips'][number]
 
 /** A chip's full record and the public articles that mention it, newest first. */
 export async function getChip({ slug }: { slug: string }) {
@@ -83,7 +67,7 @@ export async function getChip({ slug }: { slug: string }) {
     .from(articleChips)
     .innerJoin(articles, eq(articles.id, articleChips.articleId))
     .leftJoin(users, eq(users.id, articles.authorId))
-    .where(and(eq(articleChips.chipId, chip.id), isPublic()))
+    .where(and(eq(articleChips.chipId, chip.id), isPublicArticle()))
     .orderBy(desc(articles.publishedAt))
   return {
     chip,

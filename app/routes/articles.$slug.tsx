@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { TagList } from '#app/components/article-list.tsx'
-import { ChipFactsTable } from '#app/components/chip-facts-table.tsx'
+import { ChipTable } from '#app/components/chip-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { httpError, requireSlug } from '#app/lib/http.server.ts'
@@ -40,7 +40,11 @@ export default function ArticlePage() {
       {article.chips.length > 0 ? (
         <section className="story__chips" aria-labelledby="chips-heading">
           <h2 id="chips-heading">Chips in this story</h2>
-          <ChipFactsTable chips={article.chips} caption="Key figures for the chips this story mentions" />
+          <ChipTable
+            chips={article.chips}
+            caption="Key figures for the chips this story mentions"
+            show={['name', 'vendor', 'memory', 'bandwidth', 'interconnect', 'bf16', 'status']}
+          />
           <p className="note">
             Figures are vendor-published peak values; “n/a” marks a figure we could not verify.{' '}
             <Link to="/chips">Compare every chip</Link>.

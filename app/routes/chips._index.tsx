@@ -1,15 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { ExportStatusBadge } from '#app/components/export-status.tsx'
-import {
-  exportStatusLabels,
-  formatBandwidth,
-  formatFigure,
-  formatMemory,
-  formatText,
-  pluralize,
-} from '#app/lib/format.ts'
+import { ChipTable } from '#app/components/chip-table.tsx'
+import { exportStatusLabels, pluralize } from '#app/lib/format.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { listChips } from '#app/models/chips.server.ts'
 import { ChipListQuerySchema, defaultDirection, type ChipListQuery, type ChipSortKey } from '#app/schemas/chips.ts'
@@ -28,19 +21,6 @@ export const meta: MetaFunction = () => [
     name: 'description',
     content: 'AI accelerators side by side: memory, bandwidth, interconnect, throughput and export-control status.',
   },
-]
-
-const columns: { key: ChipSortKey; label: string; numeric?: boolean }[] = [
-  { key: 'name', label: 'Chip' },
-  { key: 'vendor', label: 'Vendor' },
-  { key: 'process', label: 'Process' },
-  { key: 'memory', label: 'Memory', numeric: true },
-  { key: 'bandwidth', label: 'Memory bandwidth', numeric: true },
-  { key: 'interconnect', label: 'Chip-to-chip', numeric: true },
-  { key: 'bf16', label: 'Dense BF16', numeric: true },
-  { key: 'tdp', label: 'Power', numeric: true },
-  { key: 'year', label: 'Launched', numeric: true },
-  { key: 'status', label: 'Export status' },
 ]
 
 function sortHref(query: Required<Pick<ChipListQuery, 'sort' | 'dir'>> & ChipListQuery, key: ChipSortKey) {
@@ -107,53 +87,13 @@ export default function ChipsPage() {
       </p>
 
       {chips.length > 0 ? (
-        <div className="table-scroll" role="region" aria-labelledby="chip-table-caption" tabIndex={0}>
-          <table className="data-table data-table--chips">
-            <caption id="chip-table-caption">AI accelerators and their key figures</caption>
-            <thead>
-              <tr>
-                {columns.map((column) => {
-                  const active = query.sort === column.key
-                  return (
-                    <th
-                      key={column.key}
-                      scope="col"
-                      className={column.numeric ? 'num' : undefined}
-                      aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-                    >
-                      <Link to={sortHref(query, column.key)} preventScrollReset>
-                        {column.label}
-                        <span aria-hidden="true" className="sort-mark">
-                          {active ? (query.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                        </span>
-                      </Link>
-                    </th>
-                  )
-                })}
-              </tr>
-            </thead>
-            <tbody>
-              {chips.map((chip) => (
-                <tr key={chip.slug}>
-                  <th scope="row">
-                    <Link to={`/chips/${chip.slug}`}>{chip.name}</Link>
-                  </th>
-                  <td>{chip.vendor}</td>
-                  <td>{formatText(chip.processNode)}</td>
-                  <td className="num">{formatMemory(chip.memoryGb, chip.memoryType)}</td>
-                  <td className="num">{formatBandwidth(chip.memoryBandwidthGbs)}</td>
-                  <td className="num">{formatBandwidth(chip.interconnectBandwidthGbs)}</td>
-                  <td className="num">{formatFigure(chip.bf16Tflops, 'TFLOPS')}</td>
-                  <td className="num">{formatFigure(chip.tdpWatts, 'W')}</td>
-                  <td className="num">{chip.launchYear ?? 'n/a'}</td>
-                  <td>
-                    <ExportStatusBadge status={chip.exportStatus} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChipTable
+          chips={chips}
+          caption="AI accelerators and their key figures"
+          show={['name', 'vendor', 'process', 'memory', 'bandwidth', 'interconnect', 'bf16', 'tdp', 'year', 'status']}
+          sort={{ key: query.sort, dir: query.dir, href: (key) => sortHref(query, key) }}
+          className="data-table--chips"
+        />
       ) : (
         <p className="empty">No chip matches these filters.</p>
       )}
