@@ -29,7 +29,7 @@ COPY . .
 RUN npm run build
 
 # ---------------------------------------------------------------------------
-# prod-deps: production dependencies only (remix-serve, drizzle, pglite, tsx, ...)
+# prod-deps: production dependencies only (express, remix, drizzle, pglite, tsx, ...)
 FROM node:20-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -54,6 +54,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 # db/ holds migrations and seed content read at start-up; db/ and app/ sources
 # are also what `npm run db:migrate` / `npm run db:seed` (tsx) execute.
+COPY server.ts ./
 COPY db ./db
 COPY app ./app
 
@@ -69,4 +70,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 
 # The app closes its database and exits on SIGTERM/SIGINT, so node runs as PID 1.
 STOPSIGNAL SIGTERM
-CMD ["node", "node_modules/@remix-run/serve/dist/cli.js", "./build/server/index.js"]
+CMD ["node", "--import", "tsx", "./server.ts"]

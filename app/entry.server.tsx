@@ -6,16 +6,11 @@ import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '#app/components/nonce.tsx'
+import { isHttps } from '#app/lib/http.server.ts'
 import { securityHeaders } from '#app/lib/security-headers.ts'
 
 const ABORT_DELAY = 5_000
 const development = process.env.NODE_ENV === 'development'
-
-function isHttps(request: Request) {
-  return (
-    new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0] === 'https'
-  )
-}
 
 function applySecurityHeaders(request: Request, headers: Headers, nonce: string) {
   for (const [name, value] of Object.entries(securityHeaders({ nonce, https: isHttps(request), development }))) {

@@ -1,9 +1,89 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node'
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, Link } from '@remix-run/react'
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
+import { getAuth } from '#app/auth.server.ts'
 import stylesUrl from '#app/styles/app.css?url'
+import type { Role } from '#db/enums.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const auth = await getAuth(request)
+  const user = auth.user
+    ? { id: auth.user.id, username: auth.user.username, displayName: auth.user.displayName, role: auth.user.role }
+    : null
+  // A renewed session (sliding expiry) goes back to the browser with the page.
+  return data({ user }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
+}
+
+export type RootUser = { id: string; username: string; displayName: string; role: Role }
+
+/** The signed-in member, from the root loader, anywhere in the tree; null for readers. */
+export function useOptionalUser(): RootUser | null {
+  return useRouteLoaderData<typeof loader>('root')?.user ?? null
+}
+
+function UserMenu() {
+  const user = useOptionalUser()
+  const location = useLocation()
+  if (!user) {
+    const here = location.pathname + location.search
+    const redirectTo = here === '/' || here.startsWith('/login') || here.startsWith('/signup') ? '' : here
+    const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+    return (
+      <ul className="site-nav site-nav--account">
+        <li>
+          <Link to={`/login${query}`}>Log in</Link>
+        </li>
+        <li>
+          <Link to={`/signup${query}`} className="site-nav__cta">
+            Sign up
+          </Link>
+        </li>
+      </ul>
+    )
+  }
+  const staff = user.role === 'moderator' || user.role === 'admin'
+  return (
+    <details className="user-menu">
+      <summary>
+        <span className="visually-hidden">Signed in as </span>
+        {user.displayName}
+      </summary>
+      <ul>
+        <li>
+          <Link to="/account">Account</Link>
+        </li>
+        <li>
+          <Link to="/notifications">Notifications</Link>
+        </li>
+        {staff ? (
+          <li>
+            <Link to="/admin">Admin dashboard</Link>
+          </li>
+        ) : null}
+        <li>
+          <Form method="post" action="/logout">
+            <button type="submit" className="link-button">
+              Log out
+            </button>
+          </Form>
+        </li>
+      </ul>
+    </details>
+  )
+}
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
@@ -51,6 +131,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </li>
               </ul>
             </nav>
+            <UserMenu />
           </div>
         </header>
         <main id="main" className="site-main" tabIndex={-1}>

@@ -31,6 +31,16 @@ export type OpenOptions =
   | { dataDir: string }
   | { memory: true; loadDataDir?: Blob }
 
+// Every statement Drizzle sends passes here; tests count them to hold pages to a fixed query budget.
+const queryListeners = new Set<(query: string) => void>()
+const logger = { logQuery: (query: string) => queryListeners.forEach((listener) => listener(query)) }
+
+/** Calls `listener` with each statement sent until the returned function is called. */
+export function observeQueries(listener: (query: string) => void): () => void {
+  queryListeners.add(listener)
+  return () => queryListeners.delete(listener)
+}
+
 /** A start-up failure an operator can fix; printed as one line, never as a stack trace. */
 export class DatabaseStartupError extends Error {
   override name = 'DatabaseStartupError'
@@ -60,7 +70,7 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
     const reason = error instanceof Error ? error.message : String(error)
     throw new DatabaseStartupError(`cannot reach the PostgreSQL server at ${where} (${reason})`)
   }
-  const db = drizzlePostgres(client, { schema }) as unknown as Database
+  const db = drizzlePostgres(client, { schema, logger }) as unknown as Database
   return {
     db,
     driver: 'postgres',
@@ -119,7 +129,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 }
 
 function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<void>): DatabaseHandle {
-  const db = drizzlePglite(client, { schema }) as unknown as Database
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Database
   let closed = false
   return {
     db,

@@ -73,8 +73,25 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    // A short description of the browser, so a member can tell their sessions apart.
+    userAgent: text('user_agent').notNull().default(''),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
+)
+
+// Only a SHA-256 of each token is stored: a leaked table cannot be used to reset a password.
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_reset_tokens_user_id_idx').on(t.userId)],
 )
 
 // ---------------------------------------------------------------------------------------------

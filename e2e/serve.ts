@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
+import { serverLogPath } from './paths.ts'
 
 // Starts the production build for the browser tests on a database of its own: a new database on the
 // server when DATABASE_URL is set (dropped afterwards), else a new embedded one in a temp directory.
@@ -11,7 +12,16 @@ import postgres from 'postgres'
 
 const port = process.env.E2E_PORT ?? '3100'
 const baseUrl = process.env.DATABASE_URL
-const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: port, HOST: '127.0.0.1' }
+// TRUST_PROXY lets each test present its own client address (X-Forwarded-For), so per-IP limits
+// apply to a test, not to the whole run.
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  PORT: port,
+  HOST: '127.0.0.1',
+  TRUST_PROXY: '1',
+}
+
 let cleanup = async () => {}
 
 function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv) {
@@ -39,10 +49,11 @@ if (baseUrl) {
   cleanup = async () => fs.rmSync(dir, { recursive: true, force: true })
 }
 
-const server = spawn(process.execPath, ['node_modules/@remix-run/serve/dist/cli.js', './build/server/index.js'], {
-  env,
-  stdio: 'inherit',
-})
+fs.mkdirSync(path.dirname(serverLogPath), { recursive: true })
+const log = fs.createWriteStream(serverLogPath)
+const server = spawn(process.execPath, ['--import', 'tsx', './server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+server.stdout.pipe(log)
+server.stderr.pipe(process.stderr)
 
 let stopping = false
 async function stop(code: number) {

@@ -273,7 +273,7 @@ start_server() {
   NODE_PID=""
   local p
   for p in $(descendants "$RUN_PID"); do
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'remix-run/serve/dist/cli.js'; then NODE_PID=$p; fi
+    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'server.ts'; then NODE_PID=$p; fi
   done
   [ -n "$NODE_PID" ] || die "cannot find the server process under buildah run ($RUN_PID)"
   info "server pid $NODE_PID runs as uid $(awk '/^Uid:/{print $2}' "/proc/$NODE_PID/status")"

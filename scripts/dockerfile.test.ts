@@ -256,15 +256,14 @@ describe('Dockerfile', () => {
     expect(checked, 'the runtime CMD should be in exec form').toBeGreaterThan(0);
   });
 
-  it('the final CMD is in exec form and starts remix-serve on build/server/index.js', () => {
+  it('the final CMD is in exec form and starts server.ts (which serves build/server/index.js)', () => {
     const cmds = ofKind(finalStage, 'CMD');
     expect(cmds.length).toBeGreaterThan(0);
     const cmd = cmds[cmds.length - 1]!;
     const exec = execForm(cmd.getArgumentsContent() ?? '');
     expect(exec, `${lineOf(cmd)}: CMD must be exec form`).not.toBeNull();
     const argv = JSON.parse(exec as string) as string[];
-    expect(argv.join(' ')).toMatch(/@remix-run\/serve\/dist\/cli\.js/);
-    expect(argv.join(' ')).toMatch(/build\/server\/index\.js/);
+    expect(argv.join(' ')).toMatch(/^node --import tsx \.\/server\.ts$/);
   });
 
   it('every COPY source from the build context exists and is not excluded by .dockerignore', () => {

@@ -1,5 +1,13 @@
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
+import { env } from '#app/env.server.ts'
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    /** The client's address, as server.ts determined it (honouring TRUST_PROXY). */
+    clientIp: string
+  }
+}
 
 export type ErrorPayload = { message: string }
 
@@ -32,4 +40,14 @@ export function requireSlug(value: string | undefined, what: string): string {
     return httpError(404, `There is no ${what} at this address.`)
   }
   return value
+}
+
+/** Whether the site is being reached over HTTPS (directly, or as the configured public origin). */
+export function isHttps(request: Request): boolean {
+  return env.PUBLIC_URL?.startsWith('https:') === true || new URL(request.url).protocol === 'https:'
+}
+
+/** The site's public origin, for links that leave the page (emails, feeds). */
+export function siteOrigin(request: Request): string {
+  return env.PUBLIC_URL ?? new URL(request.url).origin
 }

@@ -1,0 +1,122 @@
+import { eq } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { truncateAll } from '#app/test/db.ts'
+import { createTestUser } from '#app/test/users.ts'
+import { recordQueries } from '#app/test/queries.ts'
+import { db } from '#db/client.server.ts'
+import { sessions } from '#db/schema.ts'
+import { getAuth, login, logout, requireRole, requireUser } from './auth.server.ts'
+
+beforeEach(truncateAll)
+
+const DAY = 86_400_000
+
+function cookieFrom(response: Response) {
+  const header = response.headers.get('Set-Cookie') ?? ''
+  return { header, pair: header.split(';')[0]!, id: header.split(';')[0]!.split('=')[1]! }
+}
+
+function requestWith(cookie: string | null, url = 'http://localhost/') {
+  return new Request(url, { headers: cookie ? { Cookie: cookie, 'User-Agent': 'Mozilla/5.0 (X11; Linux) Firefox/140.0' } : {} })
+}
+
+describe('sessions', () => {
+  it('logs in with an HttpOnly, SameSite=Lax cookie that validates on the next request', async () => {
+    const user = await createTestUser()
+    const response = await login(requestWith(null), user.id, '/articles/x?sort=new')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe('/articles/x?sort=new')
+    const cookie = cookieFrom(response)
+    expect(cookie.header).toMatch(/HttpOnly/)
+    expect(cookie.header).toMatch(/SameSite=Lax/)
+    expect(cookie.header).not.toMatch(/Secure/)
+
+    const auth = await getAuth(requestWith(cookie.pair))
+    expect(auth.user?.id).toBe(user.id)
+    expect(auth.setCookie).toBeNull()
+  })
+
+  it('marks the cookie Secure over HTTPS', async () => {
+    const user = await createTestUser()
+    const response = await login(requestWith(null, 'https://threadline.example/login'), user.id)
+    expect(cookieFrom(response).header).toMatch(/Secure/)
+  })
+
+  it('never redirects to another site after logging in', async () => {
+    const user = await createTestUser()
+    for (const target of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
+      expect((await login(requestWith(null), user.id, target)).headers.get('Location')).toBe('/')
+    }
+  })
+
+  it('issues a new session id at every log-in and ends the one the browser had (no fixation)', async () => {
+    const user = await createTestUser()
+    const first = cookieFrom(await login(requestWith(null), user.id))
+    const second = cookieFrom(await login(requestWith(first.pair), user.id))
+    expect(second.id).not.toBe(first.id)
+    expect((await getAuth(requestWith(first.pair))).user).toBeNull()
+    expect((await getAuth(requestWith(second.pair))).user?.id).toBe(user.id)
+  })
+
+  it('validates a request with one query, shared by every loader of that request', async () => {
+    const user = await createTestUser()
+    const { pair } = cookieFrom(await login(requestWith(null), user.id))
+    const request = requestWith(pair)
+    const queries = await recordQueries(async () => {
+      await getAuth(request)
+      await getAuth(request)
+      await requireUser(request)
+    })
+    expect(queries).toHaveLength(1)
+    expect(queries[0]).toMatch(/from "sessions" inner join "users"/)
+    expect(await recordQueries(() => getAuth(requestWith(null)))).toHaveLength(0)
+  })
+
+  it('slides the expiry forward once a session is past half its life', async () => {
+    const user = await createTestUser()
+    const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() + 10 * DAY) }).where(eq(sessions.id, id))
+    const auth = await getAuth(requestWith(pair))
+    expect(auth.user?.id).toBe(user.id)
+    expect(auth.setCookie).toMatch(/Max-Age=2592000/)
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, id))
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * DAY)
+  })
+
+  it('rejects an expired session and clears the cookie', async () => {
+    const user = await createTestUser()
+    const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id))
+    const auth = await getAuth(requestWith(pair))
+    expect(auth.user).toBeNull()
+    expect(auth.setCookie).toMatch(/Max-Age=0/)
+    expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0)
+  })
+
+  it('deletes the session on the server at log-out', async () => {
+    const user = await createTestUser()
+    const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
+    const response = await logout(requestWith(pair))
+    expect(cookieFrom(response).header).toMatch(/Max-Age=0/)
+    expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0)
+    expect((await getAuth(requestWith(pair))).user).toBeNull()
+  })
+})
+
+describe('guards', () => {
+  it('sends readers to the log-in page with the way back', async () => {
+    const thrown = await requireUser(requestWith(null, 'http://localhost/account?tab=1')).catch((e: unknown) => e)
+    expect(thrown).toBeInstanceOf(Response)
+    expect((thrown as Response).headers.get('Location')).toBe('/login?redirectTo=%2Faccount%3Ftab%3D1')
+  })
+
+  it('refuses members a staff page with 403', async () => {
+    const member = await createTestUser()
+    const { pair } = cookieFrom(await login(requestWith(null), member.id))
+    const thrown = await requireRole(requestWith(pair), ['moderator', 'admin']).catch((e: unknown) => e)
+    expect((thrown as { init?: ResponseInit }).init?.status).toBe(403)
+    const moderator = await createTestUser({ role: 'moderator' })
+    const mod = cookieFrom(await login(requestWith(null), moderator.id))
+    expect((await requireRole(requestWith(mod.pair), ['moderator', 'admin'])).user.id).toBe(moderator.id)
+  })
+})

@@ -1,0 +1,112 @@
+import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle'
+import { redirect } from '@remix-run/node'
+import { Cookie, Lucia, TimeSpan, type Session, type User } from 'lucia'
+import { httpError, isHttps } from '#app/lib/http.server.ts'
+import { safeRedirect } from '#app/lib/safe-redirect.ts'
+import { db } from '#db/client.server.ts'
+import { sessions, users, type Role } from '#db/schema.ts'
+
+// The only module that imports lucia (deprecated upstream but sound): sessions live in Postgres, one
+// query validates a request, and the expiry slides forward while a member keeps coming back.
+
+const adapter = new DrizzlePostgreSQLAdapter(db as never, sessions, users)
+
+export const lucia = new Lucia(adapter, {
+  sessionExpiresIn: new TimeSpan(30, 'd'),
+  sessionCookie: {
+    name: 'threadline_session',
+    // Secure is decided per request: set whenever the site is reached over HTTPS.
+    attributes: { sameSite: 'lax', secure: false, path: '/' },
+  },
+  getUserAttributes: (row) => ({
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    suspendedUntil: row.suspendedUntil,
+    bannedAt: row.bannedAt,
+  }),
+  getSessionAttributes: (row) => ({ createdAt: row.createdAt, userAgent: row.userAgent }),
+})
+
+declare module 'lucia' {
+  interface Register {
+    Lucia: typeof lucia
+    DatabaseUserAttributes: {
+      username: string
+      displayName: string
+      role: Role
+      suspendedUntil: Date | null
+      bannedAt: Date | null
+    }
+    DatabaseSessionAttributes: { createdAt: Date; userAgent: string }
+  }
+}
+
+export type Auth = { user: User; session: Session } | { user: null; session: null }
+type AuthResult = Auth & { setCookie: string | null }
+
+function serializeCookie(cookie: Cookie, request: Request) {
+  return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure: isHttps(request) }).serialize()
+}
+
+// Loaders of one request share one validation: one query, however many routes ask.
+const perRequest = new WeakMap<Request, Promise<AuthResult>>()
+
+async function validate(request: Request): Promise<AuthResult> {
+  const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
+  if (!sessionId) return { user: null, session: null, setCookie: null }
+  const { session, user } = await lucia.validateSession(sessionId)
+  if (!session) {
+    return { user: null, session: null, setCookie: serializeCookie(lucia.createBlankSessionCookie(), request) }
+  }
+  // A session past half its life was just extended: send the cookie again with the new expiry.
+  const setCookie = session.fresh ? serializeCookie(lucia.createSessionCookie(session.id), request) : null
+  return { user, session, setCookie }
+}
+
+export function getAuth(request: Request): Promise<AuthResult> {
+  let result = perRequest.get(request)
+  if (!result) {
+    result = validate(request)
+    perRequest.set(request, result)
+  }
+  return result
+}
+
+/** The signed-in member, or a redirect to the log-in page that comes back here afterwards. */
+export async function requireUser(request: Request) {
+  const auth = await getAuth(request)
+  if (auth.user) return auth as { user: User; session: Session; setCookie: string | null }
+  const url = new URL(request.url)
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`)
+}
+
+/** The signed-in member when their role is one of `roles`; a 403 otherwise. */
+export async function requireRole(request: Request, roles: Role[]) {
+  const auth = await requireUser(request)
+  if (!roles.includes(auth.user.role)) httpError(403, 'This page is for staff only.')
+  return auth
+}
+
+/**
+ * Starts a new session (a fresh id every time, so a planted cookie is useless) and redirects to
+ * `redirectTo` when it is a path on this site.
+ */
+export async function login(request: Request, userId: string, redirectTo?: string | null) {
+  const previous = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
+  if (previous) await lucia.invalidateSession(previous)
+  const userAgent = (request.headers.get('User-Agent') ?? '').slice(0, 200)
+  const session = await lucia.createSession(userId, { createdAt: new Date(), userAgent })
+  return redirect(safeRedirect(redirectTo), {
+    headers: { 'Set-Cookie': serializeCookie(lucia.createSessionCookie(session.id), request) },
+  })
+}
+
+/** Ends the session on the server, not just in the browser. */
+export async function logout(request: Request, redirectTo = '/') {
+  const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
+  if (sessionId) await lucia.invalidateSession(sessionId)
+  return redirect(safeRedirect(redirectTo), {
+    headers: { 'Set-Cookie': serializeCookie(lucia.createBlankSessionCookie(), request) },
+  })
+}

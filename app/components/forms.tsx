@@ -1,0 +1,88 @@
+import { useNavigation } from '@remix-run/react'
+import type { InputHTMLAttributes, ReactNode } from 'react'
+
+export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
+
+/** Errors that belong to no single field, announced as soon as they appear. */
+export function FormErrorSummary({ errors, id }: { errors?: string[]; id: string }) {
+  if (!errors?.length) return null
+  return (
+    <div className="form-errors" role="alert" id={id}>
+      {errors.map((e) => (
+        <p key={e}>{e}</p>
+      ))}
+    </div>
+  )
+}
+
+/**
+ * A labelled input wired to its hint and errors: aria-invalid, aria-describedby, and focus on the
+ * first field in error after a failed submission.
+ */
+export function Field({
+  label,
+  name,
+  errors,
+  hint,
+  autoFocusOnError,
+  ...input
+}: {
+  label: ReactNode
+  name: string
+  errors?: string[]
+  hint?: ReactNode
+  autoFocusOnError?: boolean
+} & InputHTMLAttributes<HTMLInputElement>) {
+  const id = `field-${name}`
+  const errorId = `${id}-error`
+  const hintId = `${id}-hint`
+  const invalid = Boolean(errors?.length)
+  const describedBy = [hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(' ') || undefined
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy}
+        autoFocus={invalid && autoFocusOnError}
+        {...input}
+      />
+      {invalid ? (
+        <ul className="field__errors" id={errorId} role="alert">
+          {errors!.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  )
+}
+
+/** The first field of `order` that has errors: the one to focus. */
+export function firstInvalid(errors: FormErrors | undefined, order: string[]) {
+  return order.find((name) => errors?.fields?.[name]?.length)
+}
+
+export function SubmitButton({ children, pendingText, name, value, className }: {
+  children: ReactNode
+  pendingText: string
+  name?: string
+  value?: string
+  className?: string
+}) {
+  const navigation = useNavigation()
+  const pending =
+    navigation.state === 'submitting' && (value === undefined || navigation.formData?.get(name ?? 'intent') === value)
+  return (
+    <button type="submit" className={className ?? 'button'} name={name} value={value} aria-disabled={pending || undefined}>
+      {pending ? pendingText : children}
+    </button>
+  )
+}

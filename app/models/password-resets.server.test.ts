@@ -1,0 +1,95 @@
+import crypto from 'node:crypto'
+import { eq, sql } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { truncateAll } from '#app/test/db.ts'
+import { createTestUser } from '#app/test/users.ts'
+import { db } from '#db/client.server.ts'
+import { passwordResetTokens, sessions } from '#db/schema.ts'
+import { isDomainError } from './errors.server.ts'
+import { hashResetToken, isResetTokenValid, requestPasswordReset, resetPassword } from './password-resets.server.ts'
+import { putSetting } from './settings.server.ts'
+import { verifyLogin } from './users.server.ts'
+
+// Without SMTP_URL a mail is one line in the server log; the test reads the link from there.
+let logged: string[] = []
+beforeEach(async () => {
+  await truncateAll()
+  logged = []
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)))
+})
+afterEach(() => vi.restoreAllMocks())
+
+function tokenFromLog(email: string) {
+  const line = logged.find((l) => l.includes(`mail to ${email}`))
+  return line?.match(/\/reset-password\/([A-Za-z0-9_-]+)/)?.[1]
+}
+
+describe('hashResetToken', () => {
+  it('is SHA-256 in hex, so the table never holds a usable token', () => {
+    expect(hashResetToken('abc')).toBe(crypto.createHash('sha256').update('abc').digest('hex'))
+    expect(hashResetToken('abc')).toHaveLength(64)
+  })
+})
+
+describe('password reset', () => {
+  it('mails a single-use link, stored hashed, that sets the password and ends every session', async () => {
+    const user = await createTestUser()
+    await db.insert(sessions).values({ id: 'old', userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) })
+    await requestPasswordReset({ email: user.email, ip: '192.0.2.1', origin: 'https://threadline.example' })
+
+    const line = logged.find((l) => l.includes(user.email))!
+    expect(line).toMatch(/^threadline: mail to .+: "Reset your Threadline password" https:\/\/threadline\.example\/reset-password\//)
+    const token = tokenFromLog(user.email)!
+    const [stored] = await db.select().from(passwordResetTokens)
+    expect(stored?.tokenHash).toBe(hashResetToken(token))
+    expect(stored?.tokenHash).not.toContain(token)
+    expect(await isResetTokenValid({ token })).toBe(true)
+
+    const { userId } = await resetPassword({ token, password: 'a brand new password' })
+    expect(userId).toBe(user.id)
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0)
+    await verifyLogin({ login: user.email, password: 'a brand new password', ip: '192.0.2.1' })
+
+    const again = await resetPassword({ token, password: 'yet another password' }).catch((e: unknown) => e)
+    expect(isDomainError(again, 'invalid-token')).toBe(true)
+    expect(await isResetTokenValid({ token })).toBe(false)
+  })
+
+  it('refuses an expired link', async () => {
+    const user = await createTestUser()
+    await requestPasswordReset({ email: user.email, ip: '192.0.2.1', origin: 'http://localhost' })
+    const token = tokenFromLog(user.email)!
+    await db.execute(sql`update password_reset_tokens set expires_at = now() - interval '1 second'`)
+    expect(await isResetTokenValid({ token })).toBe(false)
+    const error = await resetPassword({ token, password: 'a brand new password' }).catch((e: unknown) => e)
+    expect(isDomainError(error, 'invalid-token')).toBe(true)
+  })
+
+  it('keeps only the newest link working', async () => {
+    const user = await createTestUser()
+    await requestPasswordReset({ email: user.email, ip: '192.0.2.1', origin: 'http://localhost' })
+    const first = tokenFromLog(user.email)!
+    logged = []
+    await requestPasswordReset({ email: user.email, ip: '192.0.2.1', origin: 'http://localhost' })
+    const second = tokenFromLog(user.email)!
+    expect(await isResetTokenValid({ token: first })).toBe(false)
+    expect(await isResetTokenValid({ token: second })).toBe(true)
+  })
+
+  it('answers an unknown address exactly as a known one, and sends nothing', async () => {
+    await expect(
+      requestPasswordReset({ email: 'nobody@example.com', ip: '192.0.2.1', origin: 'http://localhost' }),
+    ).resolves.toBeUndefined()
+    expect(logged.filter((l) => l.includes('mail to'))).toEqual([])
+    expect(await db.select().from(passwordResetTokens)).toHaveLength(0)
+  })
+
+  it('throttles requests per IP', async () => {
+    await putSetting('resetRequestsPerIpPerHour', 1)
+    await requestPasswordReset({ email: 'a@example.com', ip: '192.0.2.50', origin: 'http://localhost' })
+    const error = await requestPasswordReset({ email: 'a@example.com', ip: '192.0.2.50', origin: 'http://localhost' }).catch(
+      (e: unknown) => e,
+    )
+    expect(isDomainError(error, 'rate-limited')).toBe(true)
+  })
+})

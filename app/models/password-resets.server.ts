@@ -1,0 +1,86 @@
+import crypto from 'node:crypto'
+import { and, eq, gt, sql } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { passwordResetTokens, sessions, users } from '#db/schema.ts'
+import { DomainError } from './errors.server.ts'
+import { sendMail } from './mail.server.ts'
+import { hashPassword } from './passwords.server.ts'
+import { consumeRateLimit } from './rate-limits.server.ts'
+import { getSettings } from './settings.server.ts'
+
+/** Tokens are 256 random bits; only their SHA-256 is stored. */
+export function hashResetToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+/**
+ * Emails a single-use reset link when the address belongs to an account. The caller always shows the
+ * same answer, so asking never reveals whether an account exists.
+ */
+export async function requestPasswordReset({ email, ip, origin }: { email: string; ip: string; origin: string }) {
+  const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings([
+    'resetRequestsPerIpPerHour',
+    'resetTokenMinutes',
+  ])
+  await consumeRateLimit({
+    key: `reset:ip:${ip}`,
+    limit: resetRequestsPerIpPerHour,
+    windowSeconds: 3600,
+    action: 'password-reset requests from your network',
+  })
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email), sql`${users.deletedAt} is null`))
+  if (!user) return
+
+  const token = crypto.randomBytes(32).toString('base64url')
+  await db.transaction(async (tx) => {
+    // Only the newest link works.
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id))
+    await tx.insert(passwordResetTokens).values({
+      tokenHash: hashResetToken(token),
+      userId: user.id,
+      expiresAt: sql`now() + make_interval(mins => ${resetTokenMinutes})`,
+    })
+  })
+  const link = `${origin}/reset-password/${token}`
+  await sendMail({
+    to: email,
+    subject: 'Reset your Threadline password',
+    text:
+      `Someone (we hope you) asked to reset the password of your Threadline account.\n\n` +
+      `Choose a new password here within ${resetTokenMinutes} minutes:\n${link}\n\n` +
+      `If it was not you, ignore this email: your password stays as it is.`,
+    link,
+  })
+}
+
+async function findValidToken(token: string) {
+  const [row] = await db
+    .select({ userId: passwordResetTokens.userId })
+    .from(passwordResetTokens)
+    .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
+  return row ?? null
+}
+
+export async function isResetTokenValid({ token }: { token: string }) {
+  return (await findValidToken(token)) !== null
+}
+
+/** Sets the new password, uses up the token and ends every session of the account. */
+export async function resetPassword({ token, password }: { token: string; password: string }) {
+  const passwordHash = await hashPassword(password)
+  return db.transaction(async (tx) => {
+    const [used] = await tx
+      .delete(passwordResetTokens)
+      .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
+      .returning({ userId: passwordResetTokens.userId })
+    if (!used) {
+      throw new DomainError('invalid-token', 'This reset link has expired or has already been used. Ask for a new one.')
+    }
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId))
+    await tx.delete(sessions).where(eq(sessions.userId, used.userId))
+    return { userId: used.userId }
+  })
+}

@@ -1,0 +1,61 @@
+import { eq, sql } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { rateLimits } from '#db/schema.ts'
+import { DomainError, retryAfterText } from './errors.server.ts'
+
+// Fixed windows counted in Postgres, so every app instance sees the same count. One statement per
+// check: the upsert starts a new window when the old one has ended.
+
+export type RateLimit = { key: string; limit: number; windowSeconds: number; action: string }
+
+export async function hitRateLimit({ key, windowSeconds }: Pick<RateLimit, 'key' | 'windowSeconds'>) {
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, count: 1, resetAt: sql`now() + make_interval(secs => ${windowSeconds})` })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.resetAt} <= now() then 1 else ${rateLimits.count} + 1 end`,
+        resetAt: sql`case when ${rateLimits.resetAt} <= now() then now() + make_interval(secs => ${windowSeconds}) else ${rateLimits.resetAt} end`,
+      },
+    })
+    .returning({
+      count: rateLimits.count,
+      retryAfterSeconds: sql<number>`greatest(0, extract(epoch from ${rateLimits.resetAt} - now()))`.mapWith(Number),
+    })
+  return row!
+}
+
+/** Counts one attempt; throws `rate-limited` once the window's allowance is spent. */
+export async function consumeRateLimit(limit: RateLimit) {
+  const { count, retryAfterSeconds } = await hitRateLimit(limit)
+  if (count > limit.limit) {
+    throw new DomainError(
+      'rate-limited',
+      `Too many ${limit.action}. Please try again ${retryAfterText(retryAfterSeconds)}.`,
+      { retryAfterSeconds: Math.ceil(retryAfterSeconds) },
+    )
+  }
+}
+
+/** Whether a limit is already spent, without counting an attempt. */
+export async function checkRateLimit(limit: RateLimit) {
+  const [row] = await db
+    .select({
+      count: rateLimits.count,
+      retryAfterSeconds: sql<number>`greatest(0, extract(epoch from ${rateLimits.resetAt} - now()))`.mapWith(Number),
+    })
+    .from(rateLimits)
+    .where(sql`${rateLimits.key} = ${limit.key} and ${rateLimits.resetAt} > now()`)
+  if (row && row.count >= limit.limit) {
+    throw new DomainError(
+      'rate-limited',
+      `Too many ${limit.action}. Please try again ${retryAfterText(row.retryAfterSeconds)}.`,
+      { retryAfterSeconds: Math.ceil(row.retryAfterSeconds) },
+    )
+  }
+}
+
+export async function clearRateLimit(key: string) {
+  await db.delete(rateLimits).where(eq(rateLimits.key, key))
+}

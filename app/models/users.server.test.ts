@@ -1,0 +1,170 @@
+import { eq, sql } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { truncateAll } from '#app/test/db.ts'
+import { createTestUser, TEST_PASSWORD } from '#app/test/users.ts'
+import { db } from '#db/client.server.ts'
+import { articles, comments, sessions, users } from '#db/schema.ts'
+import { isDomainError } from './errors.server.ts'
+import { putSetting } from './settings.server.ts'
+import { changePassword, deleteAccount, endSession, listSessions, signUp, verifyLogin } from './users.server.ts'
+
+beforeEach(truncateAll)
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(isDomainError(error) ? error.code : error).toBe(code)
+  return error as Error
+}
+
+async function addSession(userId: string, id: string) {
+  await db.insert(sessions).values({ id, userId, expiresAt: new Date(Date.now() + 86_400_000) })
+}
+
+describe('signUp', () => {
+  it('stores an argon2id hash, never the password', async () => {
+    const user = await createTestUser()
+    const [row] = await db.select().from(users).where(eq(users.id, user.id))
+    expect(row?.passwordHash).toMatch(/^\$argon2id\$/)
+    expect(row?.passwordHash).not.toContain(TEST_PASSWORD)
+    expect(row?.role).toBe('member')
+  })
+
+  it('refuses a taken email, and a taken username whatever its case', async () => {
+    await signUp({ email: 'ada@example.com', username: 'Ada', password: TEST_PASSWORD })
+    const email = await expectCode(
+      signUp({ email: 'ada@example.com', username: 'other', password: TEST_PASSWORD }),
+      'email-taken',
+    )
+    expect(email.message).toContain('already exists')
+    await expectCode(signUp({ email: 'b@example.com', username: 'ADA', password: TEST_PASSWORD }), 'username-taken')
+  })
+
+  it('throttles sign-ups per IP', async () => {
+    await putSetting('signupsPerIpPerHour', 2)
+    for (const n of [1, 2]) {
+      await signUp({ email: `s${n}@example.com`, username: `s${n}user`, password: TEST_PASSWORD, ip: '203.0.113.9' })
+    }
+    const error = await expectCode(
+      signUp({ email: 's3@example.com', username: 's3user', password: TEST_PASSWORD, ip: '203.0.113.9' }),
+      'rate-limited',
+    )
+    expect(error.message).toMatch(/try again in \d+ minutes/)
+    // Another address is unaffected.
+    await signUp({ email: 's4@example.com', username: 's4user', password: TEST_PASSWORD, ip: '203.0.113.10' })
+  })
+})
+
+describe('verifyLogin', () => {
+  it('accepts the email or the username in any case', async () => {
+    const user = await createTestUser()
+    expect((await verifyLogin({ login: user.email.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(
+      user.id,
+    )
+    expect((await verifyLogin({ login: user.username.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(
+      user.id,
+    )
+  })
+
+  it('gives the same answer for a wrong password and an unknown account', async () => {
+    const user = await createTestUser()
+    const wrong = await expectCode(verifyLogin({ login: user.email, password: 'nope nope nope', ip: '198.51.100.2' }), 'invalid-credentials')
+    const unknown = await expectCode(
+      verifyLogin({ login: 'nobody@example.com', password: 'nope nope nope', ip: '198.51.100.2' }),
+      'invalid-credentials',
+    )
+    expect(unknown.message).toBe(wrong.message)
+  })
+
+  it('locks an account after repeated failures, from any address, until the window ends', async () => {
+    await putSetting('loginAttemptsPerAccount', 3)
+    const user = await createTestUser()
+    for (let i = 0; i < 3; i++) {
+      await expectCode(verifyLogin({ login: user.email, password: 'wrong password', ip: `192.0.2.${i}` }), 'invalid-credentials')
+    }
+    // Even the right password waits: the attacker must not learn it was right.
+    await expectCode(verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.77' }), 'rate-limited')
+    await db.execute(sql`update rate_limits set reset_at = now() - interval '1 second'`)
+    expect((await verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.77' })).id).toBe(user.id)
+  })
+
+  it('clears the failure count after a successful log-in', async () => {
+    await putSetting('loginAttemptsPerAccount', 3)
+    const user = await createTestUser()
+    for (let round = 0; round < 3; round++) {
+      await expectCode(verifyLogin({ login: user.email, password: 'wrong password', ip: '192.0.2.1' }), 'invalid-credentials')
+      await expectCode(verifyLogin({ login: user.email, password: 'wrong password', ip: '192.0.2.1' }), 'invalid-credentials')
+      await verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.1' })
+    }
+  })
+
+  it('throttles every attempt from one address', async () => {
+    await putSetting('loginAttemptsPerIp', 2)
+    const user = await createTestUser()
+    await verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.200' })
+    await verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.200' })
+    await expectCode(verifyLogin({ login: user.email, password: TEST_PASSWORD, ip: '192.0.2.200' }), 'rate-limited')
+  })
+})
+
+describe('sessions and passwords', () => {
+  it('ends every other session when the password changes', async () => {
+    const user = await createTestUser()
+    await addSession(user.id, 'current')
+    await addSession(user.id, 'laptop')
+    await addSession(user.id, 'phone')
+    const other = await createTestUser()
+    await addSession(other.id, 'someone-else')
+
+    await expectCode(
+      changePassword({ actorId: user.id, currentPassword: 'not it at all', newPassword: 'brand new password', keepSessionId: 'current' }),
+      'wrong-password',
+    )
+    await changePassword({ actorId: user.id, currentPassword: TEST_PASSWORD, newPassword: 'brand new password', keepSessionId: 'current' })
+    const left = await db.select({ id: sessions.id }).from(sessions)
+    expect(left.map((s) => s.id).sort()).toEqual(['current', 'someone-else'])
+    await verifyLogin({ login: user.email, password: 'brand new password', ip: '192.0.2.3' })
+  })
+
+  it('lists only the actor’s sessions and cannot end another member’s', async () => {
+    const user = await createTestUser()
+    const other = await createTestUser()
+    await addSession(user.id, 'mine')
+    await addSession(other.id, 'theirs')
+    const listed = await listSessions({ actorId: user.id, currentSessionId: 'mine' })
+    expect(listed.map((s) => [s.id, s.current])).toEqual([['mine', true]])
+    await expectCode(endSession({ actorId: user.id, sessionId: 'theirs' }), 'not-found')
+    expect(await db.select().from(sessions).where(eq(sessions.id, 'theirs'))).toHaveLength(1)
+    await endSession({ actorId: user.id, sessionId: 'mine' })
+    expect(await db.select().from(sessions).where(eq(sessions.id, 'mine'))).toHaveLength(0)
+  })
+})
+
+describe('deleteAccount', () => {
+  it('erases personal data, ends sessions and keeps the comments in place', async () => {
+    const user = await createTestUser()
+    await addSession(user.id, 's1')
+    const [article] = await db
+      .insert(articles)
+      .values({ slug: 'a', title: 'A', standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date() })
+      .returning()
+    await db.insert(comments).values({ articleId: article!.id, authorId: user.id, body: 'hello', bodyHtml: '<p>hello</p>' })
+
+    await expectCode(deleteAccount({ actorId: user.id, password: 'wrong password' }), 'wrong-password')
+    await deleteAccount({ actorId: user.id, password: TEST_PASSWORD })
+
+    const [row] = await db.select().from(users).where(eq(users.id, user.id))
+    expect(row).toMatchObject({ email: null, passwordHash: null, displayName: 'Deleted user' })
+    expect(row?.username).not.toBe(user.username)
+    expect(row?.deletedAt).not.toBeNull()
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0)
+    const [comment] = await db.select().from(comments)
+    expect(comment?.authorId).toBe(user.id)
+    expect(comment?.body).toBe('hello')
+    // The email and username are free again, and the old password opens nothing.
+    await signUp({ email: user.email, username: user.username, password: TEST_PASSWORD })
+    await expectCode(verifyLogin({ login: `deleted-${user.id}`, password: TEST_PASSWORD, ip: '192.0.2.4' }), 'invalid-credentials')
+  })
+})

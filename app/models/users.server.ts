@@ -1,0 +1,248 @@
+import crypto from 'node:crypto'
+import { and, eq, ne, or, sql } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { sessions, users, type Role } from '#db/schema.ts'
+import { DomainError } from './errors.server.ts'
+import { hashPassword, verifyPassword } from './passwords.server.ts'
+import { checkRateLimit, clearRateLimit, consumeRateLimit, hitRateLimit } from './rate-limits.server.ts'
+import { getSettings } from './settings.server.ts'
+
+const publicUserColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+}
+export type PublicUser = { id: string; username: string; displayName: string; role: Role }
+
+function newUserId() {
+  return crypto.randomBytes(12).toString('base64url')
+}
+
+async function findTaken(email: string, username: string) {
+  const rows = await db
+    .select({ email: users.email, username: users.username })
+    .from(users)
+    .where(or(eq(users.email, email), sql`lower(${users.username}) = lower(${username})`))
+  if (rows.some((r) => r.email === email)) {
+    throw new DomainError('email-taken', 'An account with this email already exists. Log in, or reset its password.', {
+      field: 'email',
+    })
+  }
+  if (rows.length > 0) {
+    throw new DomainError('username-taken', 'That username is taken. Try another.', { field: 'username' })
+  }
+}
+
+/**
+ * Creates an account. `email` and `username` arrive normalised by their schemas; `ip`, when given,
+ * counts against the sign-up allowance of that address.
+ */
+export async function signUp({
+  email,
+  username,
+  password,
+  displayName,
+  role = 'member',
+  ip,
+}: {
+  email: string
+  username: string
+  password: string
+  displayName?: string
+  role?: Role
+  ip?: string
+}): Promise<PublicUser> {
+  if (ip !== undefined) {
+    const { signupsPerIpPerHour } = await getSettings(['signupsPerIpPerHour'])
+    await consumeRateLimit({
+      key: `signup:ip:${ip}`,
+      limit: signupsPerIpPerHour,
+      windowSeconds: 3600,
+      action: 'new accounts from your network',
+    })
+  }
+  await findTaken(email, username)
+  const passwordHash = await hashPassword(password)
+  try {
+    const [user] = await db
+      .insert(users)
+      .values({ id: newUserId(), email, username, displayName: displayName ?? username, passwordHash, role })
+      .returning(publicUserColumns)
+    return user!
+  } catch (error) {
+    // Someone took the name between the check and the insert: say which, as the check would have.
+    await findTaken(email, username)
+    throw error
+  }
+}
+
+let dummyHash: Promise<string> | undefined
+
+/**
+ * Checks a log-in. Throttled per IP (every attempt) and per account (failed attempts); an unknown
+ * account costs the same time and gives the same answer as a wrong password.
+ */
+export async function verifyLogin({
+  login,
+  password,
+  ip,
+}: {
+  login: string
+  password: string
+  ip: string
+}): Promise<PublicUser> {
+  const settings = await getSettings(['loginAttemptsPerIp', 'loginAttemptsPerAccount', 'loginWindowMinutes'])
+  const windowSeconds = settings.loginWindowMinutes * 60
+  await consumeRateLimit({
+    key: `login:ip:${ip}`,
+    limit: settings.loginAttemptsPerIp,
+    windowSeconds,
+    action: 'log-in attempts from your network',
+  })
+  const normalised = login.trim().toLowerCase()
+  const accountLimit = {
+    key: `login:account:${normalised}`,
+    limit: settings.loginAttemptsPerAccount,
+    windowSeconds,
+    action: 'failed log-ins for this account',
+  }
+  await checkRateLimit(accountLimit)
+
+  const [user] = await db
+    .select({ ...publicUserColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(
+      normalised.includes('@')
+        ? eq(users.email, normalised)
+        : sql`lower(${users.username}) = ${normalised} and ${users.deletedAt} is null`,
+    )
+    .limit(1)
+  const ok = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, password)
+    : await verifyPassword(await (dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))), password)
+  if (!user || !ok) {
+    await hitRateLimit(accountLimit)
+    throw new DomainError('invalid-credentials', 'That email or username and password do not match.')
+  }
+  await clearRateLimit(accountLimit.key)
+  const { passwordHash: _hash, ...publicUser } = user
+  return publicUser
+}
+
+export async function getUser({ userId }: { userId: string }) {
+  const [user] = await db
+    .select({ ...publicUserColumns, email: users.email, createdAt: users.createdAt })
+    .from(users)
+    .where(and(eq(users.id, userId), sql`${users.deletedAt} is null`))
+  if (!user) throw new DomainError('not-found', 'That account does not exist.')
+  return user
+}
+
+export async function changeDisplayName({ actorId, displayName }: { actorId: string; displayName: string }) {
+  const [user] = await db
+    .update(users)
+    .set({ displayName })
+    .where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
+    .returning(publicUserColumns)
+  if (!user) throw new DomainError('not-found', 'That account does not exist.')
+  return user
+}
+
+async function requirePassword(actorId: string, password: string) {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
+  if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, password))) {
+    throw new DomainError('wrong-password', 'That is not your current password.', { field: 'currentPassword' })
+  }
+}
+
+/** Sets a new password and ends every session of the account except the one making the change. */
+export async function changePassword({
+  actorId,
+  currentPassword,
+  newPassword,
+  keepSessionId,
+}: {
+  actorId: string
+  currentPassword: string
+  newPassword: string
+  keepSessionId: string
+}) {
+  await requirePassword(actorId, currentPassword)
+  const passwordHash = await hashPassword(newPassword)
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, actorId))
+    await tx.delete(sessions).where(and(eq(sessions.userId, actorId), ne(sessions.id, keepSessionId)))
+  })
+}
+
+export async function listSessions({ actorId, currentSessionId }: { actorId: string; currentSessionId: string }) {
+  const rows = await db
+    .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent })
+    .from(sessions)
+    .where(and(eq(sessions.userId, actorId), sql`${sessions.expiresAt} > now()`))
+    .orderBy(sql`${sessions.createdAt} desc`)
+  return rows.map((r) => ({ ...r, current: r.id === currentSessionId }))
+}
+
+/** Ends one of the actor's own sessions; another member's session id is simply not found. */
+export async function endSession({ actorId, sessionId }: { actorId: string; sessionId: string }) {
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, actorId)))
+    .returning({ id: sessions.id })
+  if (ended.length === 0) throw new DomainError('not-found', 'That session has already ended.')
+}
+
+/**
+ * Deletes an account: sessions end, personal data (email, names, password) is erased, and the row
+ * stays as a tombstone so the person's comments keep their place, shown as from a deleted user.
+ */
+export async function deleteAccount({ actorId, password }: { actorId: string; password: string }) {
+  await requirePassword(actorId, password).catch((error: unknown) => {
+    if (error instanceof DomainError) {
+      throw new DomainError('wrong-password', 'That is not your password.', { field: 'password' })
+    }
+    throw error
+  })
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.userId, actorId))
+    await tx
+      .update(users)
+      .set({
+        email: null,
+        passwordHash: null,
+        username: `deleted-${actorId}`,
+        displayName: 'Deleted user',
+        deletedAt: new Date(),
+      })
+      .where(eq(users.id, actorId))
+  })
+}
+
+/** For the command line: create an account, or change the role of an existing one. */
+export async function createOrPromoteUser({
+  email,
+  username,
+  password,
+  role,
+}: {
+  email: string
+  username: string
+  password: string
+  role: Role
+}) {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email))
+  if (existing) {
+    const [user] = await db
+      .update(users)
+      .set({ role, passwordHash: await hashPassword(password) })
+      .where(eq(users.id, existing.id))
+      .returning(publicUserColumns)
+    return { user: user!, created: false }
+  }
+  return { user: await signUp({ email, username, password, role }), created: true }
+}

@@ -1,0 +1,232 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { logout, requireUser } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { formatDate, isoDate } from '#app/lib/format.ts'
+import { describeAgent } from '#app/lib/user-agent.ts'
+import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { changeDisplayName, changePassword, deleteAccount, endSession, getUser, listSessions } from '#app/models/users.server.ts'
+import {
+  ChangePasswordSchema,
+  DeleteAccountSchema,
+  DisplayNameFormSchema,
+  EndSessionSchema,
+  PASSWORD_RULES,
+} from '#app/schemas/auth.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, session } = await requireUser(request)
+  const [account, sessions] = await Promise.all([
+    getUser({ userId: user.id }),
+    listSessions({ actorId: user.id, currentSessionId: session.id }),
+  ])
+  return { account, sessions }
+}
+
+type Auth = Awaited<ReturnType<typeof requireUser>>
+
+const intents = {
+  async 'display-name'(request: Request, formData: FormData, { user }: Auth) {
+    const parsed = parseForm(formData, DisplayNameFormSchema)
+    if (!parsed.ok) return parsed.response
+    await changeDisplayName({ actorId: user.id, displayName: parsed.data.displayName })
+    return redirect('/account?saved=display-name')
+  },
+  async password(request: Request, formData: FormData, { user, session }: Auth) {
+    const parsed = parseForm(formData, ChangePasswordSchema)
+    if (!parsed.ok) return parsed.response
+    await changePassword({
+      actorId: user.id,
+      currentPassword: parsed.data.currentPassword,
+      newPassword: parsed.data.password,
+      keepSessionId: session.id,
+    })
+    return redirect('/account?saved=password')
+  },
+  async 'end-session'(request: Request, formData: FormData, { user, session }: Auth) {
+    const parsed = parseForm(formData, EndSessionSchema)
+    if (!parsed.ok) return parsed.response
+    await endSession({ actorId: user.id, sessionId: parsed.data.sessionId })
+    if (parsed.data.sessionId === session.id) return logout(request)
+    return redirect('/account?saved=session-ended#sessions')
+  },
+  async 'delete-account'(request: Request, formData: FormData, { user }: Auth) {
+    const parsed = parseForm(formData, DeleteAccountSchema)
+    if (!parsed.ok) return parsed.response
+    await deleteAccount({ actorId: user.id, password: parsed.data.password })
+    return logout(request, '/?account=deleted')
+  },
+}
+
+const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
+
+export async function action({ request }: ActionFunctionArgs) {
+  const auth = await requireUser(request)
+  const formData = await readForm(request)
+  const intent = IntentSchema.safeParse(formData.get('intent'))
+  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+  try {
+    return await intents[intent.data](request, formData, auth)
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: 'Your account — Threadline' }]
+
+const savedMessages: Record<string, string> = {
+  'display-name': 'Your display name is saved.',
+  password: 'Your password is changed. Every other session has been logged out.',
+  'password-reset': 'Your new password is saved and you are logged in. Every other session has been logged out.',
+  'session-ended': 'That session has been logged out.',
+}
+
+export default function AccountPage() {
+  const { account, sessions } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const saved = savedMessages[searchParams.get('saved') ?? '']
+  const failedIntent = failure?.values.intent
+  const errorsFor = (intent: string) => (failedIntent === intent ? failure?.errors : undefined)
+  const passwordErrors = errorsFor('password')
+  const passwordFocus = firstInvalid(passwordErrors, ['currentPassword', 'password', 'confirm'])
+  const deleteErrors = errorsFor('delete-account')
+
+  return (
+    <div className="account">
+      <header className="page-header">
+        <h1>Your account</h1>
+        <p className="page-header__lede">
+          Signed in as <strong>{account.username}</strong> ({account.email}). Member since{' '}
+          <time dateTime={isoDate(account.createdAt)}>{formatDate(account.createdAt)}</time>.
+        </p>
+      </header>
+      {saved ? (
+        <p className="notice" role="status">
+          {saved}
+        </p>
+      ) : null}
+      {failure && !failedIntent ? <FormErrorSummary errors={failure.errors.form} id="account-errors" /> : null}
+
+      <section className="panel" aria-labelledby="name-heading">
+        <h2 id="name-heading">Display name</h2>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="intent" value="display-name" />
+          <FormErrorSummary errors={errorsFor('display-name')?.form} id="name-errors" />
+          <Field
+            label="Display name"
+            name="displayName"
+            hint="Shown beside your comments. Your username stays the same."
+            defaultValue={failedIntent === 'display-name' ? failure?.values.displayName : account.displayName}
+            errors={errorsFor('display-name')?.fields?.displayName}
+            autoFocusOnError
+            maxLength={50}
+          />
+          <SubmitButton pendingText="Saving…" name="intent" value="display-name">
+            Save display name
+          </SubmitButton>
+        </Form>
+      </section>
+
+      <section className="panel" aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <p className="muted">Changing it logs you out of every other session.</p>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="intent" value="password" />
+          <FormErrorSummary errors={passwordErrors?.form} id="password-errors" />
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            errors={passwordErrors?.fields?.currentPassword}
+            autoFocusOnError={passwordFocus === 'currentPassword'}
+          />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            hint={PASSWORD_RULES}
+            errors={passwordErrors?.fields?.password}
+            autoFocusOnError={passwordFocus === 'password'}
+          />
+          <Field
+            label="Repeat the new password"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            errors={passwordErrors?.fields?.confirm}
+            autoFocusOnError={passwordFocus === 'confirm'}
+          />
+          <SubmitButton pendingText="Changing…" name="intent" value="password">
+            Change password
+          </SubmitButton>
+        </Form>
+      </section>
+
+      <section className="panel" id="sessions" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you are logged in</h2>
+        <FormErrorSummary errors={errorsFor('end-session')?.form} id="session-errors" />
+        <ul className="session-list">
+          {sessions.map((s) => (
+            <li key={s.id}>
+              <div>
+                <strong>{s.userAgent ? describeAgent(s.userAgent) : 'Unknown browser'}</strong>
+                {s.current ? <span className="pill">This browser</span> : null}
+                <p className="muted">
+                  Logged in <time dateTime={isoDate(s.createdAt)}>{formatDate(s.createdAt)}</time>; expires{' '}
+                  <time dateTime={isoDate(s.expiresAt)}>{formatDate(s.expiresAt)}</time> unless you come back.
+                </p>
+              </div>
+              <Form method="post">
+                <input type="hidden" name="intent" value="end-session" />
+                <input type="hidden" name="sessionId" value={s.id} />
+                <button type="submit" className="button button--secondary">
+                  {s.current ? 'Log out here' : 'Log out this session'}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="panel panel--danger" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete your account</h2>
+        <p>
+          Your email, names and password are erased and you are logged out everywhere. Your comments stay in their
+          threads so replies still make sense, shown as from a deleted user. This cannot be undone.
+        </p>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="intent" value="delete-account" />
+          <FormErrorSummary errors={deleteErrors?.form} id="delete-errors" />
+          <Field
+            label="Your password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            errors={deleteErrors?.fields?.password}
+            autoFocusOnError
+          />
+          <Field
+            label="Type “delete” to confirm"
+            name="confirm"
+            type="text"
+            autoComplete="off"
+            errors={deleteErrors?.fields?.confirm}
+          />
+          <SubmitButton pendingText="Deleting…" name="intent" value="delete-account" className="button button--danger">
+            Delete my account
+          </SubmitButton>
+        </Form>
+      </section>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,85 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { login } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { isResetTokenValid, resetPassword } from '#app/models/password-resets.server.ts'
+import { PASSWORD_RULES, ResetPasswordSchema } from '#app/schemas/auth.ts'
+
+function tokenOf(params: { token?: string }) {
+  const token = params.token ?? ''
+  return token.length > 0 && token.length <= 100 ? token : null
+}
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const token = tokenOf(params)
+  const valid = token !== null && (await isResetTokenValid({ token }))
+  return data({ valid }, { status: valid ? 200 : 400, headers: { 'Referrer-Policy': 'no-referrer' } })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const formData = await readForm(request)
+  const parsed = parseForm(formData, ResetPasswordSchema)
+  if (!parsed.ok) return parsed.response
+  try {
+    const { userId } = await resetPassword({ token: tokenOf(params) ?? '', password: parsed.data.password })
+    // Every other session ended with the reset; this one starts fresh.
+    return await login(request, userId, '/account?saved=password-reset')
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: 'Choose a new password — Threadline' }]
+
+export default function ResetPasswordPage() {
+  const { valid } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  const focus = firstInvalid(failure?.errors, ['password', 'confirm'])
+  if (!valid) {
+    return (
+      <section className="auth-card" aria-labelledby="reset-title">
+        <h1 id="reset-title">This link no longer works</h1>
+        <p>Reset links work once, and only for a limited time. This one has expired or has been used.</p>
+        <p>
+          <Link to="/forgot-password">Ask for a new link</Link>.
+        </p>
+      </section>
+    )
+  }
+  return (
+    <section className="auth-card" aria-labelledby="reset-title">
+      <h1 id="reset-title">Choose a new password</h1>
+      <p className="muted">Saving it logs you out everywhere else.</p>
+      <Form method="post" className="stack" noValidate>
+        <FormErrorSummary errors={failure?.errors.form} id="reset-errors" />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint={PASSWORD_RULES}
+          errors={failure?.errors.fields?.password}
+          autoFocusOnError={focus === 'password'}
+        />
+        <Field
+          label="Repeat the new password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          errors={failure?.errors.fields?.confirm}
+          autoFocusOnError={focus === 'confirm'}
+        />
+        <SubmitButton pendingText="Saving…">Save new password</SubmitButton>
+      </Form>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,93 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { getAuth, login } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { parseSearchParams } from '#app/lib/http.server.ts'
+import { safeRedirect } from '#app/lib/safe-redirect.ts'
+import { signUp } from '#app/models/users.server.ts'
+import { PASSWORD_RULES, SignupSchema, USERNAME_RULES } from '#app/schemas/auth.ts'
+
+const QuerySchema = z.object({ redirectTo: z.string().max(2000).optional() })
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { redirectTo } = parseSearchParams(request, QuerySchema)
+  const auth = await getAuth(request)
+  if (auth.user) throw redirect(safeRedirect(redirectTo))
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await readForm(request)
+  const parsed = parseForm(formData, SignupSchema)
+  if (!parsed.ok) return parsed.response
+  try {
+    const { email, username, password, redirectTo } = parsed.data
+    const user = await signUp({ email, username, password, ip: context.clientIp })
+    return await login(request, user.id, redirectTo)
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: 'Create an account — Threadline' }]
+
+export default function SignupPage() {
+  const failure = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
+  const focus = firstInvalid(failure?.errors, ['email', 'username', 'password'])
+  const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+  return (
+    <section className="auth-card" aria-labelledby="signup-title">
+      <h1 id="signup-title">Create an account</h1>
+      <p className="muted">Members comment, reply and vote. We never show your email to anyone.</p>
+      <Form method="post" className="stack" noValidate>
+        <FormErrorSummary errors={failure?.errors.form} id="signup-errors" />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={failure?.values.email}
+          errors={failure?.errors.fields?.email}
+          autoFocusOnError={focus === 'email'}
+        />
+        <Field
+          label="Username"
+          name="username"
+          type="text"
+          autoComplete="username"
+          required
+          hint={USERNAME_RULES}
+          defaultValue={failure?.values.username}
+          errors={failure?.errors.fields?.username}
+          autoFocusOnError={focus === 'username'}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint={PASSWORD_RULES}
+          errors={failure?.errors.fields?.password}
+          autoFocusOnError={focus === 'password'}
+        />
+        <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
+      </Form>
+      <p>
+        Already a member? <Link to={`/login${query}`}>Log in</Link>.
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
