@@ -11,6 +11,9 @@ const pages = [
   { name: 'chip', path: '/chips/h200' },
   { name: 'tag', path: '/tags/export-controls' },
   { name: 'not found', path: '/chips/not-a-chip' },
+  { name: 'log-in', path: '/login' },
+  { name: 'sign-up', path: '/signup' },
+  { name: 'password reset', path: '/forgot-password' },
 ]
 
 async function expectNoSeriousViolations(page: Page) {

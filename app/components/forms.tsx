@@ -1,5 +1,5 @@
 import { useNavigation } from '@remix-run/react'
-import type { InputHTMLAttributes, ReactNode } from 'react'
+import { useRef, type InputHTMLAttributes, type ReactNode } from 'react'
 
 export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
 
@@ -22,6 +22,7 @@ export function FormErrorSummary({ errors, id }: { errors?: string[]; id: string
 export function Field({
   label,
   name,
+  id: givenId,
   errors,
   hint,
   autoFocusOnError,
@@ -29,11 +30,13 @@ export function Field({
 }: {
   label: ReactNode
   name: string
+  /** Needed when two forms on one page have a field of the same name. */
+  id?: string
   errors?: string[]
   hint?: ReactNode
   autoFocusOnError?: boolean
 } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = `field-${name}`
+  const id = givenId ?? `field-${name}`
   const errorId = `${id}-error`
   const hintId = `${id}-hint`
   const invalid = Boolean(errors?.length)
@@ -85,4 +88,15 @@ export function SubmitButton({ children, pendingText, name, value, className }: 
       {pending ? pendingText : children}
     </button>
   )
+}
+
+/**
+ * A key that changes with every new action result. Keyed on it, a form mounts afresh after each
+ * failed submission: kept values come back from the server's copy, password fields come back empty,
+ * and the first field in error takes focus, as they do on a full page load without JavaScript.
+ */
+export function useSubmissionKey(result: unknown): number {
+  const ref = useRef({ result, key: 0 })
+  if (ref.current.result !== result) ref.current = { result, key: ref.current.key + 1 }
+  return ref.current.key
 }

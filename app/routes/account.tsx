@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/
 import { z } from 'zod'
 import { logout, requireUser } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
@@ -87,6 +87,7 @@ const savedMessages: Record<string, string> = {
 export default function AccountPage() {
   const { account, sessions } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
   const saved = savedMessages[searchParams.get('saved') ?? '']
   const failedIntent = failure?.values.intent
@@ -113,7 +114,7 @@ export default function AccountPage() {
 
       <section className="panel" aria-labelledby="name-heading">
         <h2 id="name-heading">Display name</h2>
-        <Form method="post" className="stack" noValidate>
+        <Form key={`name-${submissionKey}`} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="display-name" />
           <FormErrorSummary errors={errorsFor('display-name')?.form} id="name-errors" />
           <Field
@@ -134,7 +135,7 @@ export default function AccountPage() {
       <section className="panel" aria-labelledby="password-heading">
         <h2 id="password-heading">Password</h2>
         <p className="muted">Changing it logs you out of every other session.</p>
-        <Form method="post" className="stack" noValidate>
+        <Form key={`password-${submissionKey}`} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
           <FormErrorSummary errors={passwordErrors?.form} id="password-errors" />
           <Field
@@ -200,10 +201,11 @@ export default function AccountPage() {
           Your email, names and password are erased and you are logged out everywhere. Your comments stay in their
           threads so replies still make sense, shown as from a deleted user. This cannot be undone.
         </p>
-        <Form method="post" className="stack" noValidate>
+        <Form key={`delete-${submissionKey}`} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="delete-account" />
           <FormErrorSummary errors={deleteErrors?.form} id="delete-errors" />
           <Field
+            id="delete-password"
             label="Your password"
             name="password"
             type="password"
@@ -212,6 +214,7 @@ export default function AccountPage() {
             autoFocusOnError
           />
           <Field
+            id="delete-confirm"
             label="Type “delete” to confirm"
             name="confirm"
             type="text"

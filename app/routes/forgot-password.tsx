@@ -3,7 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { parseSearchParams, siteOrigin } from '#app/lib/http.server.ts'
 import { requestPasswordReset } from '#app/models/password-resets.server.ts'
@@ -33,6 +33,7 @@ export const meta: MetaFunction = () => [{ title: 'Reset your password — Threa
 export default function ForgotPasswordPage() {
   const { sent } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
   return (
     <section className="auth-card" aria-labelledby="forgot-title">
       <h1 id="forgot-title">Reset your password</h1>
@@ -47,7 +48,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <p className="muted">Enter the email address of your account and we will send you a link.</p>
       )}
-      <Form method="post" className="stack" noValidate>
+      <Form key={submissionKey} method="post" className="stack" noValidate>
         <FormErrorSummary errors={failure?.errors.form} id="forgot-errors" />
         <Field
           label="Email"

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { getAuth, login } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
@@ -36,6 +36,7 @@ export const meta: MetaFunction = () => [{ title: 'Log in — Threadline' }]
 
 export default function LoginPage() {
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
   const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
   const focus = firstInvalid(failure?.errors, ['login', 'password'])
@@ -44,7 +45,7 @@ export default function LoginPage() {
     <section className="auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
       <p className="muted">Welcome back. Log in to join the discussion.</p>
-      <Form method="post" className="stack" noValidate aria-describedby={failure?.errors.form ? 'login-errors' : undefined}>
+      <Form key={submissionKey} method="post" className="stack" noValidate aria-describedby={failure?.errors.form ? 'login-errors' : undefined}>
         <FormErrorSummary errors={failure?.errors.form} id="login-errors" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field

@@ -3,7 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { login } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { isResetTokenValid, resetPassword } from '#app/models/password-resets.server.ts'
 import { PASSWORD_RULES, ResetPasswordSchema } from '#app/schemas/auth.ts'
@@ -37,6 +37,7 @@ export const meta: MetaFunction = () => [{ title: 'Choose a new password — Thr
 export default function ResetPasswordPage() {
   const { valid } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
   const focus = firstInvalid(failure?.errors, ['password', 'confirm'])
   if (!valid) {
     return (
@@ -53,7 +54,7 @@ export default function ResetPasswordPage() {
     <section className="auth-card" aria-labelledby="reset-title">
       <h1 id="reset-title">Choose a new password</h1>
       <p className="muted">Saving it logs you out everywhere else.</p>
-      <Form method="post" className="stack" noValidate>
+      <Form key={submissionKey} method="post" className="stack" noValidate>
         <FormErrorSummary errors={failure?.errors.form} id="reset-errors" />
         <Field
           label="New password"

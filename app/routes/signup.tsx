@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { getAuth, login } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
@@ -37,6 +37,7 @@ export const meta: MetaFunction = () => [{ title: 'Create an account — Threadl
 
 export default function SignupPage() {
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
   const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
   const focus = firstInvalid(failure?.errors, ['email', 'username', 'password'])
@@ -45,7 +46,7 @@ export default function SignupPage() {
     <section className="auth-card" aria-labelledby="signup-title">
       <h1 id="signup-title">Create an account</h1>
       <p className="muted">Members comment, reply and vote. We never show your email to anyone.</p>
-      <Form method="post" className="stack" noValidate>
+      <Form key={submissionKey} method="post" className="stack" noValidate>
         <FormErrorSummary errors={failure?.errors.form} id="signup-errors" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
