@@ -97,3 +97,34 @@ describe('the embedded database', () => {
     expect(run('db/migrate.ts', { DATA_DIR: dataDir }).code).toBe(0)
   })
 })
+
+describe('npm run user:create', () => {
+  it('creates an admin from the command line, then changes its role, with the password from the environment', () => {
+    const dataDir = tempDir()
+    const env = { DATA_DIR: dataDir, THREADLINE_PASSWORD: 'a long admin password' }
+    const created = run('scripts/user-create.ts', env, ['--email', 'Chief@Example.com', '--username', 'chief', '--role', 'admin'])
+    expect(created.stderr).toBe('')
+    expect(created.stdout).toContain('threadline: created chief <chief@example.com> as admin')
+    const updated = run('scripts/user-create.ts', env, ['--email', 'chief@example.com', '--role', 'moderator'])
+    expect(updated.stdout).toContain('threadline: updated chief <chief@example.com> as moderator')
+  })
+
+  it('refuses bad input with a message and the usage', () => {
+    const dataDir = tempDir()
+    const badEmail = run('scripts/user-create.ts', { DATA_DIR: dataDir, THREADLINE_PASSWORD: 'a long admin password' }, [
+      '--email',
+      'not-an-email',
+    ])
+    expect(badEmail.code).toBe(1)
+    expect(badEmail.stderr).toMatch(/^threadline: email: Enter a valid email address/)
+    expect(badEmail.stderr).toContain('usage: npm run user:create')
+    const shortPassword = run('scripts/user-create.ts', { DATA_DIR: dataDir, THREADLINE_PASSWORD: 'short' }, [
+      '--email',
+      'ada@example.com',
+      '--role',
+      'admin',
+    ])
+    expect(shortPassword.code).toBe(1)
+    expect(shortPassword.stderr).toBe('threadline: Passwords have at least 10 characters.')
+  })
+})
