@@ -20,7 +20,8 @@ const app = express()
 app.disable('x-powered-by')
 // Behind a proxy, req.ip and req.protocol come from the X-Forwarded-* headers it adds.
 app.set('trust proxy', env.TRUST_PROXY)
-app.use(compression())
+// Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
+app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
 
 if (vite) {
   app.use(vite.middlewares)
@@ -57,7 +58,11 @@ app.all(
   createRequestHandler({
     build,
     mode: env.NODE_ENV,
-    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+    getLoadContext: (req) => ({
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      isDataRequest: req.path.endsWith('.data'),
+      htmlStore: new Map<string, string>(),
+    }),
   }),
 )
 

@@ -6,6 +6,7 @@ import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '#app/components/nonce.tsx'
+import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
 import { isHttps } from '#app/lib/http.server.ts'
 import { securityHeaders } from '#app/lib/security-headers.ts'
 
@@ -23,7 +24,7 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const nonce = crypto.randomBytes(16).toString('base64')
   applySecurityHeaders(request, responseHeaders, nonce)
@@ -34,7 +35,9 @@ export default function handleRequest(
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <HtmlStoreProvider value={loadContext.htmlStore}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </HtmlStoreProvider>
       </NonceProvider>,
       {
         nonce,

@@ -15,19 +15,26 @@ import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
+import { countUnreadNotifications } from '#app/models/notifications.server.ts'
 import stylesUrl from '#app/styles/app.css?url'
 import type { Role } from '#db/enums.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await getAuth(request)
   const user = auth.user
-    ? { id: auth.user.id, username: auth.user.username, displayName: auth.user.displayName, role: auth.user.role }
+    ? {
+        id: auth.user.id,
+        username: auth.user.username,
+        displayName: auth.user.displayName,
+        role: auth.user.role,
+        unreadNotifications: await countUnreadNotifications({ userId: auth.user.id }),
+      }
     : null
   // A renewed session (sliding expiry) goes back to the browser with the page.
   return data({ user }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
 }
 
-export type RootUser = { id: string; username: string; displayName: string; role: Role }
+export type RootUser = { id: string; username: string; displayName: string; role: Role; unreadNotifications: number }
 
 /** The signed-in member, from the root loader, anywhere in the tree; null for readers. */
 export function useOptionalUser(): RootUser | null {
@@ -60,13 +67,20 @@ function UserMenu() {
       <summary>
         <span className="visually-hidden">Signed in as </span>
         {user.displayName}
+        {user.unreadNotifications > 0 ? (
+          <span className="badge" aria-label={`, ${user.unreadNotifications} unread notifications`}>
+            {user.unreadNotifications}
+          </span>
+        ) : null}
       </summary>
       <ul>
         <li>
           <Link to="/account">Account</Link>
         </li>
         <li>
-          <Link to="/notifications">Notifications</Link>
+          <Link to="/notifications">
+            Notifications{user.unreadNotifications > 0 ? ` (${user.unreadNotifications} unread)` : ''}
+          </Link>
         </li>
         {staff ? (
           <li>

@@ -21,6 +21,11 @@ export type DatabaseHandle = {
   /** Rows of a raw query, whatever the driver returns them in. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>
   migrate(migrationsFolder: string): Promise<void>
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel`. On the server this holds one connection of its
+   * own, so notifications written by any app instance arrive; on PGlite they arrive in-process.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   /** PGlite only: the whole data directory as a tarball, for tests to start from. */
   snapshot?: () => Promise<Blob>
   close(): Promise<void>
@@ -76,6 +81,10 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
     driver: 'postgres',
     created: false,
     rows: async <T,>(query: SQL) => (await db.execute(query)) as unknown as T[],
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await client.listen(channel, onPayload)
+      return unlisten
+    },
     migrate: async (migrationsFolder) => {
       // Instances starting together take turns; the later ones then find nothing left to apply.
       const lock = await client.reserve()
@@ -136,6 +145,7 @@ function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<v
     driver: 'pglite',
     created,
     rows: async <T,>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     migrate: (migrationsFolder) => migratePglite(db as never, { migrationsFolder }),
     snapshot: () => client.dumpDataDir('none'),
     close: async () => {

@@ -56,6 +56,8 @@ export const users = pgTable(
     bannedAt: timestamp('banned_at', { withTimezone: true }),
     banReason: text('ban_reason'),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // The discussion order a member last chose; NULL means the site's default.
+    commentSort: text('comment_sort'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
@@ -232,6 +234,8 @@ export const comments = pgTable(
     bodyHtml: text('body_html').notNull(),
     status: commentStatusEnum('status').notNull().default('published'),
     score: integer('score').notNull().default(0),
+    // Direct replies, kept in the same transaction as the reply: tells a capped thread it continues.
+    replyCount: integer('reply_count').notNull().default(0),
     pinned: boolean('pinned').notNull().default(false),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),

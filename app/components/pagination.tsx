@@ -6,11 +6,13 @@ export function Pagination({
   pageCount,
   basePath,
   search = '',
+  labels = { previous: '← Newer', next: 'Older →' },
 }: {
   page: number
   pageCount: number
   basePath: string
   search?: string
+  labels?: { previous: string; next: string }
 }) {
   if (pageCount <= 1) return null
   const href = (target: number) => {
@@ -24,7 +26,7 @@ export function Pagination({
     <nav className="pagination" aria-label="Pages">
       {page > 1 ? (
         <Link to={href(page - 1)} rel="prev">
-          ← Newer
+          {labels.previous}
         </Link>
       ) : (
         <span />
@@ -34,7 +36,7 @@ export function Pagination({
       </span>
       {page < pageCount ? (
         <Link to={href(page + 1)} rel="next">
-          Older →
+          {labels.next}
         </Link>
       ) : (
         <span />

@@ -7,6 +7,8 @@ import { httpError } from './http.server.ts'
 export type FormFailure = {
   errors: { form?: string[]; fields?: Partial<Record<string, string[]>> }
   values: Record<string, string>
+  /** Rendered Markdown, when the form asked for a preview rather than a save. */
+  preview?: string
 }
 
 // Passwords are never sent back to the browser, not even to refill a form.
@@ -28,8 +30,14 @@ function keptValues(formData: FormData): Record<string, string> {
   return values
 }
 
-export function formFailure(status: number, errors: FormFailure['errors'], formData: FormData, headers?: HeadersInit) {
-  return data<FormFailure>({ errors, values: keptValues(formData) }, { status, headers })
+export function formFailure(
+  status: number,
+  errors: FormFailure['errors'],
+  formData: FormData,
+  headers?: HeadersInit,
+  extra?: Pick<FormFailure, 'preview'>,
+) {
+  return data<FormFailure>({ errors, values: keptValues(formData), ...extra }, { status, headers })
 }
 
 /** Parses a form with its schema: the data, or a 400 carrying every field's errors. */

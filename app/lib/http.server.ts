@@ -6,6 +6,10 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The client's address, as server.ts determined it (honouring TRUST_PROXY). */
     clientIp: string
+    /** A client-side navigation or fetcher (`*.data`), as opposed to a full document request. */
+    isDataRequest: boolean
+    /** Stored HTML a document's server render reads instead of the route data (stored-html.tsx). */
+    htmlStore: Map<string, string>
   }
 }
 

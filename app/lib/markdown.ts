@@ -36,6 +36,14 @@ const linkRel: Record<MarkdownProfile, string> = {
   comment: 'nofollow ugc noopener noreferrer',
 }
 
+// Links must be absolute http(s) or mailto. Articles may also point within the site ("/chips/h200",
+// "#section"). Anything else (a relative URL hiding "javascript:" behind an escape, say) loses its
+// link and keeps its text.
+function isAllowedHref(href: string, profile: MarkdownProfile) {
+  if (/^(https?:\/\/[^/\\]|mailto:)/i.test(href)) return true
+  return profile === 'article' && /^(\/(?![/\\]|%2f|%5c)|#)/i.test(href)
+}
+
 function sanitize(html: string, profile: MarkdownProfile) {
   return sanitizeHtml(html, {
     allowedTags: profile === 'article' ? articleTags : commentTags,
@@ -47,10 +55,10 @@ function sanitize(html: string, profile: MarkdownProfile) {
     allowedSchemesAppliedToAttributes: ['href'],
     allowProtocolRelative: false,
     transformTags: {
-      a: (tagName, attribs) => ({
-        tagName,
-        attribs: { ...attribs, rel: linkRel[profile] },
-      }),
+      a: (tagName, attribs): sanitizeHtml.Tag =>
+        attribs.href !== undefined && isAllowedHref(attribs.href, profile)
+          ? { tagName, attribs: { href: attribs.href, rel: linkRel[profile] } }
+          : { tagName: 'span', attribs: {} },
       // Article headings start at h2: the page's h1 is the headline.
       ...(profile === 'article' ? { h1: 'h2' } : {}),
     },

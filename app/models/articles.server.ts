@@ -1,6 +1,8 @@
 import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
+import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
+import { getDiscussion, rememberCommentSort } from './comments.server.ts'
 import { chipSummaryColumns, isPublicArticle } from './fragments.server.ts'
 
 export const ARTICLES_PER_PAGE = 10
@@ -193,4 +195,39 @@ async function listRelatedArticles(articleId: number) {
   return rows
     .filter((r) => r.shared > 0)
     .map(({ shared: _shared, publishedAt, ...r }) => ({ ...r, publishedAt: publishedAt ?? new Date(0) }))
+}
+
+/**
+ * Everything an article page shows: the article (4 queries) and one page of its discussion
+ * (3 queries: see getDiscussion). The member's chosen order is remembered when it changes.
+ */
+export async function getArticlePage({
+  slug,
+  viewer,
+  sort,
+  page,
+}: {
+  slug: string
+  viewer: { id: string; commentSort: string | null } | null
+  sort: CommentSort | undefined
+  page: number
+}) {
+  const article = await getPublishedArticle({ slug })
+  if (!article) return null
+  const remembered = commentSorts.find((s) => s === viewer?.commentSort)
+  const chosen = sort ?? remembered ?? 'top'
+  const [discussion] = await Promise.all([
+    getDiscussion({ article, viewer, sort: chosen, page }),
+    viewer && sort && sort !== viewer.commentSort ? rememberCommentSort({ userId: viewer.id, sort }) : null,
+  ])
+  return { article, discussion, sort: chosen }
+}
+
+/** The id of a public article, for the discussion's live stream. */
+export async function findPublicArticleId({ slug }: { slug: string }) {
+  const [row] = await db
+    .select({ id: articles.id })
+    .from(articles)
+    .where(and(eq(articles.slug, slug), isPublicArticle()))
+  return row?.id ?? null
 }

@@ -12,6 +12,12 @@ export const domainErrorCodes = {
   'username-taken': 409,
   'wrong-password': 400,
   'account-unavailable': 403,
+  'discussion-locked': 409,
+  'edit-window-closed': 409,
+  'comment-unavailable': 409,
+  'wrong-article': 400,
+  'self-vote': 403,
+  'invalid-input': 400,
 } as const
 
 export type DomainErrorCode = keyof typeof domainErrorCodes

@@ -1,12 +1,15 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articles, notifications, users } from '#db/schema.ts'
 
 const PAGE = 50
 
-/** The newest notifications addressed to the actor; nobody can read another member's. */
-export async function listNotifications({ actorId }: { actorId: string }) {
-  return db
+/**
+ * The newest notifications addressed to the actor (nobody can read another member's), marking them
+ * read: opening the list is reading it.
+ */
+export async function openNotifications({ actorId }: { actorId: string }) {
+  const list = await db
     .select({
       id: notifications.id,
       kind: notifications.kind,
@@ -24,4 +27,19 @@ export async function listNotifications({ actorId }: { actorId: string }) {
     .where(eq(notifications.userId, actorId))
     .orderBy(desc(notifications.createdAt))
     .limit(PAGE)
+  if (list.some((n) => n.readAt === null)) {
+    await db
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(eq(notifications.userId, actorId), isNull(notifications.readAt)))
+  }
+  return list
+}
+
+export async function countUnreadNotifications({ userId }: { userId: string }) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+  return row?.n ?? 0
 }

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db, type Database } from '#db/client.server.ts'
 import { rateLimits } from '#db/schema.ts'
 import { DomainError, retryAfterText } from './errors.server.ts'
 
@@ -8,8 +8,14 @@ import { DomainError, retryAfterText } from './errors.server.ts'
 
 export type RateLimit = { key: string; limit: number; windowSeconds: number; action: string }
 
-export async function hitRateLimit({ key, windowSeconds }: Pick<RateLimit, 'key' | 'windowSeconds'>) {
-  const [row] = await db
+// Inside a transaction, pass it: the count then commits or rolls back with the work it limits.
+type Executor = Pick<Database, 'insert'>
+
+export async function hitRateLimit(
+  { key, windowSeconds }: Pick<RateLimit, 'key' | 'windowSeconds'>,
+  executor: Executor = db,
+) {
+  const [row] = await executor
     .insert(rateLimits)
     .values({ key, count: 1, resetAt: sql`now() + make_interval(secs => ${windowSeconds})` })
     .onConflictDoUpdate({
@@ -27,8 +33,8 @@ export async function hitRateLimit({ key, windowSeconds }: Pick<RateLimit, 'key'
 }
 
 /** Counts one attempt; throws `rate-limited` once the window's allowance is spent. */
-export async function consumeRateLimit(limit: RateLimit) {
-  const { count, retryAfterSeconds } = await hitRateLimit(limit)
+export async function consumeRateLimit(limit: RateLimit, executor: Executor = db) {
+  const { count, retryAfterSeconds } = await hitRateLimit(limit, executor)
   if (count > limit.limit) {
     throw new DomainError(
       'rate-limited',

@@ -16,6 +16,13 @@ export const settingDefinitions = {
   signupsPerIpPerHour: { schema: count, default: 5, description: 'Accounts that one IP address may create per hour' },
   resetRequestsPerIpPerHour: { schema: count, default: 5, description: 'Password-reset emails one IP address may request per hour' },
   resetTokenMinutes: { schema: minutes, default: 60, description: 'How long a password-reset link stays valid' },
+  editWindowMinutes: { schema: minutes, default: 15, description: 'How long after posting a member may edit a comment' },
+  maxCommentLength: { schema: count, default: 10_000, description: 'Longest comment accepted, in characters' },
+  commentsPerMinute: { schema: count, default: 5, description: 'Comments a member may post per minute' },
+  commentsPerDay: { schema: count, default: 50, description: 'Comments a member may post per day' },
+  newAccountHours: { schema: z.number().int().min(0).max(24 * 90), default: 24, description: 'How long an account counts as new' },
+  newAccountCommentsPerMinute: { schema: count, default: 2, description: 'Comments a new account may post per minute' },
+  newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
 } satisfies Record<string, { schema: z.ZodType<number>; default: number; description: string }>
 
 export type SettingKey = keyof typeof settingDefinitions

@@ -1,26 +1,90 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { getAuth, requireUser } from '#app/auth.server.ts'
 import { TagList } from '#app/components/article-list.tsx'
 import { ChipTable } from '#app/components/chip-table.tsx'
+import {
+  CommentForm,
+  Discussion,
+  DiscussionControls,
+  LiveUpdates,
+  LockedNotice,
+  SignInToComment,
+} from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { Pagination } from '#app/components/pagination.tsx'
+import { StoredHtml } from '#app/components/stored-html.tsx'
+import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { httpError, requireSlug } from '#app/lib/http.server.ts'
-import { getPublishedArticle } from '#app/models/articles.server.ts'
+import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
+import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { renderMarkdown } from '#app/lib/markdown.ts'
+import { commentRedirect } from '#app/lib/comment-redirect.ts'
+import { getArticlePage } from '#app/models/articles.server.ts'
+import { createComment } from '#app/models/comments.server.ts'
+import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'story')
-  const article = await getPublishedArticle({ slug })
-  if (!article) httpError(404, 'There is no published story at this address.')
-  return article
+  const { sort, page } = parseSearchParams(request, DiscussionQuerySchema)
+  const { user } = await getAuth(request)
+  const result = await getArticlePage({ slug, viewer: user, sort, page })
+  if (!result) httpError(404, 'There is no published story at this address.')
+  const { article, discussion } = result
+  if (page > discussion.pageCount) {
+    httpError(404, `There is no page ${page} of this discussion: it runs to ${discussion.pageCount} pages.`)
+  }
+  return {
+    article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
+    discussion: { ...discussion, tree: shipCommentBodies(context, discussion.tree) },
+    sort: result.sort,
+    viewer: user ? { id: user.id } : null,
+    now: new Date(),
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const slug = requireSlug(params.slug, 'story')
+  const formData = await readForm(request)
+  const intent = formData.get('intent')
+  if (intent === 'preview') {
+    const parsed = parseForm(formData, PreviewSchema)
+    if (!parsed.ok) return parsed.response
+    return formFailure(200, {}, formData, undefined, { preview: renderMarkdown(parsed.data.body, 'comment') })
+  }
+  if (intent !== 'comment') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+
+  const { user } = await requireUser(request)
+  const parsed = parseForm(formData, CreateCommentSchema)
+  if (!parsed.ok) return parsed.response
+  try {
+    const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
+    if (context.isDataRequest) return { ok: true, commentId: created.id }
+    return redirect(commentRedirect({ slug, created, returnTo: parsed.data.returnTo }))
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? [{ title: `${data.title} — Threadline` }, { name: 'description', content: data.standfirst }]
+    ? [{ title: `${data.article.title} — Threadline` }, { name: 'description', content: data.article.standfirst }]
     : [{ title: 'Story not found — Threadline' }]
 
 export default function ArticlePage() {
-  const article = useLoaderData<typeof loader>()
+  const { article, discussion, sort, viewer, now } = useLoaderData<typeof loader>()
+  const location = useLocation()
+  const returnTo = location.pathname + location.search
+  const shared = {
+    slug: article.slug,
+    now,
+    maxDepth: discussion.maxDepth,
+    signedIn: viewer !== null,
+    locked: article.discussionLocked,
+    returnTo,
+  }
   return (
     <article className="story" aria-labelledby="story-title">
       <header className="story__header">
@@ -30,12 +94,13 @@ export default function ArticlePage() {
           {article.authorName ? <span>By {article.authorName}</span> : null}
           <time dateTime={isoDate(article.publishedAt)}>{formatDate(article.publishedAt)}</time>
           <span>{article.readingMinutes} min read</span>
+          <a href="#discussion">{pluralize(article.commentCount, 'comment')}</a>
         </p>
         <TagList tags={article.tags} />
       </header>
 
-      {/* Rendered from Markdown and sanitised when the article was saved. */}
-      <div className="prose" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+      {/* Rendered from Markdown and sanitised when the article was saved; sent to the browser once. */}
+      <StoredHtml id={ARTICLE_BODY_ID} html={article.bodyHtml} className="prose" />
 
       {article.chips.length > 0 ? (
         <section className="story__chips" aria-labelledby="chips-heading">
@@ -68,12 +133,36 @@ export default function ArticlePage() {
         </aside>
       ) : null}
 
-      <section id="discussion" className="discussion" aria-labelledby="discussion-heading">
-        <h2 id="discussion-heading">Discussion ({pluralize(article.commentCount, 'comment')})</h2>
-        <p>
-          What are your thoughts? The discussion for this story opens here soon: threaded comments arrive with
-          member accounts.
-        </p>
+      <section id="discussion" className="discussion" aria-labelledby="discussion-heading" tabIndex={-1}>
+        <h2 id="discussion-heading">
+          Discussion <span className="muted">({pluralize(article.commentCount, 'comment')})</span>
+        </h2>
+        <p className="discussion__invite">What are your thoughts? Tell us below.</p>
+        {article.discussionLocked ? (
+          <LockedNotice />
+        ) : viewer ? (
+          <CommentForm slug={article.slug} returnTo={returnTo} label="Your comment" submitLabel="Post comment" />
+        ) : (
+          <SignInToComment returnTo={location.pathname} />
+        )}
+        <LiveUpdates slug={article.slug} />
+        <Discussion
+          tree={discussion.tree}
+          shared={shared}
+          header={discussion.totalRoots > 0 ? <DiscussionControls sort={sort} basePath={location.pathname} /> : null}
+          footer={
+            <Pagination
+              page={discussion.page}
+              pageCount={discussion.pageCount}
+              basePath={location.pathname}
+              search={location.search}
+              labels={{ previous: '← Previous comments', next: 'More comments →' }}
+            />
+          }
+        />
+        {discussion.totalRoots === 0 && !article.discussionLocked ? (
+          <p className="empty">No comments yet. Start the conversation.</p>
+        ) : null}
       </section>
     </article>
   )

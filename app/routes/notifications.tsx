@@ -3,11 +3,11 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireUser } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
-import { listNotifications } from '#app/models/notifications.server.ts'
+import { openNotifications } from '#app/models/notifications.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireUser(request)
-  return { notifications: await listNotifications({ actorId: user.id }) }
+  return { notifications: await openNotifications({ actorId: user.id }) }
 }
 
 export const meta: MetaFunction = () => [{ title: 'Notifications — Threadline' }]
@@ -26,14 +26,16 @@ export default function NotificationsPage() {
           {notifications.map((n) => (
             <li key={n.id} className={n.readAt ? undefined : 'unread'}>
               {n.articleSlug ? (
-                <Link to={`/articles/${n.articleSlug}${n.commentId ? `#c${n.commentId}` : ''}`}>
-                  {n.message || n.articleTitle}
+                <Link to={n.commentId ? `/articles/${n.articleSlug}/comments/${n.commentId}#c${n.commentId}` : `/articles/${n.articleSlug}`}>
+                  {n.kind === 'reply'
+                    ? `${n.actorName ?? 'Someone'} replied to your comment on “${n.articleTitle}”`
+                    : n.message || n.articleTitle}
                 </Link>
               ) : (
                 <span>{n.message}</span>
               )}
               <p className="muted">
-                {n.actorName ? `${n.actorName} · ` : ''}
+                {n.readAt ? '' : 'New · '}
                 <time dateTime={isoDate(n.createdAt)}>{formatDate(n.createdAt)}</time>
               </p>
             </li>

@@ -1,0 +1,496 @@
+import { Form, Link, useActionData, useFetcher, useRevalidator } from '@remix-run/react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { StoredHtml } from '#app/components/stored-html.tsx'
+import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
+import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
+import { formatNumber, pluralize } from '#app/lib/format.ts'
+import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
+import type { CommentView } from '#app/models/comments.server.ts'
+
+export type DiscussionComment = CommentNode<CommentView>
+
+type FormResult = {
+  ok?: boolean
+  commentId?: number
+  preview?: string
+  errors?: { form?: string[]; fields?: Partial<Record<string, string[]>> }
+  values?: Record<string, string>
+}
+
+type Shared = {
+  slug: string
+  now: Date | string
+  maxDepth: number
+  signedIn: boolean
+  locked: boolean
+  returnTo: string
+}
+
+const placeholders: Partial<Record<CommentView['status'], string>> = {
+  deleted: '[deleted by its author]',
+  removed: '[removed by moderators]',
+  hidden: '[hidden by moderators pending review]',
+}
+
+/** The whole discussion block under an article, or under a comment on its own page. */
+export function Discussion({
+  tree,
+  shared,
+  header,
+  footer,
+}: {
+  tree: DiscussionComment[]
+  shared: Shared
+  header?: ReactNode
+  footer?: ReactNode
+}) {
+  return (
+    <>
+      {header}
+      {tree.length === 0 ? null : (
+        <ol className="comment-list">
+          {tree.map((comment) => (
+            <li key={comment.id}>
+              <Comment comment={comment} shared={shared} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {footer}
+    </>
+  )
+}
+
+function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shared }) {
+  const anchor = commentAnchor(comment.id)
+  const permalink = `/articles/${shared.slug}/comments/${comment.id}`
+  const placeholder = comment.bodyHtml === null && comment.status !== 'pending' ? placeholders[comment.status] : null
+  const continues = comment.depth >= shared.maxDepth && comment.replyCount > 0
+  return (
+    <article id={anchor} className={`comment comment--${comment.status}`} aria-labelledby={`${anchor}-by`} tabIndex={-1}>
+      <details open>
+        <summary className="comment__meta">
+          <span className="comment__toggle" aria-hidden="true" />
+          <span id={`${anchor}-by`} className="comment__author">
+            {comment.author.name}
+          </span>
+          <span className="comment__score">{pluralize(comment.score, 'point')}</span>
+          <time dateTime={new Date(comment.createdAt).toISOString()} title={exactTime(comment.createdAt)}>
+            {relativeTime(comment.createdAt, shared.now)}
+          </time>
+          {comment.editedAt ? (
+            <span className="comment__edited" title={`Edited ${exactTime(comment.editedAt)}`}>
+              edited
+            </span>
+          ) : null}
+          {comment.pinned ? <span className="pill">Pinned</span> : null}
+          {comment.descendantCount > 0 ? (
+            <span className="comment__hidden-count">
+              {pluralize(comment.descendantCount, 'reply', 'replies')} hidden
+            </span>
+          ) : null}
+        </summary>
+
+        {comment.status === 'pending' ? <p className="comment__notice">Awaiting moderation: only you can see this.</p> : null}
+        {placeholder ? (
+          <p className="comment__placeholder">{placeholder}</p>
+        ) : (
+          <StoredHtml id={commentBodyId(comment.id)} html={comment.bodyHtml} className="comment__body prose-comment" />
+        )}
+
+        <CommentActions comment={comment} shared={shared} permalink={permalink} />
+
+        {comment.children.length > 0 ? (
+          <ol className="comment-list comment-list--replies">
+            {comment.children.map((child) => (
+              <li key={child.id}>
+                <Comment comment={child} shared={shared} />
+              </li>
+            ))}
+          </ol>
+        ) : null}
+        {continues ? (
+          <p className="comment__continue">
+            <Link to={`${permalink}#${anchor}`}>
+              Continue this thread ({pluralize(comment.replyCount, 'reply', 'replies')}) →
+            </Link>
+          </p>
+        ) : null}
+      </details>
+    </article>
+  )
+}
+
+function CommentActions({ comment, shared, permalink }: { comment: DiscussionComment; shared: Shared; permalink: string }) {
+  const actionUrl = `/articles/${shared.slug}/comments/${comment.id}`
+  return (
+    <div className="comment__actions">
+      <VoteButton comment={comment} actionUrl={actionUrl} />
+      {comment.canReply ? (
+        <Disclosure label="Reply" id={`${commentAnchor(comment.id)}-reply`} openWhen={(values) => values?.parentId === String(comment.id)}>
+          {(close) => (
+            <CommentForm
+              slug={shared.slug}
+              parentId={comment.id}
+              returnTo={shared.returnTo}
+              label={`Reply to ${comment.author.name}`}
+              submitLabel="Post reply"
+              onPosted={close}
+            />
+          )}
+        </Disclosure>
+      ) : null}
+      {comment.canEdit && comment.body !== null ? (
+        <Disclosure label="Edit" id={`${commentAnchor(comment.id)}-edit`} openWhen={(values) => values?.editing === String(comment.id)}>
+          {(close) => <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} onSaved={close} />}
+        </Disclosure>
+      ) : null}
+      {comment.canDelete ? (
+        <Disclosure label="Delete" id={`${commentAnchor(comment.id)}-delete`}>
+          {() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} />}
+        </Disclosure>
+      ) : null}
+      {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
+        <Disclosure label="Report" id={`${commentAnchor(comment.id)}-report`}>
+          {() => <p className="muted">Reporting opens with the moderation tools. Until then, write to the editors.</p>}
+        </Disclosure>
+      ) : null}
+      <Link to={`${permalink}#${commentAnchor(comment.id)}`} className="comment__permalink">
+        Link
+      </Link>
+    </div>
+  )
+}
+
+/**
+ * A details/summary pair: works without JavaScript, and reopens after a failed no-JS submission so
+ * the error and the typed text are where the reader left them.
+ */
+function Disclosure({
+  label,
+  id,
+  openWhen,
+  children,
+}: {
+  label: string
+  id: string
+  openWhen?: (values: Record<string, string> | undefined) => boolean
+  children: (close: () => void) => ReactNode
+}) {
+  const actionData = useActionData<FormResult>()
+  const ref = useRef<HTMLDetailsElement>(null)
+  const close = () => {
+    if (ref.current) ref.current.open = false
+  }
+  return (
+    <details className="comment__action" id={id} ref={ref} open={openWhen?.(actionData?.values) || undefined}>
+      <summary>{label}</summary>
+      <div className="comment__panel">{children(close)}</div>
+    </details>
+  )
+}
+
+function VoteButton({ comment, actionUrl }: { comment: DiscussionComment; actionUrl: string }) {
+  const fetcher = useFetcher<FormResult>()
+  const pending = fetcher.formData?.get('vote')
+  const voted = pending ? pending === 'up' : comment.viewerVoted
+  const score = comment.score + (voted ? 1 : 0) - (comment.viewerVoted ? 1 : 0)
+  if (!comment.canVote) {
+    return (
+      <span className="vote vote--static" aria-label={pluralize(comment.score, 'point')}>
+        ▲ {formatNumber(comment.score)}
+      </span>
+    )
+  }
+  return (
+    <fetcher.Form method="post" action={actionUrl} className="vote">
+      <input type="hidden" name="intent" value="vote" />
+      <button
+        type="submit"
+        name="vote"
+        value={voted ? 'undo' : 'up'}
+        aria-pressed={voted}
+        className="vote__button"
+        title={voted ? 'Take back your upvote' : 'Upvote'}
+      >
+        <span aria-hidden="true">▲</span> <span className="visually-hidden">{voted ? 'Upvoted, ' : 'Upvote, '}</span>
+        {formatNumber(score)}
+        <span className="visually-hidden"> points</span>
+      </button>
+      {fetcher.data?.errors?.form ? (
+        <span role="alert" className="field__errors">
+          {fetcher.data.errors.form[0]}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  )
+}
+
+function useFocusAfterPost(fetcher: { state: string; data?: FormResult }, onPosted?: () => void) {
+  const handled = useRef<FormResult | undefined>(undefined)
+  useEffect(() => {
+    const data = fetcher.data
+    if (fetcher.state !== 'idle' || !data?.ok || handled.current === data) return
+    handled.current = data
+    onPosted?.()
+    if (data.commentId) {
+      // The revalidated page now holds the comment: take the reader to it.
+      requestAnimationFrame(() => document.getElementById(commentAnchor(data.commentId!))?.focus())
+    }
+  }, [fetcher.state, fetcher.data, onPosted])
+}
+
+/** The form for a new comment or a reply: Markdown, a preview, optimistic posting. */
+export function CommentForm({
+  slug,
+  parentId,
+  returnTo,
+  label,
+  submitLabel,
+  onPosted,
+}: {
+  slug: string
+  parentId?: number
+  returnTo: string
+  label: string
+  submitLabel: string
+  onPosted?: () => void
+}) {
+  const fetcher = useFetcher<FormResult>({ key: `comment-form-${parentId ?? 'top'}` })
+  const actionData = useActionData<FormResult>()
+  const mine = (r: FormResult | undefined) => (r?.values?.parentId ?? '') === String(parentId ?? '')
+  // Without JavaScript the page itself carries the result; with it, the fetcher does.
+  const result = fetcher.data ?? (mine(actionData) ? actionData : undefined)
+  const formRef = useRef<HTMLFormElement>(null)
+  const [formKey, setFormKey] = useState(0)
+  const posting = fetcher.state !== 'idle' && fetcher.formData?.get('intent') === 'comment'
+  const pendingText = posting ? String(fetcher.formData?.get('body') ?? '') : null
+
+  useFocusAfterPost(fetcher, () => {
+    setFormKey((k) => k + 1)
+    onPosted?.()
+  })
+
+  const id = `comment-body-${parentId ?? 'new'}`
+  const errors = result?.ok ? undefined : result?.errors
+  const bodyErrors = errors?.fields?.body
+  const kept = result?.ok ? '' : (result?.values?.body ?? '')
+  return (
+    <>
+      <fetcher.Form
+        key={formKey}
+        ref={formRef}
+        method="post"
+        action={`/articles/${slug}`}
+        className="comment-form stack"
+        noValidate
+      >
+        <input type="hidden" name="parentId" value={parentId ?? ''} />
+        <input type="hidden" name="returnTo" value={returnTo} />
+        {errors?.form?.length ? (
+          <div className="form-errors" role="alert">
+            {errors.form.map((e) => (
+              <p key={e}>{e}</p>
+            ))}
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor={id}>{label}</label>
+          <p className="field__hint" id={`${id}-hint`}>
+            Markdown: *emphasis*, **strong**, `code`, [links](https://…), &gt; quotes and lists. No HTML.
+          </p>
+          <textarea
+            id={id}
+            name="body"
+            rows={parentId ? 4 : 6}
+            maxLength={20_000}
+            defaultValue={kept}
+            aria-invalid={bodyErrors ? true : undefined}
+            aria-describedby={[`${id}-hint`, bodyErrors ? `${id}-error` : null].filter(Boolean).join(' ')}
+            autoFocus={Boolean(bodyErrors) || undefined}
+          />
+          {bodyErrors ? (
+            <ul className="field__errors" id={`${id}-error`} role="alert">
+              {bodyErrors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+        <div className="comment-form__buttons">
+          <button type="submit" name="intent" value="comment" className="button" aria-disabled={posting || undefined}>
+            {posting ? 'Posting…' : submitLabel}
+          </button>
+          <button type="submit" name="intent" value="preview" className="button button--secondary">
+            Preview
+          </button>
+        </div>
+      </fetcher.Form>
+      {result?.preview !== undefined && !result.ok ? (
+        <section className="comment-preview" aria-label="Preview">
+          <p className="eyebrow">Preview</p>
+          {result.preview ? (
+            <div className="comment__body prose-comment" dangerouslySetInnerHTML={{ __html: result.preview }} />
+          ) : (
+            <p className="muted">Nothing to preview yet.</p>
+          )}
+        </section>
+      ) : null}
+      {pendingText !== null ? (
+        <article className="comment comment--optimistic" aria-live="polite">
+          <p className="comment__meta">
+            <span className="comment__author">You</span> <span className="muted">posting…</span>
+          </p>
+          <p className="comment__pending-text">{pendingText}</p>
+        </article>
+      ) : null}
+    </>
+  )
+}
+
+function EditForm({
+  comment,
+  actionUrl,
+  returnTo,
+  onSaved,
+}: {
+  comment: DiscussionComment
+  actionUrl: string
+  returnTo: string
+  onSaved: () => void
+}) {
+  const fetcher = useFetcher<FormResult>()
+  const actionData = useActionData<FormResult>()
+  const result = fetcher.data ?? (actionData?.values?.editing === String(comment.id) ? actionData : undefined)
+  useFocusAfterPost(fetcher, onSaved)
+  const id = `edit-body-${comment.id}`
+  const bodyErrors = result?.ok ? undefined : result?.errors?.fields?.body
+  const formErrors = result?.ok ? undefined : result?.errors?.form
+  return (
+    <fetcher.Form method="post" action={actionUrl} className="comment-form stack" noValidate>
+      <input type="hidden" name="intent" value="edit" />
+      <input type="hidden" name="editing" value={comment.id} />
+      <input type="hidden" name="returnTo" value={returnTo} />
+      {formErrors?.length ? (
+        <div className="form-errors" role="alert">
+          {formErrors.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={id}>Edit your comment</label>
+        <textarea
+          id={id}
+          name="body"
+          rows={4}
+          defaultValue={result?.values?.body ?? comment.body ?? ''}
+          aria-invalid={bodyErrors ? true : undefined}
+          aria-describedby={bodyErrors ? `${id}-error` : undefined}
+        />
+        {bodyErrors ? (
+          <ul className="field__errors" id={`${id}-error`} role="alert">
+            {bodyErrors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <button type="submit" className="button">
+        {fetcher.state !== 'idle' ? 'Saving…' : 'Save changes'}
+      </button>
+    </fetcher.Form>
+  )
+}
+
+function DeleteForm({ actionUrl, returnTo }: { actionUrl: string; returnTo: string }) {
+  const fetcher = useFetcher<FormResult>()
+  return (
+    <fetcher.Form method="post" action={actionUrl} className="stack">
+      <input type="hidden" name="intent" value="delete" />
+      <input type="hidden" name="returnTo" value={returnTo} />
+      <p>Delete this comment? Its replies stay, under a “[deleted]” placeholder.</p>
+      <button type="submit" className="button button--danger">
+        {fetcher.state !== 'idle' ? 'Deleting…' : 'Yes, delete it'}
+      </button>
+    </fetcher.Form>
+  )
+}
+
+/** Sort links and paging: plain links, so they work without JavaScript. */
+export function DiscussionControls({ sort, basePath }: { sort: CommentSort; basePath: string }) {
+  const labels: Record<CommentSort, string> = { top: 'Top', new: 'New', old: 'Old' }
+  return (
+    <nav className="discussion__sort" aria-label="Sort comments">
+      <span className="muted">Sort by</span>
+      {(Object.keys(labels) as CommentSort[]).map((key) => (
+        <Link
+          key={key}
+          to={`${basePath}?sort=${key}#discussion`}
+          aria-current={key === sort ? 'true' : undefined}
+          preventScrollReset
+        >
+          {labels[key]}
+        </Link>
+      ))}
+    </nav>
+  )
+}
+
+/**
+ * New comments from other readers, announced as they arrive (Server-Sent Events) and revealed in
+ * place on request, so the page never shifts under someone who is reading.
+ */
+export function LiveUpdates({ slug }: { slug: string }) {
+  const [arrived, setArrived] = useState(0)
+  const revalidator = useRevalidator()
+  useEffect(() => {
+    const source = new EventSource(`/articles/${slug}/events`)
+    const onComment = (event: MessageEvent<string>) => {
+      try {
+        const data = JSON.parse(event.data) as { own?: boolean }
+        if (!data.own) setArrived((n) => n + 1)
+      } catch {
+        // A malformed event is ignored: the next one will do.
+      }
+    }
+    source.addEventListener('comment', onComment)
+    return () => source.close()
+  }, [slug])
+  if (arrived === 0) return <div className="live-bar" aria-live="polite" />
+  return (
+    <div className="live-bar" aria-live="polite">
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={() => {
+          setArrived(0)
+          revalidator.revalidate()
+        }}
+      >
+        Show {pluralize(arrived, 'new comment')}
+      </button>
+    </div>
+  )
+}
+
+export function LockedNotice() {
+  return (
+    <p className="notice notice--locked" role="note">
+      <strong>This discussion is locked.</strong> Moderators have closed it to new comments, replies and edits. What
+      was said stays readable.
+    </p>
+  )
+}
+
+export function SignInToComment({ returnTo }: { returnTo: string }) {
+  const query = new URLSearchParams({ redirectTo: `${returnTo}#discussion` })
+  return (
+    <p className="notice">
+      <Link to={`/login?${query}`}>Log in</Link> or <Link to={`/signup?${query}`}>create an account</Link> to join the
+      discussion.
+    </p>
+  )
+}
+
+export { Form }

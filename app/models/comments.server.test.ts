@@ -1,0 +1,336 @@
+import { eq, sql } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { MAX_SHOWN_DEPTH, type CommentNode } from '#app/lib/comment-tree.ts'
+import { truncateAll } from '#app/test/db.ts'
+import { recordQueries } from '#app/test/queries.ts'
+import { createTestUser } from '#app/test/users.ts'
+import { db } from '#db/client.server.ts'
+import { articles, comments, notifications } from '#db/schema.ts'
+import { getArticlePage } from './articles.server.ts'
+import {
+  createComment,
+  deleteComment,
+  editComment,
+  getCommentThread,
+  getDiscussion,
+  type CommentView,
+} from './comments.server.ts'
+import { isDomainError } from './errors.server.ts'
+import { subscribeToArticle, type DiscussionEvent } from './events.server.ts'
+import { countUnreadNotifications, openNotifications } from './notifications.server.ts'
+import { putSetting } from './settings.server.ts'
+import { voteOnComment } from './votes.server.ts'
+
+type Article = { id: number; slug: string; discussionLocked: boolean }
+
+async function createArticle(slug = `story-${Math.random().toString(36).slice(2, 8)}`): Promise<Article> {
+  const [row] = await db
+    .insert(articles)
+    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
+    .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
+  return row!
+}
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(isDomainError(error) ? error.code : error).toBe(code)
+  return error as Error
+}
+
+async function commentCount(articleId: number) {
+  const [row] = await db.select({ n: articles.commentCount }).from(articles).where(eq(articles.id, articleId))
+  return row!.n
+}
+
+/** Bulk comments straight into the table, for size tests: `roots` threads of `perRoot` replies each. */
+async function seedDiscussion(articleId: number, authorId: string, roots: number, perRoot: number) {
+  const rootRows = await db
+    .insert(comments)
+    .values(Array.from({ length: roots }, (_, i) => ({ articleId, authorId, body: `root ${i}`, bodyHtml: `<p>root ${i}</p>` })))
+    .returning({ id: comments.id })
+  await db.execute(sql`update comments set root_id = id where root_id is null`)
+  const replies = rootRows.flatMap(({ id }) =>
+    Array.from({ length: perRoot }, (_, i) => ({
+      articleId,
+      authorId,
+      parentId: id,
+      rootId: id,
+      depth: 1,
+      body: `reply ${i}`,
+      bodyHtml: `<p>reply ${i}</p>`,
+    })),
+  )
+  for (let i = 0; i < replies.length; i += 1000) await db.insert(comments).values(replies.slice(i, i + 1000))
+}
+
+function flatten(nodes: CommentNode<CommentView>[]): CommentNode<CommentView>[] {
+  return nodes.flatMap((n) => [n, ...flatten(n.children)])
+}
+
+beforeEach(async () => {
+  await truncateAll()
+  // Accounts made here are minutes old; the rate-limit tests set their own allowances.
+  await putSetting('newAccountHours', 0)
+  await putSetting('commentsPerMinute', 10_000)
+  await putSetting('commentsPerDay', 10_000)
+})
+
+describe('createComment', () => {
+  it('builds a thread of replies with roots, depths, reply counts and an exact comment count', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const first = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Top *level*' })
+    const reply = await createComment({ articleSlug: article.slug, parentId: first.id, actorId: bo.id, body: 'A reply' })
+    const deeper = await createComment({ articleSlug: article.slug, parentId: reply.id, actorId: ada.id, body: 'Deeper' })
+    expect([first.depth, reply.depth, deeper.depth]).toEqual([0, 1, 2])
+
+    const rows = await db.select().from(comments).orderBy(comments.id)
+    expect(rows.map((r) => r.rootId)).toEqual([first.id, first.id, first.id])
+    expect(rows.map((r) => r.replyCount)).toEqual([1, 1, 0])
+    expect(rows[0]!.bodyHtml).toBe('<p>Top <em>level</em></p>')
+    expect(await commentCount(article.id)).toBe(3)
+
+    const { tree } = await getDiscussion({ article, viewer: null, sort: 'old', page: 1 })
+    expect(tree).toHaveLength(1)
+    expect(tree[0]!.children[0]!.children[0]!.id).toBe(deeper.id)
+    expect(tree[0]!.descendantCount).toBe(2)
+  })
+
+  it('refuses empty, overlong, misplaced and orphaned comments with clear errors', async () => {
+    const article = await createArticle()
+    const other = await createArticle()
+    const user = await createTestUser()
+    const elsewhere = await createComment({ articleSlug: other.slug, actorId: user.id, body: 'On the other story' })
+    const gone = await createComment({ articleSlug: article.slug, actorId: user.id, body: 'Soon deleted' })
+    await deleteComment({ commentId: gone.id, actorId: user.id })
+
+    expect((await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body: ' \n\t ' }), 'invalid-input')).message).toBe(
+      'Write something before posting.',
+    )
+    expect(
+      (await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body: 'x'.repeat(10_001) }), 'invalid-input')).message,
+    ).toContain('up to 10,000 characters')
+    await expectCode(createComment({ articleSlug: article.slug, parentId: elsewhere.id, actorId: user.id, body: 'x' }), 'wrong-article')
+    await expectCode(createComment({ articleSlug: article.slug, parentId: gone.id, actorId: user.id, body: 'x' }), 'comment-unavailable')
+    await expectCode(createComment({ articleSlug: article.slug, parentId: 99_999, actorId: user.id, body: 'x' }), 'not-found')
+    await expectCode(createComment({ articleSlug: 'no-such-story', actorId: user.id, body: 'x' }), 'not-found')
+    // Nothing half-written: only the two comments above exist, and the counts agree.
+    expect(await db.select().from(comments)).toHaveLength(2)
+    expect(await commentCount(article.id)).toBe(0)
+  })
+
+  it('accepts nothing on a locked discussion', async () => {
+    const article = await createArticle()
+    const user = await createTestUser()
+    const earlier = await createComment({ articleSlug: article.slug, actorId: user.id, body: 'Before the lock' })
+    await db.update(articles).set({ discussionLocked: true }).where(eq(articles.id, article.id))
+    await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body: 'x' }), 'discussion-locked')
+    await expectCode(createComment({ articleSlug: article.slug, parentId: earlier.id, actorId: user.id, body: 'x' }), 'discussion-locked')
+    await expectCode(editComment({ commentId: earlier.id, actorId: user.id, body: 'changed' }), 'discussion-locked')
+  })
+
+  it('throttles per member, more tightly while the account is new, and a refusal costs nothing', async () => {
+    const article = await createArticle()
+    const user = await createTestUser()
+    await putSetting('commentsPerMinute', 3)
+    for (let i = 0; i < 3; i++) await createComment({ articleSlug: article.slug, actorId: user.id, body: `c${i}` })
+    const error = await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body: 'one more' }), 'rate-limited')
+    expect(error.message).toMatch(/^Too many comments in a minute\. Please try again in \d+ seconds\.$/)
+    expect(await commentCount(article.id)).toBe(3)
+
+    await putSetting('newAccountHours', 24)
+    await putSetting('newAccountCommentsPerMinute', 1)
+    const newcomer = await createTestUser()
+    await expectCode(createComment({ articleSlug: article.slug, parentId: 99_999, actorId: newcomer.id, body: 'bad parent' }), 'not-found')
+    await createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'first words' })
+    await expectCode(createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'second' }), 'rate-limited')
+  })
+
+  it('notifies the parent’s author of a reply, not of their own', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const first = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Question' })
+    await createComment({ articleSlug: article.slug, parentId: first.id, actorId: ada.id, body: 'Adding to myself' })
+    const answer = await createComment({ articleSlug: article.slug, parentId: first.id, actorId: bo.id, body: 'Answer' })
+    expect(await countUnreadNotifications({ userId: ada.id })).toBe(1)
+    expect(await countUnreadNotifications({ userId: bo.id })).toBe(0)
+    const list = await openNotifications({ actorId: ada.id })
+    expect(list.map((n) => [n.kind, n.commentId, n.actorName, n.articleSlug])).toEqual([['reply', answer.id, bo.displayName, article.slug]])
+    expect(await countUnreadNotifications({ userId: ada.id })).toBe(0)
+    // Nobody reads another member's list.
+    expect(await openNotifications({ actorId: bo.id })).toEqual([])
+  })
+
+  it('announces a new comment to subscribers once the transaction commits', async () => {
+    const article = await createArticle()
+    const user = await createTestUser()
+    const received: DiscussionEvent[] = []
+    const unsubscribe = await subscribeToArticle(article.id, (e) => received.push(e))
+    const other = await createArticle()
+    await createComment({ articleSlug: other.slug, actorId: user.id, body: 'Elsewhere' })
+    const created = await createComment({ articleSlug: article.slug, actorId: user.id, body: 'Live' })
+    await expect.poll(() => received.length).toBe(1)
+    expect(received[0]).toEqual({ type: 'comment-created', articleId: article.id, commentId: created.id, parentId: null, authorId: user.id })
+    await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body: '  ' }), 'invalid-input')
+    unsubscribe()
+    expect(received).toHaveLength(1)
+  })
+})
+
+describe('editing and deleting', () => {
+  it('lets the author edit within the window, and nobody else ever', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const mine = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Frist' })
+    await editComment({ commentId: mine.id, actorId: ada.id, body: 'First, **fixed**' })
+    const [row] = await db.select().from(comments).where(eq(comments.id, mine.id))
+    expect(row!.bodyHtml).toBe('<p>First, <strong>fixed</strong></p>')
+    expect(row!.editedAt).not.toBeNull()
+
+    await expectCode(editComment({ commentId: mine.id, actorId: bo.id, body: 'vandalised' }), 'forbidden')
+    await expectCode(deleteComment({ commentId: mine.id, actorId: bo.id }), 'forbidden')
+    await expectCode(editComment({ commentId: 12_345, actorId: ada.id, body: 'x' }), 'not-found')
+
+    await db.update(comments).set({ createdAt: sql`now() - interval '16 minutes'` }).where(eq(comments.id, mine.id))
+    await expectCode(editComment({ commentId: mine.id, actorId: ada.id, body: 'too late' }), 'edit-window-closed')
+    const [after] = await db.select().from(comments).where(eq(comments.id, mine.id))
+    expect(after!.body).toBe('First, **fixed**')
+  })
+
+  it('deletes to a placeholder that keeps the replies, and keeps the count exact', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const parent = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Parent' })
+    const child = await createComment({ articleSlug: article.slug, parentId: parent.id, actorId: bo.id, body: 'Child' })
+    expect(await commentCount(article.id)).toBe(2)
+    await deleteComment({ commentId: parent.id, actorId: ada.id })
+    await deleteComment({ commentId: parent.id, actorId: ada.id })
+    expect(await commentCount(article.id)).toBe(1)
+
+    const { tree } = await getDiscussion({ article, viewer: { id: bo.id }, sort: 'top', page: 1 })
+    expect(tree[0]).toMatchObject({ id: parent.id, status: 'deleted', bodyHtml: null, canReply: false })
+    expect(tree[0]!.children[0]).toMatchObject({ id: child.id, bodyHtml: '<p>Child</p>' })
+    const [row] = await db.select().from(comments).where(eq(comments.id, parent.id))
+    expect(row!.body).toBe('')
+  })
+})
+
+describe('votes', () => {
+  it('counts one upvote per member, can be taken back, and never on one’s own comment', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const c = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Vote for me' })
+    await expectCode(voteOnComment({ commentId: c.id, actorId: ada.id, up: true }), 'self-vote')
+    expect((await voteOnComment({ commentId: c.id, actorId: bo.id, up: true })).score).toBe(1)
+    expect((await voteOnComment({ commentId: c.id, actorId: bo.id, up: true })).score).toBe(1)
+    const { tree } = await getDiscussion({ article, viewer: { id: bo.id }, sort: 'top', page: 1 })
+    expect(tree[0]).toMatchObject({ score: 1, viewerVoted: true, canVote: true })
+    expect((await voteOnComment({ commentId: c.id, actorId: bo.id, up: false })).score).toBe(0)
+    expect((await voteOnComment({ commentId: c.id, actorId: bo.id, up: false })).score).toBe(0)
+  })
+
+  it('loses and doubles nothing when votes arrive at once', async () => {
+    const article = await createArticle()
+    const author = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: author.id, body: 'Popular' })
+    const voters = await Promise.all(Array.from({ length: 25 }, () => createTestUser()))
+    await Promise.all([
+      ...voters.map((v) => voteOnComment({ commentId: c.id, actorId: v.id, up: true })),
+      // One impatient member clicking ten times.
+      ...Array.from({ length: 10 }, () => voteOnComment({ commentId: c.id, actorId: voters[0]!.id, up: true })),
+    ])
+    const [row] = await db.select({ score: comments.score }).from(comments).where(eq(comments.id, c.id))
+    expect(row!.score).toBe(25)
+    await Promise.all(voters.slice(0, 10).map((v) => voteOnComment({ commentId: c.id, actorId: v.id, up: false })))
+    const [after] = await db.select({ score: comments.score }).from(comments).where(eq(comments.id, c.id))
+    expect(after!.score).toBe(15)
+  })
+})
+
+describe('reading a discussion', () => {
+  it('costs the same few queries for 200 comments as for 2,000', async () => {
+    const small = await createArticle('small-talk')
+    const large = await createArticle('big-talk')
+    const user = await createTestUser()
+    await seedDiscussion(small.id, user.id, 40, 4)
+    await seedDiscussion(large.id, user.id, 400, 4)
+    const viewer = { id: user.id, commentSort: null }
+
+    const smallQueries = await recordQueries(() => getArticlePage({ slug: small.slug, viewer, sort: 'top', page: 1 }))
+    const largeQueries = await recordQueries(() => getArticlePage({ slug: large.slug, viewer, sort: 'top', page: 1 }))
+    expect(largeQueries.length).toBe(smallQueries.length)
+    // Article, author, tags, chips, related; settings, top-level page, replies, the viewer's votes.
+    expect(largeQueries.length).toBeLessThanOrEqual(9)
+
+    const page = await getArticlePage({ slug: large.slug, viewer, sort: 'top', page: 1 })
+    expect(page!.discussion.tree).toHaveLength(50)
+    expect(flatten(page!.discussion.tree)).toHaveLength(250)
+    expect(page!.discussion.pageCount).toBe(8)
+  })
+
+  it('pages top-level comments without overlap, in each order', async () => {
+    const article = await createArticle()
+    const user = await createTestUser()
+    await seedDiscussion(article.id, user.id, 120, 0)
+    for (const sort of ['top', 'new', 'old'] as const) {
+      const seen: number[] = []
+      for (let page = 1; page <= 3; page++) {
+        seen.push(...(await getDiscussion({ article, viewer: null, sort, page })).tree.map((c) => c.id))
+      }
+      expect(new Set(seen).size).toBe(120)
+    }
+    const newest = await getDiscussion({ article, viewer: null, sort: 'new', page: 1 })
+    const ids = newest.tree.map((c) => c.id)
+    expect(ids).toEqual([...ids].sort((a, b) => b - a))
+  })
+
+  it('caps the depth shown and continues the thread on the comment’s own page', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    let parentId: number | undefined
+    const chain: number[] = []
+    for (let i = 0; i <= MAX_SHOWN_DEPTH + 3; i++) {
+      const c = await createComment({ articleSlug: article.slug, parentId, actorId: i % 2 ? bo.id : ada.id, body: `level ${i}` })
+      chain.push(c.id)
+      parentId = c.id
+    }
+    const { tree } = await getDiscussion({ article, viewer: null, sort: 'top', page: 1 })
+    const shown = flatten(tree)
+    expect(shown.map((c) => c.depth)).toEqual(Array.from({ length: MAX_SHOWN_DEPTH + 1 }, (_, i) => i))
+    const last = shown.at(-1)!
+    expect(last.replyCount).toBe(1)
+
+    const thread = await getCommentThread({ article, commentId: last.id, viewer: null, sort: 'top' })
+    expect(thread!.ancestors.map((a) => a.id)).toEqual(chain.slice(0, MAX_SHOWN_DEPTH))
+    expect(thread!.tree.id).toBe(last.id)
+    expect(flatten([thread!.tree]).map((c) => c.id)).toEqual(chain.slice(MAX_SHOWN_DEPTH))
+    expect(await getCommentThread({ article: await createArticle(), commentId: last.id, viewer: null, sort: 'top' })).toBeNull()
+  })
+
+  it('shows a held comment to its author only', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'held', bodyHtml: '<p>held</p>', status: 'pending' })
+    await db.execute(sql`update comments set root_id = id`)
+    expect((await getDiscussion({ article, viewer: null, sort: 'top', page: 1 })).tree).toHaveLength(0)
+    expect((await getDiscussion({ article, viewer: { id: bo.id }, sort: 'top', page: 1 })).tree).toHaveLength(0)
+    const own = await getDiscussion({ article, viewer: { id: ada.id }, sort: 'top', page: 1 })
+    expect(own.tree[0]).toMatchObject({ status: 'pending', bodyHtml: '<p>held</p>' })
+  })
+
+  it('never ships another member’s edit source, and names deleted accounts', async () => {
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'mine' })
+    const asBo = await getDiscussion({ article, viewer: { id: bo.id }, sort: 'top', page: 1 })
+    expect(asBo.tree[0]).toMatchObject({ body: null, canEdit: false, canDelete: false, isOwn: false })
+    const asAda = await getDiscussion({ article, viewer: { id: ada.id }, sort: 'top', page: 1 })
+    expect(asAda.tree[0]).toMatchObject({ body: 'mine', canEdit: true, canDelete: true, isOwn: true, canVote: false })
+    await db.execute(sql`update users set deleted_at = now(), display_name = 'Deleted user' where id = ${ada.id}`)
+    const after = await getDiscussion({ article, viewer: null, sort: 'top', page: 1 })
+    expect(after.tree[0]!.author).toEqual({ name: 'Deleted user', username: null, deleted: true })
+  })
+})

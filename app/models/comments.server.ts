@@ -1,0 +1,484 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { buildCommentTree, commentSorts, MAX_SHOWN_DEPTH, type CommentSort } from '#app/lib/comment-tree.ts'
+import { renderMarkdown } from '#app/lib/markdown.ts'
+import { database, db } from '#db/client.server.ts'
+import { articles, comments, commentVotes, notifications, users, type CommentStatus } from '#db/schema.ts'
+import { DomainError } from './errors.server.ts'
+import { publishEvent } from './events.server.ts'
+import { isPublicArticle } from './fragments.server.ts'
+import { consumeRateLimit, type RateLimit } from './rate-limits.server.ts'
+import { getSettings } from './settings.server.ts'
+
+export const TOP_LEVEL_PER_PAGE = 50
+
+type Viewer = { id: string } | null
+
+const commentColumns = {
+  id: comments.id,
+  parentId: comments.parentId,
+  rootId: comments.rootId,
+  depth: comments.depth,
+  status: comments.status,
+  body: comments.body,
+  bodyHtml: comments.bodyHtml,
+  score: comments.score,
+  replyCount: comments.replyCount,
+  pinned: comments.pinned,
+  createdAt: comments.createdAt,
+  editedAt: comments.editedAt,
+  authorId: comments.authorId,
+  authorName: users.displayName,
+  authorUsername: users.username,
+  authorDeletedAt: users.deletedAt,
+}
+
+type CommentRow = {
+  id: number
+  parentId: number | null
+  rootId: number | null
+  depth: number
+  status: CommentStatus
+  body: string
+  bodyHtml: string
+  score: number
+  replyCount: number
+  pinned: boolean
+  createdAt: Date
+  editedAt: Date | null
+  authorId: string | null
+  authorName: string | null
+  authorUsername: string | null
+  authorDeletedAt: Date | null
+}
+
+/** What a reader may know of a comment: its words only while it is published (or their own, held). */
+export type CommentView = {
+  id: number
+  parentId: number | null
+  depth: number
+  status: CommentStatus
+  score: number
+  replyCount: number
+  pinned: boolean
+  createdAt: Date
+  editedAt: Date | null
+  author: { name: string; username: string | null; deleted: boolean }
+  bodyHtml: string | null
+  /** The Markdown source, only for the author while they may still edit. */
+  body: string | null
+  viewerVoted: boolean
+  isOwn: boolean
+  canEdit: boolean
+  canDelete: boolean
+  canVote: boolean
+  canReply: boolean
+}
+
+function sortOrder(sort: CommentSort): SQL[] {
+  if (sort === 'top') return [sql`${comments.pinned} desc`, sql`${comments.score} desc`, sql`${comments.createdAt} asc`, sql`${comments.id} asc`]
+  if (sort === 'new') return [sql`${comments.pinned} desc`, sql`${comments.createdAt} desc`, sql`${comments.id} desc`]
+  return [sql`${comments.pinned} desc`, sql`${comments.createdAt} asc`, sql`${comments.id} asc`]
+}
+
+/** Held comments are seen by their author only. */
+function visibleTo(viewer: Viewer) {
+  return viewer
+    ? sql`(${comments.status} <> 'pending' or ${comments.authorId} = ${viewer.id})`
+    : sql`${comments.status} <> 'pending'`
+}
+
+function toView(
+  row: CommentRow,
+  { viewer, voted, now, editWindowMs, locked }: { viewer: Viewer; voted: Set<number>; now: number; editWindowMs: number; locked: boolean },
+): CommentView {
+  const isOwn = viewer !== null && row.authorId === viewer.id
+  const readable = row.status === 'published' || (row.status === 'pending' && isOwn)
+  const canEdit = isOwn && row.status === 'published' && !locked && now - row.createdAt.getTime() < editWindowMs
+  return {
+    id: row.id,
+    parentId: row.parentId,
+    depth: row.depth,
+    status: row.status,
+    score: row.score,
+    replyCount: row.replyCount,
+    pinned: row.pinned,
+    createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    author: {
+      name: row.authorDeletedAt || !row.authorName ? 'Deleted user' : row.authorName,
+      username: row.authorDeletedAt ? null : row.authorUsername,
+      deleted: Boolean(row.authorDeletedAt) || row.authorId === null,
+    },
+    bodyHtml: readable ? row.bodyHtml : null,
+    body: canEdit ? row.body : null,
+    viewerVoted: voted.has(row.id),
+    isOwn,
+    canEdit,
+    canDelete: isOwn && row.status !== 'deleted' && row.status !== 'removed',
+    canVote: viewer !== null && !isOwn && row.status === 'published',
+    canReply: viewer !== null && !locked && row.status === 'published',
+  }
+}
+
+async function votedBy(viewer: Viewer, ids: number[]) {
+  if (!viewer || ids.length === 0) return new Set<number>()
+  const rows = await db
+    .select({ commentId: commentVotes.commentId })
+    .from(commentVotes)
+    .where(and(eq(commentVotes.userId, viewer.id), inArray(commentVotes.commentId, ids)))
+  return new Set(rows.map((r) => r.commentId))
+}
+
+type ArticleRef = { id: number; discussionLocked: boolean }
+
+/**
+ * One page of an article's discussion as a tree. Three queries whatever its size: the page of
+ * top-level comments, all their replies down to the shown depth, and the viewer's votes.
+ */
+export async function getDiscussion({
+  article,
+  viewer,
+  sort,
+  page,
+}: {
+  article: ArticleRef
+  viewer: Viewer
+  sort: CommentSort
+  page: number
+}) {
+  const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
+  const roots = await db
+    .select({ ...commentColumns, totalRoots: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(comments)
+    .leftJoin(users, eq(users.id, comments.authorId))
+    .where(and(eq(comments.articleId, article.id), isNull(comments.parentId), visibleTo(viewer)))
+    .orderBy(...sortOrder(sort))
+    .limit(TOP_LEVEL_PER_PAGE)
+    .offset((page - 1) * TOP_LEVEL_PER_PAGE)
+  const rootIds = roots.map((r) => r.id)
+  const replies =
+    rootIds.length === 0
+      ? []
+      : await db
+          .select(commentColumns)
+          .from(comments)
+          .leftJoin(users, eq(users.id, comments.authorId))
+          .where(
+            and(
+              inArray(comments.rootId, rootIds),
+              sql`${comments.parentId} is not null`,
+              sql`${comments.depth} <= ${MAX_SHOWN_DEPTH}`,
+              visibleTo(viewer),
+            ),
+          )
+          .orderBy(...sortOrder(sort))
+  const rows: CommentRow[] = [...roots, ...replies]
+  const voted = await votedBy(viewer, rows.map((r) => r.id))
+  const context = { viewer, voted, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
+  const totalRoots = roots[0]?.totalRoots ?? 0
+  return {
+    tree: buildCommentTree(rows.map((r) => toView(r, context))),
+    page,
+    pageCount: Math.max(1, Math.ceil(totalRoots / TOP_LEVEL_PER_PAGE)),
+    totalRoots,
+    maxDepth: MAX_SHOWN_DEPTH,
+  }
+}
+
+/**
+ * A comment's own page: the comment, the chain of parents above it for context, and its replies down
+ * to the shown depth. Three queries: the chain (recursive, upwards), the replies (recursive,
+ * downwards), the viewer's votes.
+ */
+export async function getCommentThread({
+  article,
+  commentId,
+  viewer,
+  sort,
+}: {
+  article: ArticleRef
+  commentId: number
+  viewer: Viewer
+  sort: CommentSort
+}) {
+  const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
+  const chain = await database.rows<{ id: number }>(sql`
+    with recursive chain(id, parent_id, hops) as (
+      select id, parent_id, 0 from ${comments} where id = ${commentId} and article_id = ${article.id}
+      union all
+      select c.id, c.parent_id, chain.hops + 1 from ${comments} c join chain on c.id = chain.parent_id
+    )
+    select id from chain order by hops desc`)
+  if (chain.length === 0) return null
+  const chainIds = chain.map((r) => Number(r.id))
+
+  const [contextRows, replies] = await Promise.all([
+    db
+      .select(commentColumns)
+      .from(comments)
+      .leftJoin(users, eq(users.id, comments.authorId))
+      .where(inArray(comments.id, chainIds)),
+    db
+      .select(commentColumns)
+      .from(comments)
+      .leftJoin(users, eq(users.id, comments.authorId))
+      .where(
+        and(
+          sql`${comments.id} in (
+            with recursive sub(id, hops) as (
+              select id, 1 from ${comments} where parent_id = ${commentId}
+              union all
+              select c.id, sub.hops + 1 from ${comments} c join sub on c.parent_id = sub.id where sub.hops < ${MAX_SHOWN_DEPTH}
+            ) select id from sub)`,
+          visibleTo(viewer),
+        ),
+      )
+      .orderBy(...sortOrder(sort)),
+  ])
+  const byId = new Map(contextRows.map((r) => [r.id, r]))
+  const focused = byId.get(commentId)
+  if (!focused || (focused.status === 'pending' && focused.authorId !== viewer?.id)) return null
+  const ancestors = chainIds.slice(0, -1).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
+  const all = [...ancestors, focused, ...replies]
+  const voted = await votedBy(viewer, all.map((r) => r.id))
+  const context = { viewer, voted, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
+  const [tree] = buildCommentTree([focused, ...replies].map((r) => ({ ...toView(r, context), parentId: r.id === commentId ? null : r.parentId })))
+  return {
+    ancestors: ancestors.map((r) => toView(r, context)),
+    tree: tree!,
+    maxDepth: focused.depth + MAX_SHOWN_DEPTH,
+  }
+}
+
+const BodySchemaMessage = {
+  empty: 'Write something before posting.',
+}
+
+async function checkBody(body: string) {
+  const { maxCommentLength } = await getSettings(['maxCommentLength'])
+  if (body.trim().length === 0) throw new DomainError('invalid-input', BodySchemaMessage.empty, { field: 'body' })
+  if (body.length > maxCommentLength) {
+    throw new DomainError(
+      'invalid-input',
+      `Comments can be up to ${maxCommentLength.toLocaleString('en-GB')} characters; this one has ${body.length.toLocaleString('en-GB')}.`,
+      { field: 'body' },
+    )
+  }
+}
+
+/** The comment allowances of this member: tighter while the account is new. */
+async function commentLimits(actor: { id: string; createdAt: Date }): Promise<RateLimit[]> {
+  const settings = await getSettings([
+    'commentsPerMinute',
+    'commentsPerDay',
+    'newAccountHours',
+    'newAccountCommentsPerMinute',
+    'newAccountCommentsPerDay',
+  ])
+  const isNew = Date.now() - actor.createdAt.getTime() < settings.newAccountHours * 3_600_000
+  return [
+    {
+      key: `comment:minute:${actor.id}`,
+      limit: isNew ? settings.newAccountCommentsPerMinute : settings.commentsPerMinute,
+      windowSeconds: 60,
+      action: 'comments in a minute',
+    },
+    {
+      key: `comment:day:${actor.id}`,
+      limit: isNew ? settings.newAccountCommentsPerDay : settings.commentsPerDay,
+      windowSeconds: 86_400,
+      action: 'comments today',
+    },
+  ]
+}
+
+async function requireActor(actorId: string) {
+  const [actor] = await db
+    .select({ id: users.id, displayName: users.displayName, createdAt: users.createdAt, deletedAt: users.deletedAt })
+    .from(users)
+    .where(eq(users.id, actorId))
+  if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
+  return actor
+}
+
+/**
+ * Posts a comment, or a reply when `parentId` is given. In one transaction: the comment, its root,
+ * the parent's reply count, the article's comment count, the parent author's notification, and the
+ * live event (sent by Postgres at commit).
+ */
+export async function createComment({
+  articleSlug,
+  parentId,
+  actorId,
+  body,
+}: {
+  articleSlug: string
+  parentId?: number | null
+  actorId: string
+  body: string
+}) {
+  await checkBody(body)
+  const actor = await requireActor(actorId)
+  const bodyHtml = renderMarkdown(body, 'comment')
+  const limits = await commentLimits(actor)
+
+  return db.transaction(async (tx) => {
+    const [article] = await tx
+      .select({ id: articles.id, slug: articles.slug, title: articles.title, discussionLocked: articles.discussionLocked })
+      .from(articles)
+      .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
+      .for('share')
+    if (!article) throw new DomainError('not-found', 'There is no published story at this address.')
+    if (article.discussionLocked) {
+      throw new DomainError('discussion-locked', 'Moderators have locked this discussion: it accepts no new comments or replies.')
+    }
+
+    let depth = 0
+    let rootId: number | null = null
+    let parentAuthorId: string | null = null
+    if (parentId != null) {
+      const [parent] = await tx
+        .select({ id: comments.id, articleId: comments.articleId, rootId: comments.rootId, depth: comments.depth, status: comments.status, authorId: comments.authorId })
+        .from(comments)
+        .where(eq(comments.id, parentId))
+        .for('update')
+      if (!parent) throw new DomainError('not-found', 'The comment you are replying to does not exist.')
+      if (parent.articleId !== article.id) {
+        throw new DomainError('wrong-article', 'That comment belongs to another story’s discussion.')
+      }
+      if (parent.status !== 'published') {
+        throw new DomainError('comment-unavailable', 'That comment has been deleted or removed, so it takes no new replies.')
+      }
+      depth = parent.depth + 1
+      rootId = parent.rootId ?? parent.id
+      parentAuthorId = parent.authorId
+      await tx.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, parent.id))
+    }
+    // Counted in the transaction, after the checks: a comment refused as invalid costs no allowance,
+    // and a refused one rolls its count back, so the window never drifts past its limit.
+    for (const limit of limits) await consumeRateLimit(limit, tx)
+
+    const [created] = await tx
+      .insert(comments)
+      .values({ articleId: article.id, parentId: parentId ?? null, rootId, depth, authorId: actor.id, body, bodyHtml })
+      .returning({ id: comments.id, createdAt: comments.createdAt })
+    if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
+    await tx
+      .update(articles)
+      .set({ commentCount: sql`${articles.commentCount} + 1` })
+      .where(eq(articles.id, article.id))
+    if (parentAuthorId && parentAuthorId !== actor.id) {
+      await tx.insert(notifications).values({
+        userId: parentAuthorId,
+        kind: 'reply',
+        actorId: actor.id,
+        articleId: article.id,
+        commentId: created!.id,
+      })
+    }
+    await publishEvent(tx, {
+      type: 'comment-created',
+      articleId: article.id,
+      commentId: created!.id,
+      parentId: parentId ?? null,
+      authorId: actor.id,
+    })
+    return { id: created!.id, articleSlug: article.slug, depth, parentId: parentId ?? null }
+  })
+}
+
+async function requireOwnComment(tx: Parameters<Parameters<typeof db.transaction>[0]>[0], commentId: number, actorId: string) {
+  const [comment] = await tx
+    .select({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId, status: comments.status, createdAt: comments.createdAt, parentId: comments.parentId })
+    .from(comments)
+    .where(eq(comments.id, commentId))
+    .for('update')
+  if (!comment) throw new DomainError('not-found', 'That comment does not exist.')
+  if (comment.authorId !== actorId) throw new DomainError('forbidden', 'You can only change your own comments.')
+  return comment
+}
+
+/** Edits the actor's own published comment while the edit window is open. */
+export async function editComment({ commentId, actorId, body }: { commentId: number; actorId: string; body: string }) {
+  await checkBody(body)
+  const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
+  const bodyHtml = renderMarkdown(body, 'comment')
+  return db.transaction(async (tx) => {
+    const comment = await requireOwnComment(tx, commentId, actorId)
+    if (comment.status !== 'published' && comment.status !== 'pending') {
+      throw new DomainError('comment-unavailable', 'This comment has been deleted or removed and cannot be edited.')
+    }
+    const [article] = await tx
+      .select({ discussionLocked: articles.discussionLocked })
+      .from(articles)
+      .where(eq(articles.id, comment.articleId))
+    if (article?.discussionLocked) {
+      throw new DomainError('discussion-locked', 'Moderators have locked this discussion: comments can no longer be edited.')
+    }
+    if (Date.now() - comment.createdAt.getTime() >= editWindowMinutes * 60_000) {
+      throw new DomainError('edit-window-closed', `Comments can be edited for ${editWindowMinutes} minutes after posting.`)
+    }
+    await tx.update(comments).set({ body, bodyHtml, editedAt: new Date() }).where(eq(comments.id, commentId))
+    await publishEvent(tx, { type: 'comment-changed', articleId: comment.articleId, commentId })
+    return { id: commentId }
+  })
+}
+
+/**
+ * Deletes the actor's own comment: its words are erased, a "[deleted]" placeholder keeps its replies
+ * in place, and the article's count drops in the same transaction.
+ */
+export async function deleteComment({ commentId, actorId }: { commentId: number; actorId: string }) {
+  return db.transaction(async (tx) => {
+    const comment = await requireOwnComment(tx, commentId, actorId)
+    if (comment.status === 'deleted') return { id: commentId }
+    if (comment.status === 'removed') {
+      throw new DomainError('comment-unavailable', 'Moderators have already removed this comment.')
+    }
+    await tx.update(comments).set({ status: 'deleted', body: '', bodyHtml: '' }).where(eq(comments.id, commentId))
+    if (comment.status === 'published') {
+      await tx
+        .update(articles)
+        .set({ commentCount: sql`greatest(${articles.commentCount} - 1, 0)` })
+        .where(eq(articles.id, comment.articleId))
+    }
+    await publishEvent(tx, { type: 'comment-changed', articleId: comment.articleId, commentId })
+    return { id: commentId }
+  })
+}
+
+/** The article a comment belongs to, for routes that address comments by article slug and id. */
+export async function findCommentArticle({ commentId, articleSlug }: { commentId: number; articleSlug: string }) {
+  const [row] = await db
+    .select({ id: articles.id, discussionLocked: articles.discussionLocked })
+    .from(comments)
+    .innerJoin(articles, eq(articles.id, comments.articleId))
+    .where(and(eq(comments.id, commentId), eq(articles.slug, articleSlug), isPublicArticle()))
+  return row ?? null
+}
+
+export async function rememberCommentSort({ userId, sort }: { userId: string; sort: CommentSort }) {
+  await db.update(users).set({ commentSort: sort }).where(eq(users.id, userId))
+}
+
+/** A comment's own page: its article, the parents above it and the replies below it. */
+export async function getCommentPage({
+  articleSlug,
+  commentId,
+  viewer,
+  sort,
+}: {
+  articleSlug: string
+  commentId: number
+  viewer: (Viewer & { commentSort?: string | null }) | null
+  sort: CommentSort | undefined
+}) {
+  const [article] = await db
+    .select({ id: articles.id, slug: articles.slug, title: articles.title, discussionLocked: articles.discussionLocked })
+    .from(articles)
+    .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
+  if (!article) return null
+  const chosen = sort ?? commentSorts.find((s) => s === viewer?.commentSort) ?? 'top'
+  const thread = await getCommentThread({ article, commentId, viewer, sort: chosen })
+  return thread ? { article, ...thread, sort: chosen } : null
+}

@@ -1,0 +1,143 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { getAuth, requireUser } from '#app/auth.server.ts'
+import { Discussion, DiscussionControls, LockedNotice } from '#app/components/discussion.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { StoredHtml } from '#app/components/stored-html.tsx'
+import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
+import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
+import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
+import { safeRedirect } from '#app/lib/safe-redirect.ts'
+import { deleteComment, editComment, getCommentPage } from '#app/models/comments.server.ts'
+import { voteOnComment } from '#app/models/votes.server.ts'
+import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
+
+function parseIds(params: { slug?: string; id?: string }) {
+  const slug = requireSlug(params.slug, 'story')
+  const id = CommentIdParamSchema.safeParse(params.id)
+  if (!id.success) httpError(404, 'There is no comment at this address.')
+  return { slug, commentId: id.data }
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { slug, commentId } = parseIds(params)
+  const { sort } = parseSearchParams(request, DiscussionQuerySchema)
+  const { user } = await getAuth(request)
+  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort })
+  if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
+  return {
+    article: page.article,
+    ancestors: page.ancestors.map((a) => ({ ...a, bodyHtml: shipHtmlOnce(context, commentBodyId(a.id), a.bodyHtml) })),
+    tree: shipCommentBodies(context, [page.tree]),
+    maxDepth: page.maxDepth,
+    sort: page.sort,
+    viewer: user ? { id: user.id } : null,
+    now: new Date(),
+  }
+}
+
+type Auth = Awaited<ReturnType<typeof requireUser>>
+type Target = { slug: string; commentId: number }
+
+const intents = {
+  async edit(formData: FormData, { user }: Auth, { commentId }: Target) {
+    const parsed = parseForm(formData, EditCommentSchema)
+    if (!parsed.ok) return parsed.response
+    await editComment({ commentId, actorId: user.id, body: parsed.data.body })
+    return { ok: true as const, commentId }
+  },
+  async delete(_formData: FormData, { user }: Auth, { commentId }: Target) {
+    await deleteComment({ commentId, actorId: user.id })
+    return { ok: true as const, commentId }
+  },
+  async vote(formData: FormData, { user }: Auth, { commentId }: Target) {
+    const parsed = parseForm(formData, VoteSchema)
+    if (!parsed.ok) return parsed.response
+    const result = await voteOnComment({ commentId, actorId: user.id, up: parsed.data.vote === 'up' })
+    return { ok: true as const, commentId, score: result.score }
+  },
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const target = parseIds(params)
+  const auth = await requireUser(request)
+  const formData = await readForm(request)
+  const intent = formData.get('intent')
+  if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote') {
+    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+  }
+  try {
+    const result = await intents[intent](formData, auth, target)
+    if (!('ok' in result)) return result
+    if (context.isDataRequest) return result
+    const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
+    return redirect(`${back}#${commentAnchor(target.commentId)}`)
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: `Comment by ${data.tree[0]?.author.name ?? 'a reader'} on “${data.article.title}” — Threadline` },
+        { name: 'robots', content: 'noindex' },
+      ]
+    : [{ title: 'Comment not found — Threadline' }]
+
+export default function CommentPage() {
+  const { article, ancestors, tree, maxDepth, sort, viewer, now } = useLoaderData<typeof loader>()
+  const location = useLocation()
+  const focused = tree[0]!
+  const shared = {
+    slug: article.slug,
+    now,
+    maxDepth,
+    signedIn: viewer !== null,
+    locked: article.discussionLocked,
+    returnTo: location.pathname + location.search,
+  }
+  return (
+    <section className="discussion discussion--thread" aria-labelledby="thread-title">
+      <p className="eyebrow">
+        <Link to={`/articles/${article.slug}#discussion`}>← All comments on this story</Link>
+      </p>
+      <h1 id="thread-title" className="thread-title">
+        Comment thread on <Link to={`/articles/${article.slug}`}>{article.title}</Link>
+      </h1>
+      {ancestors.length > 0 ? (
+        <ol className="thread-context" aria-label="Earlier in this thread">
+          {ancestors.map((a) => (
+            <li key={a.id} id={commentAnchor(a.id)}>
+              <p className="comment__meta">
+                <strong>{a.author.name}</strong>{' '}
+                <time dateTime={new Date(a.createdAt).toISOString()} title={exactTime(a.createdAt)}>
+                  {relativeTime(a.createdAt, now)}
+                </time>{' '}
+                <Link to={`/articles/${article.slug}/comments/${a.id}#${commentAnchor(a.id)}`}>Link</Link>
+              </p>
+              {a.bodyHtml === null && a.status !== 'published' ? (
+                <p className="comment__placeholder">[{a.status}]</p>
+              ) : (
+                <StoredHtml id={commentBodyId(a.id)} html={a.bodyHtml} className="comment__body prose-comment" />
+              )}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {article.discussionLocked ? <LockedNotice /> : null}
+      <Discussion
+        tree={tree}
+        shared={shared}
+        header={focused.children.length > 1 ? <DiscussionControls sort={sort} basePath={location.pathname} /> : null}
+      />
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

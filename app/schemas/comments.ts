@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { commentSorts } from '#app/lib/comment-tree.ts'
+
+export const MAX_COMMENT_LENGTH = 10_000
+
+export const CommentBodySchema = z
+  .string({ error: 'Write something before posting.' })
+  .refine((body) => body.trim().length > 0, 'Write something before posting.')
+  .check((ctx) => {
+    if (ctx.value.length > MAX_COMMENT_LENGTH) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `Comments can be up to ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters; this one has ${ctx.value.length.toLocaleString('en-GB')}.`,
+      })
+    }
+  })
+
+const id = z.coerce
+  .number({ error: 'That comment reference is not a number.' })
+  .int('That comment reference is not a number.')
+  .positive('That comment reference is not a number.')
+  .max(2_147_483_647, 'That comment reference is too large.')
+
+export const CreateCommentSchema = z.object({
+  body: CommentBodySchema,
+  parentId: z.preprocess((v) => (v === '' ? undefined : v), id.optional()),
+  returnTo: z.string().max(2000).optional(),
+})
+
+export const PreviewSchema = z.object({ body: z.string().max(MAX_COMMENT_LENGTH * 2, 'That is far too long to preview.') })
+
+export const EditCommentSchema = z.object({ body: CommentBodySchema })
+
+export const VoteSchema = z.object({ vote: z.enum(['up', 'undo'], { error: 'A vote is “up” or “undo”.' }) })
+
+export const CommentIdParamSchema = id
+
+export const DiscussionQuerySchema = z.object({
+  sort: z.preprocess((v) => (v === '' ? undefined : v), z.enum(commentSorts).optional()),
+  page: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : v),
+    z.coerce
+      .number({ error: 'page must be a whole number' })
+      .int('page must be a whole number')
+      .min(1, 'page must be 1 or more')
+      .max(10_000, 'page must be at most 10000')
+      .default(1),
+  ),
+})
