@@ -62,14 +62,16 @@ function UserMenu() {
     )
   }
   const staff = user.role === 'moderator' || user.role === 'admin'
+  // The list marks itself read as it opens (in parallel with this loader): on it, nothing is unread.
+  const unread = location.pathname === '/notifications' ? 0 : user.unreadNotifications
   return (
     <details className="user-menu">
       <summary>
         <span className="visually-hidden">Signed in as </span>
         {user.displayName}
-        {user.unreadNotifications > 0 ? (
-          <span className="badge" aria-label={`, ${user.unreadNotifications} unread notifications`}>
-            {user.unreadNotifications}
+        {unread > 0 ? (
+          <span className="badge" aria-label={`, ${unread} unread notifications`}>
+            {unread}
           </span>
         ) : null}
       </summary>
@@ -79,7 +81,7 @@ function UserMenu() {
         </li>
         <li>
           <Link to="/notifications">
-            Notifications{user.unreadNotifications > 0 ? ` (${user.unreadNotifications} unread)` : ''}
+            Notifications{unread > 0 ? ` (${unread} unread)` : ''}
           </Link>
         </li>
         {staff ? (
