@@ -56,7 +56,7 @@ try {
         const body = `Comment ${r.id} on chips and export rules: the ${['H200', 'H20', 'Ascend 910B', 'MI300X'][r.id % 4]} question again, with *some* emphasis and a [source](https://www.bis.gov/).`
         const html = `<p>Comment ${r.id} on chips and export rules: the ${['H200', 'H20', 'Ascend 910B', 'MI300X'][r.id % 4]} question again, with <em>some</em> emphasis and a <a href="https://www.bis.gov/" rel="nofollow ugc noopener noreferrer">source</a>.</p>`
         const score = Math.floor(random() ** 4 * 40)
-        return sql`(${base + r.id}, ${article.id}, ${r.parent === null ? null : base + r.parent}, ${base + r.root}, ${r.depth}, ${author}, ${body}, ${html}, ${score}, ${new Date(started + r.id * 30_000)})`
+        return sql`(${base + r.id}, ${article.id}, ${r.parent === null ? null : base + r.parent}, ${base + r.root}, ${r.depth}, ${author}, ${body}, ${html}, ${score}, ${new Date(started + r.id * 30_000).toISOString()}::timestamptz)`
       }),
       sql`, `,
     )
