@@ -24,6 +24,7 @@ export const lucia = new Lucia(adapter, {
     role: row.role,
     suspendedUntil: row.suspendedUntil,
     bannedAt: row.bannedAt,
+    suspensionReason: row.suspensionReason,
     commentSort: row.commentSort,
   }),
   getSessionAttributes: (row) => ({ createdAt: row.createdAt, userAgent: row.userAgent }),
@@ -38,6 +39,7 @@ declare module 'lucia' {
       role: Role
       suspendedUntil: Date | null
       bannedAt: Date | null
+      suspensionReason: string | null
       commentSort: string | null
     }
     DatabaseSessionAttributes: { createdAt: Date; userAgent: string }

@@ -18,6 +18,7 @@ import { getAuth } from '#app/auth.server.ts'
 import { countUnreadNotifications } from '#app/models/notifications.server.ts'
 import stylesUrl from '#app/styles/app.css?url'
 import type { Role } from '#db/enums.ts'
+import { exactTime } from '#app/lib/relative-time.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await getAuth(request)
@@ -28,17 +29,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
         displayName: auth.user.displayName,
         role: auth.user.role,
         unreadNotifications: await countUnreadNotifications({ userId: auth.user.id }),
+        suspended:
+          auth.user.suspendedUntil && auth.user.suspendedUntil > new Date()
+            ? { until: auth.user.suspendedUntil, reason: auth.user.suspensionReason }
+            : null,
       }
     : null
   // A renewed session (sliding expiry) goes back to the browser with the page.
   return data({ user }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
 }
 
-export type RootUser = { id: string; username: string; displayName: string; role: Role; unreadNotifications: number }
+export type RootUser = {
+  id: string
+  username: string
+  displayName: string
+  role: Role
+  unreadNotifications: number
+  suspended: { until: Date | string; reason: string | null } | null
+}
 
 /** The signed-in member, from the root loader, anywhere in the tree; null for readers. */
 export function useOptionalUser(): RootUser | null {
   return useRouteLoaderData<typeof loader>('root')?.user ?? null
+}
+
+/** A suspended member reads as usual, and is told why they cannot take part, and until when. */
+function SuspensionBanner() {
+  const user = useOptionalUser()
+  if (!user?.suspended) return null
+  return (
+    <p className="notice suspension-banner" role="status">
+      Your account is suspended until {exactTime(user.suspended.until)}
+      {user.suspended.reason ? `: ${user.suspended.reason}` : ''}. You can read, but not comment, vote or report.
+    </p>
+  )
 }
 
 function UserMenu() {
@@ -150,13 +174,14 @@ export function Layout({ children }: { children: ReactNode }) {
             <UserMenu />
           </div>
         </header>
+        <SuspensionBanner />
         <main id="main" className="site-main" tabIndex={-1}>
           {children}
         </main>
         <footer className="site-footer">
           <p>
             Threadline is an independent newsroom covering AI accelerators, export controls and open-source AI.
-            Reader-supported, no trackers.
+            Reader-supported, no trackers. <Link to="/moderation">Moderation log</Link>.
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -38,6 +38,8 @@ export const moderationActionKinds = [
   'purge',
   'role',
   'settings',
+  'slow_mode',
 ] as const
+export type ModerationActionKind = (typeof moderationActionKinds)[number]
 
 export const notificationKinds = ['reply', 'mention', 'moderation', 'correction'] as const

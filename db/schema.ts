@@ -56,6 +56,9 @@ export const users = pgTable(
     bannedAt: timestamp('banned_at', { withTimezone: true }),
     banReason: text('ban_reason'),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    suspensionReason: text('suspension_reason'),
+    // Every comment of this member waits for a moderator.
+    alwaysPremoderate: boolean('always_premoderate').notNull().default(false),
     // The discussion order a member last chose; NULL means the site's default.
     commentSort: text('comment_sort'),
   },
@@ -120,6 +123,8 @@ export const articles = pgTable(
     discussionLocked: boolean('discussion_locked').notNull().default(false),
     // Kept in the same transaction as the comment writes.
     commentCount: integer('comment_count').notNull().default(0),
+    // Slow mode: the least time between one member's comments in this discussion (0 = off).
+    slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
       (): SQL =>
         sql`setweight(to_tsvector('english', coalesce(${articles.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${articles.standfirst}, '')), 'B') || setweight(to_tsvector('english', coalesce(${articles.body}, '')), 'C')`,
@@ -237,6 +242,11 @@ export const comments = pgTable(
     // Direct replies, kept in the same transaction as the reply: tells a capped thread it continues.
     replyCount: integer('reply_count').notNull().default(0),
     pinned: boolean('pinned').notNull().default(false),
+    // Why auto-moderation held it: the rule, and what matched (a watched word, a link count).
+    heldRule: text('held_rule'),
+    heldDetail: text('held_detail'),
+    // Shown in the placeholder of a removed comment.
+    moderationReason: text('moderation_reason'),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
   },

@@ -38,7 +38,23 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions,
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions } }],
+  projects: [
+    { name: 'setup', testMatch: 'global.setup.ts' },
+    {
+      name: 'chromium',
+      dependencies: ['setup'],
+      testIgnore: 'moderation-policies.spec.ts',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+    },
+    // Changes site-wide settings, so it runs alone, after everything else.
+    {
+      name: 'policies',
+      dependencies: ['chromium'],
+      testMatch: 'moderation-policies.spec.ts',
+      fullyParallel: false,
+      use: { ...devices['Desktop Chrome'], launchOptions },
+    },
+  ],
   webServer: {
     command: 'node node_modules/tsx/dist/cli.mjs e2e/serve.ts',
     cwd: '..',

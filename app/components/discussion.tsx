@@ -6,18 +6,23 @@ import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { formatNumber, pluralize } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import type { CommentView } from '#app/models/comments.server.ts'
+import { reportReasonLabels } from '#app/schemas/moderation.ts'
 
 export type DiscussionComment = CommentNode<CommentView>
 
 type FormResult = {
   ok?: boolean
   commentId?: number
+  /** Why a posted comment waits for a moderator. */
+  held?: string | null
   preview?: string
   errors?: { form?: string[]; fields?: Partial<Record<string, string[]>> }
   values?: Record<string, string>
 }
 
 type Shared = {
+  /** Moderators and admins see a pin control on top-level comments. */
+  staff?: boolean
   slug: string
   now: Date | string
   maxDepth: number
@@ -64,7 +69,12 @@ export function Discussion({
 function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shared }) {
   const anchor = commentAnchor(comment.id)
   const permalink = `/articles/${shared.slug}/comments/${comment.id}`
-  const placeholder = comment.bodyHtml === null && comment.status !== 'pending' ? placeholders[comment.status] : null
+  const placeholder =
+    comment.bodyHtml === null && comment.status !== 'pending'
+      ? comment.status === 'removed' && comment.moderationReason
+        ? `[removed by moderators: ${comment.moderationReason}]`
+        : placeholders[comment.status]
+      : null
   const continues = comment.depth >= shared.maxDepth && comment.replyCount > 0
   return (
     <article id={anchor} className={`comment comment--${comment.status}`} aria-labelledby={`${anchor}-by`} tabIndex={-1}>
@@ -151,9 +161,20 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
         </Disclosure>
       ) : null}
       {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
-        <Disclosure label="Report" id={`${commentAnchor(comment.id)}-report`}>
-          {() => <p className="muted">Reporting opens with the moderation tools. Until then, write to the editors.</p>}
+        <Disclosure label="Report" id={`${commentAnchor(comment.id)}-report`} openWhen={(values) => values?.reporting === String(comment.id)}>
+          {() => <ReportForm commentId={comment.id} actionUrl={actionUrl} returnTo={shared.returnTo} />}
         </Disclosure>
+      ) : null}
+      {shared.staff && comment.parentId === null && comment.status === 'published' ? (
+        <Form method="post" action="/admin/queue" className="inline-form">
+          <input type="hidden" name="intent" value="pin" />
+          <input type="hidden" name="commentId" value={comment.id} />
+          <input type="hidden" name="pinned" value={comment.pinned ? 'false' : 'true'} />
+          <input type="hidden" name="returnTo" value={shared.returnTo} />
+          <button type="submit" className="link-button">
+            {comment.pinned ? 'Unpin' : 'Pin'}
+          </button>
+        </Form>
       ) : null}
       <Link to={`${permalink}#${commentAnchor(comment.id)}`} className="comment__permalink">
         Link
@@ -336,6 +357,11 @@ export function CommentForm({
           )}
         </section>
       ) : null}
+      {fetcher.state === 'idle' && fetcher.data?.ok && fetcher.data.held ? (
+        <p className="notice" role="status">
+          {fetcher.data.held}
+        </p>
+      ) : null}
       {pendingText !== null ? (
         <article className="comment comment--optimistic" aria-live="polite">
           <p className="comment__meta">
@@ -401,6 +427,73 @@ function EditForm({
       </button>
     </fetcher.Form>
   )
+}
+
+function ReportForm({ commentId, actionUrl, returnTo }: { commentId: number; actionUrl: string; returnTo: string }) {
+  const fetcher = useFetcher<FormResult & { received?: boolean; alreadyReported?: boolean }>()
+  const actionData = useActionData<FormResult & { received?: boolean }>()
+  const result = fetcher.data ?? (actionData?.values?.reporting === String(commentId) ? actionData : undefined)
+  if (result?.ok) {
+    return (
+      <p className="notice" role="status">
+        {fetcherMessage(result as { alreadyReported?: boolean })}
+      </p>
+    )
+  }
+  const id = `report-${commentId}`
+  const errors = result?.errors
+  return (
+    <fetcher.Form method="post" action={actionUrl} className="stack" noValidate>
+      <input type="hidden" name="intent" value="report" />
+      <input type="hidden" name="reporting" value={commentId} />
+      <input type="hidden" name="returnTo" value={returnTo} />
+      {errors?.form?.length ? (
+        <div className="form-errors" role="alert">
+          {errors.form.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>What is wrong with it?</label>
+        <select id={`${id}-reason`} name="reason" defaultValue={result?.values?.reason ?? 'spam'}>
+          {Object.entries(reportReasonLabels).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-note`}>Note for the moderators (optional, required for “Something else”)</label>
+        <textarea
+          id={`${id}-note`}
+          name="note"
+          rows={2}
+          maxLength={1000}
+          defaultValue={result?.values?.note ?? ''}
+          aria-invalid={errors?.fields?.note ? true : undefined}
+          aria-describedby={errors?.fields?.note ? `${id}-note-error` : undefined}
+        />
+        {errors?.fields?.note ? (
+          <ul className="field__errors" id={`${id}-note-error`} role="alert">
+            {errors.fields.note.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <button type="submit" className="button button--secondary">
+        {fetcher.state !== 'idle' ? 'Sending…' : 'Send report'}
+      </button>
+    </fetcher.Form>
+  )
+}
+
+function fetcherMessage(result: { alreadyReported?: boolean }) {
+  return result.alreadyReported
+    ? 'You have already reported this comment. The moderators have it.'
+    : 'Thanks: your report was received. The moderators will review this comment.'
 }
 
 function DeleteForm({ actionUrl, returnTo }: { actionUrl: string; returnTo: string }) {

@@ -100,3 +100,9 @@ export function useSubmissionKey(result: unknown): number {
   if (ref.current.result !== result) ref.current = { result, key: ref.current.key + 1 }
   return ref.current.key
 }
+
+/** Every message of a failure in one list, for forms too small to place errors beside fields. */
+export function allErrors(errors: FormErrors | undefined): string[] {
+  if (!errors) return []
+  return [...(errors.form ?? []), ...Object.values(errors.fields ?? {}).flatMap((list) => list ?? [])]
+}

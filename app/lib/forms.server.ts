@@ -45,8 +45,14 @@ export function parseForm<S extends z.ZodType>(
   formData: FormData,
   schema: S,
 ): { ok: true; data: z.output<S> } | { ok: false; response: ReturnType<typeof formFailure> } {
-  const input: Record<string, FormDataEntryValue> = {}
-  for (const [key, value] of formData) input[key] = value
+  // A field named `name[]` (checkboxes of a selection) becomes a list under `name`.
+  const input: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {}
+  for (const [key, value] of formData) {
+    if (key.endsWith('[]')) {
+      const name = key.slice(0, -2)
+      input[name] = [...((input[name] as FormDataEntryValue[] | undefined) ?? []), value]
+    } else input[key] = value
+  }
   const result = schema.safeParse(input)
   if (result.success) return { ok: true, data: result.data }
   const flat = z.flattenError(result.error)

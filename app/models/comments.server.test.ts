@@ -76,6 +76,7 @@ beforeEach(async () => {
   await putSetting('newAccountHours', 0)
   await putSetting('commentsPerMinute', 10_000)
   await putSetting('commentsPerDay', 10_000)
+  await putSetting('holdFirstComment', false)
 })
 
 describe('createComment', () => {

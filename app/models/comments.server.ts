@@ -7,6 +7,7 @@ import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
 import { consumeRateLimit, type RateLimit } from './rate-limits.server.ts'
+import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
 
 export const TOP_LEVEL_PER_PAGE = 50
@@ -24,6 +25,7 @@ const commentColumns = {
   score: comments.score,
   replyCount: comments.replyCount,
   pinned: comments.pinned,
+  moderationReason: comments.moderationReason,
   createdAt: comments.createdAt,
   editedAt: comments.editedAt,
   authorId: comments.authorId,
@@ -43,6 +45,7 @@ type CommentRow = {
   score: number
   replyCount: number
   pinned: boolean
+  moderationReason: string | null
   createdAt: Date
   editedAt: Date | null
   authorId: string | null
@@ -64,6 +67,8 @@ export type CommentView = {
   editedAt: Date | null
   author: { name: string; username: string | null; deleted: boolean }
   bodyHtml: string | null
+  /** Why moderators removed it, for the placeholder. */
+  moderationReason: string | null
   /** The Markdown source, only for the author while they may still edit. */
   body: string | null
   viewerVoted: boolean
@@ -110,6 +115,7 @@ function toView(
       deleted: Boolean(row.authorDeletedAt) || row.authorId === null,
     },
     bodyHtml: readable ? row.bodyHtml : null,
+    moderationReason: row.status === 'removed' ? row.moderationReason : null,
     body: canEdit ? row.body : null,
     viewerVoted: voted.has(row.id),
     isOwn,
@@ -250,21 +256,77 @@ export async function getCommentThread({
   }
 }
 
-const BodySchemaMessage = {
-  empty: 'Write something before posting.',
+/** Everything the auto-moderation pipeline needs that is not in the transaction: one round trip each. */
+async function prepareModeration(actorId: string, body: string) {
+  if (body.trim().length === 0) throw new DomainError('invalid-input', 'Write something before posting.', { field: 'body' })
+  const [settings, [actor], [published]] = await Promise.all([
+    getSettings(['maxCommentLength', 'watchedWords', 'maxLinks', 'holdFirstComment']),
+    db
+      .select({
+        id: users.id,
+        createdAt: users.createdAt,
+        deletedAt: users.deletedAt,
+        bannedAt: users.bannedAt,
+        banReason: users.banReason,
+        suspendedUntil: users.suspendedUntil,
+        alwaysPremoderate: users.alwaysPremoderate,
+      })
+      .from(users)
+      .where(eq(users.id, actorId)),
+    db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(and(eq(comments.authorId, actorId), eq(comments.status, 'published')))
+      .limit(1),
+  ])
+  if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
+  if (actor.bannedAt) {
+    throw new DomainError('account-unavailable', `This account is banned${actor.banReason ? `: ${actor.banReason}` : '.'}`)
+  }
+  const moderate = (discussionLocked: boolean) =>
+    runAutoModeration({
+      body,
+      discussionLocked,
+      maxLength: settings.maxCommentLength,
+      watchedWords: settings.watchedWords,
+      maxLinks: settings.maxLinks,
+      holdFirstComment: settings.holdFirstComment,
+      member: { ...actor, hasPublishedComment: published !== undefined },
+      now: new Date(),
+    })
+  return { actor, moderate }
 }
 
-async function checkBody(body: string) {
-  const { maxCommentLength } = await getSettings(['maxCommentLength'])
-  if (body.trim().length === 0) throw new DomainError('invalid-input', BodySchemaMessage.empty, { field: 'body' })
-  if (body.length > maxCommentLength) {
-    throw new DomainError(
-      'invalid-input',
-      `Comments can be up to ${maxCommentLength.toLocaleString('en-GB')} characters; this one has ${body.length.toLocaleString('en-GB')}.`,
-      { field: 'body' },
-    )
+/** A verdict that refuses the comment, as the error its writer sees (with the text kept). */
+function refusal(verdict: Exclude<Verdict, { action: 'publish' }>): DomainError {
+  if (verdict.rule === 'discussion-locked') {
+    return new DomainError('discussion-locked', 'Moderators have locked this discussion: it accepts no new comments, replies or edits.')
+  }
+  if (verdict.rule === 'member-state') return new DomainError('account-unavailable', verdict.message)
+  return new DomainError('invalid-input', verdict.message, { field: 'body' })
+}
+
+/**
+ * Moves a comment to a new status and keeps its article's count of published comments exact: the
+ * one place that knows which changes add to it or take from it.
+ */
+export async function changeCommentStatus(
+  tx: Transaction,
+  comment: { id: number; articleId: number; status: CommentStatus },
+  status: CommentStatus,
+  extra: Partial<Pick<typeof comments.$inferInsert, 'moderationReason' | 'heldRule' | 'heldDetail' | 'body' | 'bodyHtml'>> = {},
+) {
+  await tx.update(comments).set({ status, ...extra }).where(eq(comments.id, comment.id))
+  const delta = Number(status === 'published') - Number(comment.status === 'published')
+  if (delta !== 0) {
+    await tx
+      .update(articles)
+      .set({ commentCount: sql`greatest(${articles.commentCount} + ${delta}, 0)` })
+      .where(eq(articles.id, comment.articleId))
   }
 }
+
+type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 
 /** The comment allowances of this member: tighter while the account is new. */
 async function commentLimits(actor: { id: string; createdAt: Date }): Promise<RateLimit[]> {
@@ -292,19 +354,11 @@ async function commentLimits(actor: { id: string; createdAt: Date }): Promise<Ra
   ]
 }
 
-async function requireActor(actorId: string) {
-  const [actor] = await db
-    .select({ id: users.id, displayName: users.displayName, createdAt: users.createdAt, deletedAt: users.deletedAt })
-    .from(users)
-    .where(eq(users.id, actorId))
-  if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
-  return actor
-}
-
 /**
- * Posts a comment, or a reply when `parentId` is given. In one transaction: the comment, its root,
- * the parent's reply count, the article's comment count, the parent author's notification, and the
- * live event (sent by Postgres at commit).
+ * Posts a comment, or a reply when `parentId` is given, through the auto-moderation pipeline: it is
+ * published, held for a moderator, or refused with its reason. In one transaction: the comment, its
+ * root, the parent's reply count, the article's comment count, the parent author's notification, and
+ * the live event (sent by Postgres at commit).
  */
 export async function createComment({
   articleSlug,
@@ -317,21 +371,22 @@ export async function createComment({
   actorId: string
   body: string
 }) {
-  await checkBody(body)
-  const actor = await requireActor(actorId)
+  const { actor, moderate } = await prepareModeration(actorId, body)
   const bodyHtml = renderMarkdown(body, 'comment')
   const limits = await commentLimits(actor)
 
   return db.transaction(async (tx) => {
     const [article] = await tx
-      .select({ id: articles.id, slug: articles.slug, title: articles.title, discussionLocked: articles.discussionLocked })
+      .select({
+        id: articles.id,
+        slug: articles.slug,
+        discussionLocked: articles.discussionLocked,
+        slowModeSeconds: articles.slowModeSeconds,
+      })
       .from(articles)
       .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
       .for('share')
     if (!article) throw new DomainError('not-found', 'There is no published story at this address.')
-    if (article.discussionLocked) {
-      throw new DomainError('discussion-locked', 'Moderators have locked this discussion: it accepts no new comments or replies.')
-    }
 
     let depth = 0
     let rootId: number | null = null
@@ -346,50 +401,92 @@ export async function createComment({
       if (parent.articleId !== article.id) {
         throw new DomainError('wrong-article', 'That comment belongs to another story’s discussion.')
       }
-      if (parent.status !== 'published') {
+      if (parent.status !== 'published' && !article.discussionLocked) {
         throw new DomainError('comment-unavailable', 'That comment has been deleted or removed, so it takes no new replies.')
       }
       depth = parent.depth + 1
       rootId = parent.rootId ?? parent.id
       parentAuthorId = parent.authorId
-      await tx.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, parent.id))
+    }
+
+    const verdict = moderate(article.discussionLocked)
+    if (verdict.action === 'reject') throw refusal(verdict)
+    if (article.slowModeSeconds > 0) {
+      const [recent] = await tx
+        .select({ wait: sql<number>`ceil(extract(epoch from ${comments.createdAt} + make_interval(secs => ${article.slowModeSeconds}) - now()))`.mapWith(Number) })
+        .from(comments)
+        .where(and(eq(comments.articleId, article.id), eq(comments.authorId, actor.id), sql`${comments.createdAt} > now() - make_interval(secs => ${article.slowModeSeconds})`))
+        .orderBy(sql`${comments.createdAt} desc`)
+        .limit(1)
+      if (recent) {
+        throw new DomainError(
+          'rate-limited',
+          `This discussion is in slow mode: you can comment again in ${Math.max(1, recent.wait)} seconds.`,
+          { retryAfterSeconds: Math.max(1, recent.wait) },
+        )
+      }
     }
     // Counted in the transaction, after the checks: a comment refused as invalid costs no allowance,
     // and a refused one rolls its count back, so the window never drifts past its limit.
     for (const limit of limits) await consumeRateLimit(limit, tx)
 
+    const held = verdict.action === 'hold'
+    if (parentId != null) {
+      await tx.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, parentId))
+    }
     const [created] = await tx
       .insert(comments)
-      .values({ articleId: article.id, parentId: parentId ?? null, rootId, depth, authorId: actor.id, body, bodyHtml })
+      .values({
+        articleId: article.id,
+        parentId: parentId ?? null,
+        rootId,
+        depth,
+        authorId: actor.id,
+        body,
+        bodyHtml,
+        status: held ? 'pending' : 'published',
+        heldRule: held ? verdict.rule : null,
+        heldDetail: held ? verdict.detail : null,
+      })
       .returning({ id: comments.id, createdAt: comments.createdAt })
     if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
-    await tx
-      .update(articles)
-      .set({ commentCount: sql`${articles.commentCount} + 1` })
-      .where(eq(articles.id, article.id))
-    if (parentAuthorId && parentAuthorId !== actor.id) {
-      await tx.insert(notifications).values({
-        userId: parentAuthorId,
-        kind: 'reply',
-        actorId: actor.id,
+    if (!held) {
+      await tx
+        .update(articles)
+        .set({ commentCount: sql`${articles.commentCount} + 1` })
+        .where(eq(articles.id, article.id))
+      await notifyReply(tx, { parentAuthorId, actorId: actor.id, articleId: article.id, commentId: created!.id })
+      await publishEvent(tx, {
+        type: 'comment-created',
         articleId: article.id,
         commentId: created!.id,
+        parentId: parentId ?? null,
+        authorId: actor.id,
       })
     }
-    await publishEvent(tx, {
-      type: 'comment-created',
-      articleId: article.id,
-      commentId: created!.id,
+    return {
+      id: created!.id,
+      articleSlug: article.slug,
+      depth,
       parentId: parentId ?? null,
-      authorId: actor.id,
-    })
-    return { id: created!.id, articleSlug: article.slug, depth, parentId: parentId ?? null }
+      status: held ? ('pending' as const) : ('published' as const),
+      message: held ? verdict.message : null,
+    }
   })
 }
 
-async function requireOwnComment(tx: Parameters<Parameters<typeof db.transaction>[0]>[0], commentId: number, actorId: string) {
+/** Tells a comment's author that someone else replied. */
+export async function notifyReply(
+  tx: Transaction,
+  { parentAuthorId, actorId, articleId, commentId }: { parentAuthorId: string | null; actorId: string; articleId: number; commentId: number },
+) {
+  if (!parentAuthorId || parentAuthorId === actorId) return
+  await tx.insert(notifications).values({ userId: parentAuthorId, kind: 'reply', actorId, articleId, commentId })
+}
+
+async function requireOwnComment(tx: Transaction, commentId: number, actorId: string) {
   const [comment] = await tx
-    .select({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId, status: comments.status, createdAt: comments.createdAt, parentId: comments.parentId })
+    .select({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId, status: comments.status, createdAt: comments.createdAt })
     .from(comments)
     .where(eq(comments.id, commentId))
     .for('update')
@@ -398,10 +495,15 @@ async function requireOwnComment(tx: Parameters<Parameters<typeof db.transaction
   return comment
 }
 
-/** Edits the actor's own published comment while the edit window is open. */
+/**
+ * Edits the actor's own comment while the edit window is open. The new text goes through the same
+ * pipeline as a new comment: a published comment whose edit trips a hold rule waits for a moderator.
+ */
 export async function editComment({ commentId, actorId, body }: { commentId: number; actorId: string; body: string }) {
-  await checkBody(body)
-  const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
+  const [{ moderate }, { editWindowMinutes }] = await Promise.all([
+    prepareModeration(actorId, body),
+    getSettings(['editWindowMinutes']),
+  ])
   const bodyHtml = renderMarkdown(body, 'comment')
   return db.transaction(async (tx) => {
     const comment = await requireOwnComment(tx, commentId, actorId)
@@ -412,15 +514,19 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
       .select({ discussionLocked: articles.discussionLocked })
       .from(articles)
       .where(eq(articles.id, comment.articleId))
-    if (article?.discussionLocked) {
-      throw new DomainError('discussion-locked', 'Moderators have locked this discussion: comments can no longer be edited.')
-    }
+    const verdict = moderate(article?.discussionLocked ?? false)
+    if (verdict.action === 'reject') throw refusal(verdict)
     if (Date.now() - comment.createdAt.getTime() >= editWindowMinutes * 60_000) {
       throw new DomainError('edit-window-closed', `Comments can be edited for ${editWindowMinutes} minutes after posting.`)
     }
     await tx.update(comments).set({ body, bodyHtml, editedAt: new Date() }).where(eq(comments.id, commentId))
+    // A hold rule that trips on the new words sends it back to the queue. The first-comment rule
+    // does not: it is about the member, who already passed or waits anyway.
+    if (verdict.action === 'hold' && verdict.rule !== 'first-comment' && comment.status === 'published') {
+      await changeCommentStatus(tx, comment, 'pending', { heldRule: verdict.rule, heldDetail: verdict.detail })
+    }
     await publishEvent(tx, { type: 'comment-changed', articleId: comment.articleId, commentId })
-    return { id: commentId }
+    return { id: commentId, message: verdict.action === 'hold' ? verdict.message : null }
   })
 }
 
@@ -435,13 +541,7 @@ export async function deleteComment({ commentId, actorId }: { commentId: number;
     if (comment.status === 'removed') {
       throw new DomainError('comment-unavailable', 'Moderators have already removed this comment.')
     }
-    await tx.update(comments).set({ status: 'deleted', body: '', bodyHtml: '' }).where(eq(comments.id, commentId))
-    if (comment.status === 'published') {
-      await tx
-        .update(articles)
-        .set({ commentCount: sql`greatest(${articles.commentCount} - 1, 0)` })
-        .where(eq(articles.id, comment.articleId))
-    }
+    await changeCommentStatus(tx, comment, 'deleted', { body: '', bodyHtml: '' })
     await publishEvent(tx, { type: 'comment-changed', articleId: comment.articleId, commentId })
     return { id: commentId }
   })

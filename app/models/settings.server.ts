@@ -1,7 +1,8 @@
 import { inArray } from 'drizzle-orm'
 import { z } from 'zod'
 import { db } from '#db/client.server.ts'
-import { settings } from '#db/schema.ts'
+import { moderationActions, settings, type Role } from '#db/schema.ts'
+import { DomainError } from './errors.server.ts'
 
 // Product limits, each a named setting with a default and one line of description. Stored values
 // override the defaults; a stored value that no longer fits its schema is ignored, not fatal.
@@ -23,10 +24,30 @@ export const settingDefinitions = {
   newAccountHours: { schema: z.number().int().min(0).max(24 * 90), default: 24, description: 'How long an account counts as new' },
   newAccountCommentsPerMinute: { schema: count, default: 2, description: 'Comments a new account may post per minute' },
   newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
-} satisfies Record<string, { schema: z.ZodType<number>; default: number; description: string }>
+  reportThreshold: { schema: count, default: 3, description: 'Reports that hide a comment until a moderator reviews it' },
+  maxLinks: { schema: z.number().int().min(0).max(1000), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
+  holdFirstComment: {
+    schema: z.boolean(),
+    default: true,
+    description: 'Hold a member’s comments until a moderator has approved one of them',
+  },
+  watchedWords: {
+    schema: z
+      .array(
+        z.object({
+          word: z.string().trim().min(1).max(100),
+          action: z.enum(['hold', 'reject']),
+        }),
+      )
+      .max(1000),
+    default: [] as { word: string; action: 'hold' | 'reject' }[],
+    description: 'Words that hold a comment for review or reject it outright (one list, an action each)',
+  },
+} satisfies Record<string, { schema: z.ZodType; default: unknown; description: string }>
 
 export type SettingKey = keyof typeof settingDefinitions
-export type SettingValues<K extends SettingKey> = { [P in K]: z.infer<(typeof settingDefinitions)[P]['schema']> }
+export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>
+export type SettingValues<K extends SettingKey> = { [P in K]: SettingValue<P> }
 
 /** The current values of some settings, in one query. */
 export async function getSettings<K extends SettingKey>(keys: K[]): Promise<SettingValues<K>> {
@@ -45,10 +66,56 @@ export async function getSettings<K extends SettingKey>(keys: K[]): Promise<Sett
 }
 
 /** Stores a setting after checking it against its schema. Authorisation is the caller's model's job. */
-export async function putSetting<K extends SettingKey>(key: K, value: number, updatedById: string | null = null) {
-  const parsed = settingDefinitions[key].schema.parse(value)
+export async function putSetting<K extends SettingKey>(key: K, value: SettingValue<K>, updatedById: string | null = null) {
+  const parsed = (settingDefinitions[key].schema as z.ZodType).parse(value)
   await db
     .insert(settings)
     .values({ key, value: parsed, updatedById })
     .onConflictDoUpdate({ target: settings.key, set: { value: parsed, updatedById, updatedAt: new Date() } })
+}
+
+/** Every setting with its current value and description, for the admin page. */
+export async function listSettings({ actor }: { actor: { role: Role } }) {
+  if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can see and change settings.')
+  const keys = Object.keys(settingDefinitions) as SettingKey[]
+  const values = await getSettings(keys)
+  return keys.map((key) => ({
+    key,
+    value: values[key] as unknown,
+    default: settingDefinitions[key].default as unknown,
+    description: settingDefinitions[key].description,
+  }))
+}
+
+/**
+ * Saves settings an admin changed, each checked by its schema, with one log line naming them, in
+ * one transaction. A value its schema refuses stops the whole save with that setting named.
+ */
+export async function updateSettings({
+  actor,
+  values,
+}: {
+  actor: { id: string; role: Role }
+  values: Partial<Record<SettingKey, unknown>>
+}) {
+  if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can change settings.')
+  const parsed: { key: SettingKey; value: unknown }[] = []
+  for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
+    const definition = settingDefinitions[key]
+    if (!definition) throw new DomainError('invalid-input', `There is no setting called ${key}.`)
+    const result = (definition.schema as z.ZodType).safeParse(value)
+    if (!result.success) {
+      throw new DomainError('invalid-input', `${definition.description}: ${result.error.issues[0]?.message ?? 'invalid'}`, { field: key })
+    }
+    parsed.push({ key, value: result.data })
+  }
+  await db.transaction(async (tx) => {
+    for (const { key, value } of parsed) {
+      await tx
+        .insert(settings)
+        .values({ key, value, updatedById: actor.id })
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedById: actor.id, updatedAt: new Date() } })
+    }
+    await tx.insert(moderationActions).values({ actorId: actor.id, action: 'settings', details: { keys: parsed.map((p) => p.key) } })
+  })
 }

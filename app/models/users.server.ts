@@ -110,7 +110,7 @@ export async function verifyLogin({
   await checkRateLimit(accountLimit)
 
   const [user] = await db
-    .select({ ...publicUserColumns, passwordHash: users.passwordHash })
+    .select({ ...publicUserColumns, passwordHash: users.passwordHash, bannedAt: users.bannedAt, banReason: users.banReason })
     .from(users)
     .where(
       normalised.includes('@')
@@ -126,7 +126,11 @@ export async function verifyLogin({
     throw new DomainError('invalid-credentials', 'That email or username and password do not match.')
   }
   await clearRateLimit(accountLimit.key)
-  const { passwordHash: _hash, ...publicUser } = user
+  // Only someone who knows the password learns that the account is banned, and why.
+  if (user.bannedAt) {
+    throw new DomainError('account-unavailable', `This account is banned${user.banReason ? `: ${user.banReason}` : '.'}`)
+  }
+  const { passwordHash: _hash, bannedAt: _banned, banReason: _reason, ...publicUser } = user
   return publicUser
 }
 
@@ -245,4 +249,33 @@ export async function createOrPromoteUser({
     return { user: user!, created: false }
   }
   return { user: await signUp({ email, username, password, role }), created: true }
+}
+
+/**
+ * The actor, when their account may take part: not deleted, not banned, not suspended. Votes and
+ * reports call it; comments go through the auto-moderation pipeline, which says the same.
+ */
+export async function requireActiveMember(actorId: string) {
+  const [actor] = await db
+    .select({
+      id: users.id,
+      role: users.role,
+      deletedAt: users.deletedAt,
+      bannedAt: users.bannedAt,
+      banReason: users.banReason,
+      suspendedUntil: users.suspendedUntil,
+    })
+    .from(users)
+    .where(eq(users.id, actorId))
+  if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
+  if (actor.bannedAt) {
+    throw new DomainError('account-unavailable', `This account is banned${actor.banReason ? `: ${actor.banReason}` : '.'}`)
+  }
+  if (actor.suspendedUntil && actor.suspendedUntil > new Date()) {
+    throw new DomainError(
+      'account-unavailable',
+      `Your account is suspended until ${actor.suspendedUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    )
+  }
+  return actor
 }

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { comments, commentVotes } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
+import { requireActiveMember } from './users.server.ts'
 
 /**
  * Upvotes a comment, or takes the upvote back. One vote per member per comment (the primary key),
@@ -9,6 +10,7 @@ import { DomainError } from './errors.server.ts'
  * concurrent clicks never lose or double a count.
  */
 export async function voteOnComment({ commentId, actorId, up }: { commentId: number; actorId: string; up: boolean }) {
+  await requireActiveMember(actorId)
   return db.transaction(async (tx) => {
     const [comment] = await tx
       .select({ authorId: comments.authorId, status: comments.status })

@@ -40,7 +40,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
     discussion: { ...discussion, tree: shipCommentBodies(context, discussion.tree) },
     sort: result.sort,
-    viewer: user ? { id: user.id } : null,
+    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
   }
 }
@@ -61,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return parsed.response
   try {
     const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
-    if (context.isDataRequest) return { ok: true, commentId: created.id }
+    if (context.isDataRequest) return { ok: true, commentId: created.id, held: created.message }
     return redirect(commentRedirect({ slug, created, returnTo: parsed.data.returnTo }))
   } catch (error) {
     return domainFailure(error, formData)
@@ -77,11 +77,13 @@ export default function ArticlePage() {
   const { article, discussion, sort, viewer, now } = useLoaderData<typeof loader>()
   const location = useLocation()
   const returnTo = location.pathname + location.search
+  const reported = new URLSearchParams(location.search).get('reported')
   const shared = {
     slug: article.slug,
     now,
     maxDepth: discussion.maxDepth,
     signedIn: viewer !== null,
+    staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo,
   }
@@ -138,6 +140,11 @@ export default function ArticlePage() {
           Discussion <span className="muted">({pluralize(article.commentCount, 'comment')})</span>
         </h2>
         <p className="discussion__invite">What are your thoughts? Tell us below.</p>
+        {reported ? (
+          <p className="notice" role="status">
+            Thanks: your report was received. The moderators will review that comment.
+          </p>
+        ) : null}
         {article.discussionLocked ? (
           <LockedNotice />
         ) : viewer ? (

@@ -13,6 +13,8 @@ import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { deleteComment, editComment, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
+import { reportComment } from '#app/models/moderation.server.ts'
+import { ReportSchema } from '#app/schemas/moderation.ts'
 import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
 
 function parseIds(params: { slug?: string; id?: string }) {
@@ -34,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     tree: shipCommentBodies(context, [page.tree]),
     maxDepth: page.maxDepth,
     sort: page.sort,
-    viewer: user ? { id: user.id } : null,
+    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
   }
 }
@@ -53,6 +55,12 @@ const intents = {
     await deleteComment({ commentId, actorId: user.id })
     return { ok: true as const, commentId }
   },
+  async report(formData: FormData, { user }: Auth, { commentId }: Target) {
+    const parsed = parseForm(formData, ReportSchema)
+    if (!parsed.ok) return parsed.response
+    const result = await reportComment({ actorId: user.id, commentId, reason: parsed.data.reason, note: parsed.data.note })
+    return { ok: true as const, commentId, alreadyReported: result.alreadyReported }
+  },
   async vote(formData: FormData, { user }: Auth, { commentId }: Target) {
     const parsed = parseForm(formData, VoteSchema)
     if (!parsed.ok) return parsed.response
@@ -66,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const auth = await requireUser(request)
   const formData = await readForm(request)
   const intent = formData.get('intent')
-  if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote') {
+  if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote' && intent !== 'report') {
     return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
   }
   try {
@@ -74,7 +82,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!('ok' in result)) return result
     if (context.isDataRequest) return result
     const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
-    return redirect(`${back}#${commentAnchor(target.commentId)}`)
+    const notice = intent === 'report' ? `${back.includes('?') ? '&' : '?'}reported=${target.commentId}` : ''
+    return redirect(`${back}${notice}#${commentAnchor(target.commentId)}`)
   } catch (error) {
     return domainFailure(error, formData)
   }
@@ -97,6 +106,7 @@ export default function CommentPage() {
     now,
     maxDepth,
     signedIn: viewer !== null,
+    staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo: location.pathname + location.search,
   }

@@ -1,0 +1,108 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { requireRole } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
+import { formatNumber } from '#app/lib/format.ts'
+import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { staffRoles } from '#app/models/admin.server.ts'
+import { listDiscussions, setDiscussionLocked, setSlowMode } from '#app/models/moderation.server.ts'
+import { LockSchema, SlowModeSchema } from '#app/schemas/moderation.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user } = await requireRole(request, staffRoles)
+  return { discussions: await listDiscussions({ actor: user }) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user } = await requireRole(request, staffRoles)
+  const formData = await readForm(request)
+  const intent = formData.get('intent')
+  try {
+    if (intent === 'lock') {
+      const parsed = parseForm(formData, LockSchema)
+      if (!parsed.ok) return parsed.response
+      await setDiscussionLocked({ actor: user, ...parsed.data })
+      return redirect(`/admin/discussions?saved=${parsed.data.locked ? 'locked' : 'unlocked'}`)
+    }
+    if (intent === 'slow-mode') {
+      const parsed = parseForm(formData, SlowModeSchema)
+      if (!parsed.ok) return parsed.response
+      await setSlowMode({ actor: user, ...parsed.data })
+      return redirect('/admin/discussions?saved=slow-mode')
+    }
+    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: 'Discussions — Threadline admin' }]
+
+export default function DiscussionsPage() {
+  const { discussions } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  return (
+    <section aria-labelledby="discussions-title">
+      <header className="page-header">
+        <h1 id="discussions-title">Discussions</h1>
+        <p className="page-header__lede">Lock a discussion, or slow it down: each member waits between comments.</p>
+      </header>
+      <FormErrorSummary errors={allErrors(failure?.errors)} id="discussion-errors" />
+      <div className="table-scroll" role="region" aria-labelledby="discussions-caption" tabIndex={0}>
+        <table className="data-table">
+          <caption id="discussions-caption">Discussions by story, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Story</th>
+              <th scope="col" className="num">
+                Comments
+              </th>
+              <th scope="col">Locked</th>
+              <th scope="col">Slow mode (seconds)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {discussions.map((d) => (
+              <tr key={d.id}>
+                <th scope="row" className="wrap">
+                  <Link to={`/articles/${d.slug}#discussion`}>{d.title}</Link>
+                </th>
+                <td className="num">{formatNumber(d.commentCount)}</td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="lock" />
+                    <input type="hidden" name="articleId" value={d.id} />
+                    <input type="hidden" name="locked" value={d.discussionLocked ? 'false' : 'true'} />
+                    <span>{d.discussionLocked ? 'Locked' : 'Open'}</span>
+                    <button type="submit" className="button button--secondary" aria-label={`${d.discussionLocked ? 'Unlock' : 'Lock'} ${d.title}`}>
+                      {d.discussionLocked ? 'Unlock' : 'Lock'}
+                    </button>
+                  </Form>
+                </td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="slow-mode" />
+                    <input type="hidden" name="articleId" value={d.id} />
+                    <label className="visually-hidden" htmlFor={`slow-${d.id}`}>
+                      Slow mode for {d.title}, in seconds
+                    </label>
+                    <input id={`slow-${d.id}`} name="seconds" type="number" min={0} max={86400} defaultValue={d.slowModeSeconds} />
+                    <button type="submit" className="button button--secondary" aria-label={`Set slow mode for ${d.title}`}>
+                      Set
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { moderationActionKinds, reportReasons, roles } from '#db/enums.ts'
+
+export const reportReasonLabels: Record<(typeof reportReasons)[number], string> = {
+  spam: 'Spam',
+  harassment: 'Harassment or abuse',
+  off_topic: 'Off-topic',
+  misinformation: 'Misinformation',
+  other: 'Something else',
+}
+
+export const ReportSchema = z
+  .object({
+    reason: z.enum(reportReasons, { error: 'Choose a reason.' }),
+    note: z.string().trim().max(1000, 'Keep the note under 1,000 characters.').default(''),
+  })
+  .refine((v) => v.reason !== 'other' || v.note.length > 0, {
+    path: ['note'],
+    message: 'Tell the moderators what is wrong.',
+  })
+
+const positiveId = z.coerce.number().int().positive().max(2_147_483_647)
+
+export const ModerateSchema = z.object({
+  action: z.enum(['approve', 'hide', 'remove', 'restore'], { error: 'Choose what to do.' }),
+  ids: z.array(positiveId, { error: 'Select at least one comment.' }).min(1, 'Select at least one comment.').max(200),
+  reason: z.string().trim().max(500, 'Keep the reason under 500 characters.').default(''),
+})
+
+export const PinSchema = z.object({ commentId: positiveId, pinned: z.enum(['true', 'false']).transform((v) => v === 'true') })
+
+export const LockSchema = z.object({
+  articleId: positiveId,
+  locked: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  reason: z.string().trim().max(500).default(''),
+})
+
+export const SlowModeSchema = z.object({
+  articleId: positiveId,
+  seconds: z.coerce
+    .number({ error: 'Slow mode is a number of seconds.' })
+    .int('Slow mode is a whole number of seconds.')
+    .min(0, 'Slow mode cannot be negative.')
+    .max(86_400, 'Slow mode is at most a day (86,400 seconds).'),
+})
+
+export const MemberSearchSchema = z.object({ q: z.string().max(200).optional() })
+
+export const SuspendSchema = z.object({
+  until: z.coerce.date({ error: 'Give the date the suspension ends.' }),
+  reason: z.string().trim().max(500).default(''),
+})
+
+export const BanSchema = z.object({ reason: z.string().trim().min(1, 'Give the reason the member will see.').max(500) })
+export const LiftSchema = z.object({ reason: z.string().trim().max(500).default('') })
+export const PurgeSchema = z.object({ reason: z.string().trim().min(1, 'Give a reason: readers see it in the placeholders.').max(500) })
+export const RoleSchema = z.object({ role: z.enum(roles, { error: 'Choose a role.' }) })
+export const PremoderateSchema = z.object({ on: z.enum(['true', 'false']).transform((v) => v === 'true') })
+
+export const LogQuerySchema = z.object({
+  action: z.preprocess((v) => (v === '' ? undefined : v), z.enum(moderationActionKinds).optional()),
+  moderator: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(60).optional()),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+})
