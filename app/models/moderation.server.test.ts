@@ -1,0 +1,302 @@
+import { eq } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { truncateAll } from '#app/test/db.ts'
+import { recordQueries } from '#app/test/queries.ts'
+import { createTestUser, TEST_PASSWORD } from '#app/test/users.ts'
+import { db } from '#db/client.server.ts'
+import { articles, comments, moderationActions, sessions } from '#db/schema.ts'
+import { createComment, getDiscussion } from './comments.server.ts'
+import { isDomainError } from './errors.server.ts'
+import {
+  banMember,
+  changeRole,
+  getModerationQueue,
+  liftRestrictions,
+  listModerationLog,
+  listPublicModerationLog,
+  moderateComments,
+  purgeMemberComments,
+  reportComment,
+  setCommentPinned,
+  setDiscussionLocked,
+  setSlowMode,
+  suspendMember,
+} from './moderation.server.ts'
+import { listSettings, putSetting, updateSettings } from './settings.server.ts'
+import { verifyLogin } from './users.server.ts'
+import { voteOnComment } from './votes.server.ts'
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(isDomainError(error) ? error.code : error).toBe(code)
+  return error as Error
+}
+
+async function createArticle(slug = `story-${Math.random().toString(36).slice(2, 8)}`) {
+  const [row] = await db
+    .insert(articles)
+    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
+    .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
+  return row!
+}
+
+async function status(commentId: number) {
+  const [row] = await db.select({ status: comments.status, reason: comments.moderationReason, pinned: comments.pinned }).from(comments).where(eq(comments.id, commentId))
+  return row!
+}
+
+async function count(articleId: number) {
+  const [row] = await db.select({ n: articles.commentCount }).from(articles).where(eq(articles.id, articleId))
+  return row!.n
+}
+
+async function actionsLogged() {
+  return db.select().from(moderationActions).orderBy(moderationActions.id)
+}
+
+let moderator: Awaited<ReturnType<typeof createTestUser>>
+let admin: Awaited<ReturnType<typeof createTestUser>>
+
+beforeEach(async () => {
+  await truncateAll()
+  await putSetting('newAccountHours', 0)
+  await putSetting('holdFirstComment', false)
+  await putSetting('commentsPerMinute', 1000)
+  moderator = await createTestUser({ role: 'moderator' })
+  admin = await createTestUser({ role: 'admin' })
+})
+
+describe('reports', () => {
+  it('takes one report per member, refuses one’s own comment, and hides at the threshold', async () => {
+    await putSetting('reportThreshold', 2)
+    const article = await createArticle()
+    const [writer, r1, r2] = [await createTestUser(), await createTestUser(), await createTestUser()]
+    const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Provocative' })
+    await expectCode(reportComment({ actorId: writer.id, commentId: c.id, reason: 'spam', note: '' }), 'forbidden')
+
+    expect(await reportComment({ actorId: r1.id, commentId: c.id, reason: 'spam', note: '' })).toMatchObject({ received: true, hidden: false })
+    expect(await reportComment({ actorId: r1.id, commentId: c.id, reason: 'harassment', note: 'again' })).toMatchObject({ alreadyReported: true })
+    expect((await status(c.id)).status).toBe('published')
+    expect(await reportComment({ actorId: r2.id, commentId: c.id, reason: 'off_topic', note: '' })).toMatchObject({ hidden: true })
+    expect((await status(c.id)).status).toBe('hidden')
+    expect(await count(article.id)).toBe(0)
+    const [log] = await actionsLogged()
+    expect(log).toMatchObject({ action: 'hide', actorId: null, commentId: c.id, reason: 'Hidden automatically after 2 reports, pending review' })
+
+    const queue = await getModerationQueue({ actor: moderator })
+    expect(queue).toHaveLength(1)
+    expect(queue[0]!.reports.map((r) => r.reason).sort()).toEqual(['off_topic', 'spam'])
+  })
+})
+
+describe('moderating comments', () => {
+  it('removes with a reason readers see, restores, approves, and logs each step', async () => {
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Off the rails' })
+    const member = await createTestUser()
+    await expectCode(moderateComments({ actor: member, commentIds: [c.id], action: 'remove', reason: 'x' }), 'forbidden')
+    await expectCode(moderateComments({ actor: moderator, commentIds: [c.id], action: 'remove', reason: ' ' }), 'invalid-input')
+
+    await moderateComments({ actor: moderator, commentIds: [c.id], action: 'remove', reason: 'Personal attack' })
+    expect(await status(c.id)).toMatchObject({ status: 'removed', reason: 'Personal attack' })
+    expect(await count(article.id)).toBe(0)
+    const { tree } = await getDiscussion({ article, viewer: null, sort: 'top', page: 1 })
+    expect(tree[0]).toMatchObject({ status: 'removed', bodyHtml: null, moderationReason: 'Personal attack' })
+
+    await moderateComments({ actor: moderator, commentIds: [c.id], action: 'restore', reason: '' })
+    expect((await status(c.id)).status).toBe('published')
+    expect(await count(article.id)).toBe(1)
+    expect((await actionsLogged()).map((a) => [a.action, a.actorId])).toEqual([
+      ['remove', moderator.id],
+      ['restore', moderator.id],
+    ])
+  })
+
+  it('acts on a selection at once and skips what is already in that state', async () => {
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const ids = []
+    for (let i = 0; i < 4; i++) ids.push((await createComment({ articleSlug: article.slug, actorId: writer.id, body: `spam ${i}` })).id)
+    await moderateComments({ actor: moderator, commentIds: [ids[0]!], action: 'hide', reason: '' })
+    const result = await moderateComments({ actor: moderator, commentIds: ids, action: 'hide', reason: 'Spam wave' })
+    expect(result).toEqual({ changed: 3, skipped: 1 })
+    expect(await count(article.id)).toBe(0)
+  })
+
+  it('pins a top-level comment, locks a discussion and sets slow mode, all logged', async () => {
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const top = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Best answer' })
+    const reply = await createComment({ articleSlug: article.slug, parentId: top.id, actorId: writer.id, body: 'reply' })
+    await setCommentPinned({ actor: moderator, commentId: top.id, pinned: true })
+    await expectCode(setCommentPinned({ actor: moderator, commentId: reply.id, pinned: true }), 'not-found')
+    expect((await status(top.id)).pinned).toBe(true)
+
+    await setSlowMode({ actor: moderator, articleId: article.id, seconds: 120 })
+    const talker = await createTestUser()
+    await createComment({ articleSlug: article.slug, actorId: talker.id, body: 'one' })
+    const slow = await expectCode(createComment({ articleSlug: article.slug, actorId: talker.id, body: 'two' }), 'rate-limited')
+    expect(slow.message).toMatch(/slow mode: you can comment again in \d+ seconds/)
+
+    await setDiscussionLocked({ actor: moderator, articleId: article.id, locked: true, reason: 'Heated' })
+    await expectCode(createComment({ articleSlug: article.slug, actorId: writer.id, body: 'x' }), 'discussion-locked')
+    expect((await actionsLogged()).map((a) => a.action)).toEqual(['pin', 'slow_mode', 'lock'])
+  })
+})
+
+describe('auto-moderation in the write path', () => {
+  it('holds a watched word with the rule and word recorded, and rejects a rejected one with its reason', async () => {
+    await putSetting('watchedWords', [
+      { word: 'miracle', action: 'hold' },
+      { word: 'scamcoin', action: 'reject' },
+    ])
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const held = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'A miracle chip!' })
+    expect(held).toMatchObject({ status: 'pending' })
+    const [row] = await db.select().from(comments).where(eq(comments.id, held.id))
+    expect(row).toMatchObject({ status: 'pending', heldRule: 'watched-word', heldDetail: 'miracle' })
+    expect(await count(article.id)).toBe(0)
+    const rejected = await expectCode(createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Buy SCAMCOIN now' }), 'invalid-input')
+    expect(rejected.message).toContain('“scamcoin”')
+
+    const [queued] = await getModerationQueue({ actor: moderator })
+    expect(queued).toMatchObject({ id: held.id, heldRule: 'watched-word', heldDetail: 'miracle' })
+    await moderateComments({ actor: moderator, commentIds: [held.id], action: 'approve', reason: '' })
+    expect(await count(article.id)).toBe(1)
+  })
+
+  it('holds a member’s comments until one is approved (first-comment rule)', async () => {
+    await putSetting('holdFirstComment', true)
+    const article = await createArticle()
+    const newcomer = await createTestUser()
+    const first = await createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'Hello' })
+    const second = await createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'Anyone?' })
+    expect([first.status, second.status]).toEqual(['pending', 'pending'])
+    const other = await createTestUser()
+    expect((await getDiscussion({ article, viewer: { id: other.id }, sort: 'top', page: 1 })).tree).toHaveLength(0)
+    expect((await getDiscussion({ article, viewer: { id: newcomer.id }, sort: 'top', page: 1 })).tree).toHaveLength(2)
+    await moderateComments({ actor: moderator, commentIds: [first.id], action: 'approve', reason: '' })
+    expect((await createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'Thanks' })).status).toBe('published')
+  })
+})
+
+describe('members', () => {
+  it('bans: sessions end, and posting, voting, reporting and logging in are refused with the reason', async () => {
+    const article = await createArticle()
+    const spammer = await createTestUser()
+    const victim = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: victim.id, body: 'Fine comment' })
+    await db.insert(sessions).values({ id: 'spammer-session', userId: spammer.id, expiresAt: new Date(Date.now() + 86_400_000) })
+    await banMember({ actor: moderator, userId: spammer.id, reason: 'Repeated spam' })
+
+    expect(await db.select().from(sessions).where(eq(sessions.userId, spammer.id))).toHaveLength(0)
+    const post = await expectCode(createComment({ articleSlug: article.slug, actorId: spammer.id, body: 'x' }), 'account-unavailable')
+    expect(post.message).toBe('This account is banned: Repeated spam')
+    await expectCode(voteOnComment({ commentId: c.id, actorId: spammer.id, up: true }), 'account-unavailable')
+    await expectCode(reportComment({ actorId: spammer.id, commentId: c.id, reason: 'spam', note: '' }), 'account-unavailable')
+    const login = await expectCode(verifyLogin({ login: spammer.email, password: TEST_PASSWORD, ip: '192.0.2.8' }), 'account-unavailable')
+    expect(login.message).toContain('Repeated spam')
+    // A wrong password learns nothing about the ban.
+    await expectCode(verifyLogin({ login: spammer.email, password: 'not the password', ip: '192.0.2.8' }), 'invalid-credentials')
+
+    await liftRestrictions({ actor: moderator, userId: spammer.id, reason: 'Appeal accepted' })
+    await verifyLogin({ login: spammer.email, password: TEST_PASSWORD, ip: '192.0.2.8' })
+  })
+
+  it('suspends until a date, with the reason shown to the member', async () => {
+    const article = await createArticle()
+    const member = await createTestUser()
+    await expectCode(suspendMember({ actor: moderator, userId: member.id, until: new Date(Date.now() - 1000), reason: '' }), 'invalid-input')
+    await suspendMember({ actor: moderator, userId: member.id, until: new Date('2099-01-01T00:00:00Z'), reason: 'Cool off' })
+    const error = await expectCode(createComment({ articleSlug: article.slug, actorId: member.id, body: 'x' }), 'account-unavailable')
+    expect(error.message).toBe('Your account is suspended until 2099-01-01 00:00 UTC.')
+  })
+
+  it('removes all of a spammer’s comments in one action and keeps every count exact', async () => {
+    const [a1, a2] = [await createArticle(), await createArticle()]
+    const spammer = await createTestUser()
+    const keeper = await createTestUser()
+    await createComment({ articleSlug: a1.slug, actorId: spammer.id, body: 'buy' })
+    await createComment({ articleSlug: a2.slug, actorId: spammer.id, body: 'buy' })
+    await createComment({ articleSlug: a2.slug, actorId: keeper.id, body: 'real' })
+    expect(await purgeMemberComments({ actor: moderator, userId: spammer.id, reason: 'Spam' })).toEqual({ removed: 2 })
+    expect([await count(a1.id), await count(a2.id)]).toEqual([0, 1])
+  })
+
+  it('lets only admins change roles or restrict staff, and nobody act on themselves', async () => {
+    const member = await createTestUser()
+    await expectCode(changeRole({ actor: moderator, userId: member.id, role: 'author' }), 'forbidden')
+    await changeRole({ actor: admin, userId: member.id, role: 'author' })
+    await expectCode(banMember({ actor: moderator, userId: admin.id, reason: 'coup' }), 'forbidden')
+    await expectCode(banMember({ actor: moderator, userId: moderator.id, reason: 'oops' }), 'forbidden')
+    const other = await createTestUser({ role: 'moderator' })
+    await banMember({ actor: admin, userId: other.id, reason: 'Abuse of tools' })
+  })
+})
+
+describe('the logs and settings', () => {
+  it('shows staff everything and the public what was done and why, without private details', async () => {
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const reporter = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'secret words' })
+    await reportComment({ actorId: reporter.id, commentId: c.id, reason: 'other', note: 'private note from a reporter' })
+    await moderateComments({ actor: moderator, commentIds: [c.id], action: 'remove', reason: 'Doxxing' })
+    await updateSettings({ actor: admin, values: { maxLinks: 5 } })
+
+    const staffLog = await listModerationLog({ actor: moderator, page: 1 })
+    expect(staffLog.entries.map((e) => e.action)).toEqual(['settings', 'remove'])
+    expect(staffLog.entries[1]!.moderatorName).toBe(moderator.displayName)
+    expect((await listModerationLog({ actor: moderator, page: 1, action: 'remove' })).entries).toHaveLength(1)
+    expect((await listModerationLog({ actor: moderator, page: 1, moderator: moderator.username })).entries).toHaveLength(1)
+
+    const publicLog = await listPublicModerationLog({ page: 1 })
+    expect(publicLog.entries.map((e) => e.action)).toEqual(['remove'])
+    const text = JSON.stringify(publicLog)
+    expect(text).toContain('Doxxing')
+    expect(text).not.toContain('private note')
+    expect(text).not.toContain('secret words')
+    expect(text).not.toContain(moderator.displayName)
+    expect(text).not.toContain('@example.com')
+  })
+
+  it('lets only admins read and change settings, each checked by its schema', async () => {
+    await expectCode(listSettings({ actor: moderator }), 'forbidden')
+    await expectCode(updateSettings({ actor: moderator, values: { maxLinks: 1 } }), 'forbidden')
+    const bad = await expectCode(updateSettings({ actor: admin, values: { reportThreshold: -3 } }), 'invalid-input')
+    expect(bad.message).toContain('Reports that hide a comment')
+    await expectCode(updateSettings({ actor: admin, values: { watchedWords: [{ word: 'x', action: 'delete' }] } }), 'invalid-input')
+    await updateSettings({ actor: admin, values: { watchedWords: [{ word: 'x', action: 'reject' }], holdFirstComment: false } })
+    const listed = await listSettings({ actor: admin })
+    expect(listed.find((s) => s.key === 'watchedWords')?.value).toEqual([{ word: 'x', action: 'reject' }])
+    expect(listed.find((s) => s.key === 'reportThreshold')).toMatchObject({ value: 3, default: 3 })
+  })
+})
+
+describe('the queue', () => {
+  it('gives each item its context in a fixed number of queries', async () => {
+    await putSetting('reportThreshold', 100)
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const reporter = await createTestUser()
+    const parent = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Parent words' })
+    for (let i = 0; i < 5; i++) {
+      const c = await createComment({ articleSlug: article.slug, parentId: parent.id, actorId: writer.id, body: `reply ${i}` })
+      await reportComment({ actorId: reporter.id, commentId: c.id, reason: 'spam', note: '' })
+    }
+    let queue: Awaited<ReturnType<typeof getModerationQueue>> = []
+    const queries = await recordQueries(async () => {
+      queue = await getModerationQueue({ actor: moderator })
+    })
+    expect(queries).toHaveLength(4)
+    expect(queue).toHaveLength(5)
+    expect(queue[0]!.parent?.bodyHtml).toBe('<p>Parent words</p>')
+    expect(queue[0]!.history.length).toBeGreaterThan(0)
+    expect(queue[0]!.authorSince).toBeInstanceOf(Date)
+  })
+})
