@@ -112,6 +112,10 @@ function UserMenu() {
           <li>
             <Link to="/admin">Admin dashboard</Link>
           </li>
+        ) : user.role === 'author' ? (
+          <li>
+            <Link to="/admin/articles">Write and edit</Link>
+          </li>
         ) : null}
         <li>
           <Form method="post" action="/logout">

@@ -61,3 +61,28 @@ test('keyboard users can skip to the content and see where focus is', async ({ p
   await page.keyboard.press('Enter')
   await expect(page).toHaveURL(/#main$/)
 })
+
+test.describe('the dashboard, for an admin', () => {
+  const dashboard = ['/admin', '/admin/queue', '/admin/discussions', '/admin/members', '/admin/settings', '/admin/log', '/admin/articles', '/admin/chips', '/moderation']
+  for (const viewport of [
+    { name: 'laptop', width: 1280, height: 800 },
+    { name: 'phone', width: 360, height: 740 },
+  ]) {
+    test(`every dashboard page works on a ${viewport.name}`, async ({ page }) => {
+      test.setTimeout(90_000)
+      await page.setViewportSize({ width: viewport.width, height: viewport.height })
+      await page.goto('/login')
+      await page.getByLabel('Email or username').fill('admin')
+      await page.getByLabel('Password').fill('threadline-demo')
+      await page.getByRole('button', { name: 'Log in' }).click()
+      await expect(page.locator('.user-menu summary')).toContainText('Ada Admin')
+      for (const path of dashboard) {
+        await page.goto(path)
+        await expect(page.locator('main h1')).toBeVisible()
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0)
+        await expectNoSeriousViolations(page)
+      }
+    })
+  }
+})

@@ -331,11 +331,13 @@ export function CommentForm({
             autoFocus={Boolean(bodyErrors) || undefined}
           />
           {bodyErrors ? (
-            <ul className="field__errors" id={`${id}-error`} role="alert">
-              {bodyErrors.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
+            <div id={`${id}-error`} role="alert">
+              <ul className="field__errors">
+                {bodyErrors.map((e) => (
+                  <li key={e}>{e}</li>
+                ))}
+              </ul>
+            </div>
           ) : null}
         </div>
         <div className="comment-form__buttons">
@@ -415,11 +417,13 @@ function EditForm({
           aria-describedby={bodyErrors ? `${id}-error` : undefined}
         />
         {bodyErrors ? (
-          <ul className="field__errors" id={`${id}-error`} role="alert">
-            {bodyErrors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
+          <div id={`${id}-error`} role="alert">
+            <ul className="field__errors">
+              {bodyErrors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </div>
       <button type="submit" className="button">
@@ -476,11 +480,13 @@ function ReportForm({ commentId, actionUrl, returnTo }: { commentId: number; act
           aria-describedby={errors?.fields?.note ? `${id}-note-error` : undefined}
         />
         {errors?.fields?.note ? (
-          <ul className="field__errors" id={`${id}-note-error`} role="alert">
-            {errors.fields.note.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
+          <div id={`${id}-note-error`} role="alert">
+            <ul className="field__errors">
+              {errors.fields.note.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </div>
       <button type="submit" className="button button--secondary">

@@ -58,11 +58,14 @@ export function Field({
         {...input}
       />
       {invalid ? (
-        <ul className="field__errors" id={errorId} role="alert">
-          {errors!.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
+        // The alert wraps the list: a role on the list itself would hide that it is a list.
+        <div id={errorId} role="alert">
+          <ul className="field__errors">
+            {errors!.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
     </div>
   )

@@ -17,6 +17,7 @@ import {
   moderateComments,
   purgeMemberComments,
   reportComment,
+  searchMembers,
   setCommentPinned,
   setDiscussionLocked,
   setSlowMode,
@@ -226,6 +227,19 @@ describe('members', () => {
     await createComment({ articleSlug: a2.slug, actorId: keeper.id, body: 'real' })
     expect(await purgeMemberComments({ actor: moderator, userId: spammer.id, reason: 'Spam' })).toEqual({ removed: 2 })
     expect([await count(a1.id), await count(a2.id)]).toEqual([0, 1])
+  })
+
+  it('finds members by name, username or email, with their comment counts', async () => {
+    const article = await createArticle()
+    const target = await createTestUser()
+    await createComment({ articleSlug: article.slug, actorId: target.id, body: 'hello' })
+    for (const q of [target.username, target.username.toUpperCase(), target.email.split('@')[0]!]) {
+      const found = await searchMembers({ actor: moderator, query: q })
+      expect(found.map((m) => [m.id, m.comments])).toEqual([[target.id, 1]])
+    }
+    expect(await searchMembers({ actor: moderator, query: '%' })).toEqual([])
+    expect((await searchMembers({ actor: moderator, query: '' })).length).toBeGreaterThanOrEqual(3)
+    await expectCode(searchMembers({ actor: target, query: '' }), 'forbidden')
   })
 
   it('lets only admins change roles or restrict staff, and nobody act on themselves', async () => {

@@ -367,7 +367,8 @@ export async function searchMembers({ actor, query }: { actor: Actor; query: str
       createdAt: users.createdAt,
       bannedAt: users.bannedAt,
       suspendedUntil: users.suspendedUntil,
-      comments: sql<number>`(select count(*)::int from ${comments} c where c.author_id = ${users.id})`.mapWith(Number),
+      // Qualified by hand: inside the subquery a bare "id" would be the comment's.
+      comments: sql<number>`(select count(*)::int from ${comments} c where c.author_id = "users"."id")`.mapWith(Number),
     })
     .from(users)
     .where(
