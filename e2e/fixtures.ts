@@ -40,11 +40,14 @@ export async function signUp(page: Page, account: Account = newAccount()) {
   return account
 }
 
+/** Logs in through the form and waits for the server's answer (whatever it is). */
 export async function logIn(page: Page, login: string, password: string) {
   await page.goto('/login')
   await page.getByLabel('Email or username').fill(login)
   await page.getByLabel('Password').fill(password)
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/login'))
   await page.getByRole('button', { name: 'Log in' }).click()
+  await answered
 }
 
 export async function logOut(page: Page) {

@@ -89,7 +89,7 @@ test('a ban ends the member’s session at once and blocks posting, with the rea
 
   // The spammer's open page: the next request finds no session.
   await spammer.reload()
-  await expect(spammer.getByRole('link', { name: 'Log in' })).toBeVisible()
+  await expect(spammer.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
   await expect(spammer.locator('form.comment-form')).toHaveCount(0)
   await logIn(spammer, account.email, account.password)
   await expect(spammer.getByRole('alert')).toHaveText('This account is banned: Advertising spam')
