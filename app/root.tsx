@@ -15,6 +15,7 @@ import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
+import { siteOrigin } from '#app/lib/http.server.ts'
 import { countUnreadNotifications } from '#app/models/notifications.server.ts'
 import stylesUrl from '#app/styles/app.css?url'
 import type { Role } from '#db/enums.ts'
@@ -36,7 +37,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }
     : null
   // A renewed session (sliding expiry) goes back to the browser with the page.
-  return data({ user }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
+  return data(
+    { user, origin: siteOrigin(request) },
+    auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined,
+  )
 }
 
 export type RootUser = {
@@ -132,6 +136,10 @@ function UserMenu() {
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  // Every page offers the site's feeds to feed readers; pages with feeds of their own add those.
+  { rel: 'alternate', type: 'application/rss+xml', title: 'Threadline (RSS)', href: '/feed.xml' },
+  { rel: 'alternate', type: 'application/atom+xml', title: 'Threadline (Atom)', href: '/feed.atom' },
+  { rel: 'alternate', type: 'application/feed+json', title: 'Threadline (JSON Feed)', href: '/feed.json' },
 ]
 
 export const meta: MetaFunction = () => [
@@ -175,6 +183,15 @@ export function Layout({ children }: { children: ReactNode }) {
                 </li>
               </ul>
             </nav>
+            <Form method="get" action="/search" role="search" className="site-search">
+              <label htmlFor="site-search" className="visually-hidden">
+                Search stories and chips
+              </label>
+              <input id="site-search" name="q" type="search" placeholder="Search stories and chips" maxLength={200} />
+              <button type="submit" className="button button--secondary">
+                Search
+              </button>
+            </Form>
             <UserMenu />
           </div>
         </header>

@@ -194,9 +194,14 @@ export const chips = pgTable(
     summary: text('summary').notNull().default(''),
     sources: jsonb('sources').$type<ChipSource[]>().notNull().default([]),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', coalesce(${chips.name}, '') || ' ' || coalesce(${chips.vendor}, '')), 'A') || setweight(to_tsvector('english', coalesce(${chips.architecture}, '') || ' ' || coalesce(${chips.summary}, '')), 'B') || setweight(to_tsvector('english', coalesce(${chips.exportNote}, '')), 'C')`,
+    ),
   },
   (t) => [
     uniqueIndex('chips_slug_key').on(t.slug),
+    index('chips_search_vector_idx').using('gin', t.searchVector),
     index('chips_vendor_idx').on(t.vendor),
     check('chips_memory_gb_positive', sql`${t.memoryGb} is null or ${t.memoryGb} > 0`),
   ],

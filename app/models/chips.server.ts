@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, chips, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
@@ -54,7 +54,8 @@ export type ChipSummary = Awaited<ReturnType<typeof listChips>>['chips'][number]
 
 /** A chip's full record and the public articles that mention it, newest first. */
 export async function getChip({ slug }: { slug: string }) {
-  const [chip] = await db.select().from(chips).where(eq(chips.slug, slug)).limit(1)
+  const { searchVector: _searchVector, ...columns } = getTableColumns(chips)
+  const [chip] = await db.select(columns).from(chips).where(eq(chips.slug, slug)).limit(1)
   if (!chip) return null
   const mentions = await db
     .select({

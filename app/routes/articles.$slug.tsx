@@ -15,6 +15,8 @@ import {
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
+import { SubscribeLinks } from '#app/components/subscribe.tsx'
+import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
@@ -68,10 +70,40 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [{ title: `${data.article.title} — Threadline` }, { name: 'description', content: data.article.standfirst }]
-    : [{ title: 'Story not found — Threadline' }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: 'Story not found — Threadline' }]
+  const { article } = data
+  const origin = originFrom(matches)
+  const path = `/articles/${article.slug}`
+  const published = new Date(article.publishedAt).toISOString()
+  const modified = new Date(article.updatedAt).toISOString()
+  return [
+    { title: `${article.title} — Threadline` },
+    { name: 'description', content: article.standfirst },
+    canonical(origin, path),
+    { tagName: 'link', rel: 'alternate', type: 'application/rss+xml', title: `Comments on “${article.title}”`, href: `${path}/comments.xml` },
+    ...socialCard({ origin, path, title: article.title, description: article.standfirst, type: 'article' }),
+    { property: 'article:published_time', content: published },
+    { property: 'article:modified_time', content: modified },
+    ...article.tags.map((t) => ({ property: 'article:tag', content: t.name })),
+    {
+      'script:ld+json': {
+        '@context': 'https://schema.org',
+        '@type': 'NewsArticle',
+        headline: article.title,
+        description: article.standfirst,
+        datePublished: published,
+        dateModified: modified > published ? modified : published,
+        mainEntityOfPage: `${origin}${path}`,
+        url: `${origin}${path}`,
+        author: article.authorName ? [{ '@type': 'Person', name: article.authorName }] : undefined,
+        publisher: { '@type': 'Organization', name: 'Threadline', logo: { '@type': 'ImageObject', url: `${origin}/favicon.svg` } },
+        keywords: article.tags.map((t) => t.name).join(', '),
+        commentCount: article.commentCount,
+      },
+    },
+  ]
+}
 
 export default function ArticlePage() {
   const { article, discussion, sort, viewer, now } = useLoaderData<typeof loader>()
@@ -99,6 +131,7 @@ export default function ArticlePage() {
           <a href="#discussion">{pluralize(article.commentCount, 'comment')}</a>
         </p>
         <TagList tags={article.tags} />
+        <SubscribeLinks feedPath="/feed" label="every story" />
       </header>
 
       {/* Rendered from Markdown and sanitised when the article was saved; sent to the browser once. */}
@@ -140,6 +173,9 @@ export default function ArticlePage() {
           Discussion <span className="muted">({pluralize(article.commentCount, 'comment')})</span>
         </h2>
         <p className="discussion__invite">What are your thoughts? Tell us below.</p>
+        <p className="subscribe">
+          <a href={`/articles/${article.slug}/comments.xml`}>Follow this discussion (RSS)</a>
+        </p>
         {reported ? (
           <p className="notice" role="status">
             Thanks: your report was received. The moderators will review that comment.

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ExportStatusBadge } from '#app/components/export-status.tsx'
+import { SubscribeLinks } from '#app/components/subscribe.tsx'
+import { canonical, feedLinks, originFrom, socialCard } from '#app/lib/seo.ts'
 import {
   formatBandwidth,
   formatDate,
@@ -20,13 +22,20 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return result
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [
-        { title: `${data.chip.vendor} ${data.chip.name}: specs and export status — Threadline` },
-        { name: 'description', content: data.chip.summary || `${data.chip.vendor} ${data.chip.name} figures.` },
-      ]
-    : [{ title: 'Chip not found — Threadline' }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: 'Chip not found — Threadline' }]
+  const origin = originFrom(matches)
+  const path = `/chips/${data.chip.slug}`
+  const title = `${data.chip.vendor} ${data.chip.name}: specs and export status — Threadline`
+  const description = data.chip.summary || `${data.chip.vendor} ${data.chip.name} figures.`
+  return [
+    { title },
+    { name: 'description', content: description },
+    canonical(origin, path),
+    ...feedLinks(`${path}/feed`, `Threadline: the ${data.chip.vendor} ${data.chip.name}`),
+    ...socialCard({ origin, path, title, description }),
+  ]
+}
 
 export default function ChipPage() {
   const { chip, articles } = useLoaderData<typeof loader>()
@@ -50,6 +59,7 @@ export default function ChipPage() {
         </p>
         <h1 id="chip-title">{chip.name}</h1>
         {chip.summary ? <p className="page-header__lede">{chip.summary}</p> : null}
+        <SubscribeLinks feedPath={`/chips/${chip.slug}/feed`} label={`stories on the ${chip.name}`} />
       </header>
 
       <div className="chip-page__grid">

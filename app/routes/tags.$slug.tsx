@@ -3,6 +3,8 @@ import { useLoaderData, useLocation } from '@remix-run/react'
 import { ArticleList } from '#app/components/article-list.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
+import { SubscribeLinks } from '#app/components/subscribe.tsx'
+import { canonical, feedLinks, originFrom, socialCard } from '#app/lib/seo.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { getTagWithArticles } from '#app/models/tags.server.ts'
 import { PageQuerySchema } from '#app/schemas/pagination.ts'
@@ -18,13 +20,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return result
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [
-        { title: `${data.tag.name} — Threadline` },
-        { name: 'description', content: data.tag.description || `Stories tagged ${data.tag.name}.` },
-      ]
-    : [{ title: 'Topic not found — Threadline' }]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: 'Topic not found — Threadline' }]
+  const origin = originFrom(matches)
+  const path = `/tags/${data.tag.slug}`
+  const description = data.tag.description || `Stories tagged ${data.tag.name}.`
+  return [
+    { title: `${data.tag.name} — Threadline` },
+    { name: 'description', content: description },
+    canonical(origin, path),
+    ...feedLinks(`${path}/feed`, `Threadline: ${data.tag.name}`),
+    ...socialCard({ origin, path, title: `${data.tag.name} — Threadline`, description }),
+  ]
+}
 
 export default function TagPage() {
   const { tag, listing } = useLoaderData<typeof loader>()
@@ -35,6 +43,7 @@ export default function TagPage() {
         <p className="eyebrow">Topic</p>
         <h1>{tag.name}</h1>
         {tag.description ? <p className="page-header__lede">{tag.description}</p> : null}
+        <SubscribeLinks feedPath={`/tags/${tag.slug}/feed`} label="this topic" />
       </header>
       {listing.articles.length === 0 ? (
         <p className="empty">No stories carry this topic yet.</p>

@@ -1,0 +1,197 @@
+import { and, desc, eq, exists, sql } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { articleChips, articles, articleTags, chips, comments, tags, users } from '#db/schema.ts'
+import { isPublicArticle } from './fragments.server.ts'
+import { listPublicModerationLog } from './moderation.server.ts'
+
+// What the feeds carry. A feed's cost does not grow with the site: the newest 50 items, one query.
+
+export const FEED_ITEMS = 50
+
+export type FeedItem = {
+  id: string
+  title: string
+  path: string
+  html: string
+  summary: string
+  published: Date
+  updated: Date
+  authors: string[]
+  categories: string[]
+}
+
+export type FeedData = {
+  title: string
+  description: string
+  /** The page the feed follows, and the base of its own URLs (`${path}/feed.xml` …). */
+  path: string
+  feedPath: string
+  items: FeedItem[]
+}
+
+export type ArticleFeedScope = { kind: 'site' } | { kind: 'tag'; slug: string } | { kind: 'chip'; slug: string }
+
+async function articleItems(filter: ReturnType<typeof exists> | undefined): Promise<FeedItem[]> {
+  const rows = await db
+    .select({
+      slug: articles.slug,
+      title: articles.title,
+      standfirst: articles.standfirst,
+      bodyHtml: articles.bodyHtml,
+      publishedAt: articles.publishedAt,
+      updatedAt: articles.updatedAt,
+      authorName: users.displayName,
+      tagNames: sql<string[] | null>`(select array_agg(t.name order by t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = ${articles.id})`,
+    })
+    .from(articles)
+    .leftJoin(users, eq(users.id, articles.authorId))
+    .where(and(isPublicArticle(), filter))
+    .orderBy(desc(articles.publishedAt), desc(articles.id))
+    .limit(FEED_ITEMS)
+  return rows.map((r) => {
+    const published = r.publishedAt ?? r.updatedAt
+    return {
+      id: `/articles/${r.slug}`,
+      title: r.title,
+      path: `/articles/${r.slug}`,
+      html: r.bodyHtml,
+      summary: r.standfirst,
+      published,
+      // An article published in the future of its last edit (scheduled) was "updated" when it went out.
+      updated: r.updatedAt > published ? r.updatedAt : published,
+      authors: r.authorName ? [r.authorName] : [],
+      categories: r.tagNames ?? [],
+    }
+  })
+}
+
+/** The newest public articles of the site, of a tag, or mentioning a chip; null for an unknown scope. */
+export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData | null> {
+  if (scope.kind === 'site') {
+    return {
+      title: 'Threadline',
+      description: 'Independent reporting on AI accelerators, export controls and open-source AI.',
+      path: '/',
+      feedPath: '/feed',
+      items: await articleItems(undefined),
+    }
+  }
+  if (scope.kind === 'tag') {
+    const [tag] = await db.select({ id: tags.id, name: tags.name, description: tags.description }).from(tags).where(eq(tags.slug, scope.slug))
+    if (!tag) return null
+    const filter = exists(
+      db.select({ one: sql`1` }).from(articleTags).where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tagId, tag.id))),
+    )
+    return {
+      title: `Threadline: ${tag.name}`,
+      description: tag.description || `Stories on ${tag.name}.`,
+      path: `/tags/${scope.slug}`,
+      feedPath: `/tags/${scope.slug}/feed`,
+      items: await articleItems(filter),
+    }
+  }
+  const [chip] = await db.select({ id: chips.id, name: chips.name, vendor: chips.vendor }).from(chips).where(eq(chips.slug, scope.slug))
+  if (!chip) return null
+  const filter = exists(
+    db.select({ one: sql`1` }).from(articleChips).where(and(eq(articleChips.articleId, articles.id), eq(articleChips.chipId, chip.id))),
+  )
+  return {
+    title: `Threadline: the ${chip.vendor} ${chip.name}`,
+    description: `Stories that mention the ${chip.vendor} ${chip.name}.`,
+    path: `/chips/${scope.slug}`,
+    feedPath: `/chips/${scope.slug}/feed`,
+    items: await articleItems(filter),
+  }
+}
+
+/** The newest published comments of one article's discussion; held, hidden, removed and deleted ones never. */
+export async function getCommentsFeed({ slug }: { slug: string }): Promise<FeedData | null> {
+  const [article] = await db
+    .select({ id: articles.id, title: articles.title })
+    .from(articles)
+    .where(and(eq(articles.slug, slug), isPublicArticle()))
+  if (!article) return null
+  const rows = await db
+    .select({
+      id: comments.id,
+      bodyHtml: comments.bodyHtml,
+      body: comments.body,
+      createdAt: comments.createdAt,
+      editedAt: comments.editedAt,
+      authorName: users.displayName,
+      authorDeleted: users.deletedAt,
+    })
+    .from(comments)
+    .leftJoin(users, eq(users.id, comments.authorId))
+    .where(and(eq(comments.articleId, article.id), eq(comments.status, 'published')))
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(FEED_ITEMS)
+  return {
+    title: `Comments on “${article.title}”`,
+    description: `The discussion under “${article.title}” on Threadline.`,
+    path: `/articles/${slug}`,
+    feedPath: `/articles/${slug}/comments`,
+    items: rows.map((c) => {
+      const author = c.authorDeleted || !c.authorName ? 'Deleted user' : c.authorName
+      return {
+        id: `/articles/${slug}/comments/${c.id}`,
+        title: `${author} on “${article.title}”`,
+        path: `/articles/${slug}/comments/${c.id}#c${c.id}`,
+        html: c.bodyHtml,
+        summary: c.body.length > 280 ? `${c.body.slice(0, 277)}…` : c.body,
+        published: c.createdAt,
+        updated: c.editedAt ?? c.createdAt,
+        authors: [author],
+        categories: [],
+      }
+    }),
+  }
+}
+
+const actionTitles: Record<string, string> = {
+  approve: 'Comment approved',
+  hide: 'Comment hidden',
+  unhide: 'Comment unhidden',
+  remove: 'Comment removed',
+  restore: 'Comment restored',
+  lock: 'Discussion locked',
+  unlock: 'Discussion unlocked',
+  pin: 'Comment pinned',
+  unpin: 'Comment unpinned',
+  suspend: 'Member restricted',
+  ban: 'Member banned',
+  lift: 'Restriction lifted',
+  purge: 'Member’s comments removed',
+  slow_mode: 'Slow mode changed',
+}
+
+/** The public moderation log as a feed: the same entries as /moderation, no private details. */
+export async function getModerationFeed(): Promise<FeedData> {
+  const { entries } = await listPublicModerationLog({ page: 1 })
+  return {
+    title: 'Threadline moderation log',
+    description: 'What the moderators of Threadline did, and why.',
+    path: '/moderation',
+    feedPath: '/moderation/feed',
+    items: entries.map((e) => {
+      const what = actionTitles[e.action] ?? e.action
+      const on = e.articleTitle ? ` on “${e.articleTitle}”` : e.targetName ? `: ${e.targetName}` : ''
+      const path = e.articleSlug
+        ? e.commentId
+          ? `/articles/${e.articleSlug}/comments/${e.commentId}#c${e.commentId}`
+          : `/articles/${e.articleSlug}`
+        : '/moderation'
+      return {
+        id: `/moderation#${e.id}`,
+        title: `${what}${on}`,
+        path,
+        html: '',
+        summary: e.reason ? `Reason: ${e.reason}` : e.automatic ? 'Applied automatically.' : 'No reason given.',
+        published: e.createdAt,
+        updated: e.createdAt,
+        authors: [],
+        categories: [e.action],
+      }
+    }),
+  }
+}

@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { feedResponse } from '#app/lib/feed-response.server.ts'
+import { requireSlug } from '#app/lib/http.server.ts'
+import { getCommentsFeed } from '#app/models/feeds.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const slug = requireSlug(params.slug, 'story')
+  return feedResponse(request, await getCommentsFeed({ slug }), 'rss', 'There is no published story with this feed.')
+}

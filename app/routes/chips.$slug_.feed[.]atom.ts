@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { feedResponse } from '#app/lib/feed-response.server.ts'
+import { requireSlug } from '#app/lib/http.server.ts'
+import { getArticleFeed } from '#app/models/feeds.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const slug = requireSlug(params.slug, 'chip')
+  return feedResponse(request, await getArticleFeed({ kind: 'chip', slug }), 'atom', 'There is no chip with this feed.')
+}

@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { feedResponse } from '#app/lib/feed-response.server.ts'
+import { getArticleFeed } from '#app/models/feeds.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return feedResponse(request, await getArticleFeed({ kind: 'site' }), 'rss', 'There is no such feed.')
+}

@@ -1,0 +1,20 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { siteOrigin } from '#app/lib/http.server.ts'
+
+// Private and personal pages are not for crawlers; the sitemap lists what is.
+export function loader({ request }: LoaderFunctionArgs) {
+  const body = [
+    'User-agent: *',
+    'Disallow: /admin',
+    'Disallow: /account',
+    'Disallow: /notifications',
+    'Disallow: /reset-password',
+    'Disallow: /login',
+    'Disallow: /signup',
+    'Disallow: /search',
+    '',
+    `Sitemap: ${siteOrigin(request)}/sitemap.xml`,
+    '',
+  ].join('\n')
+  return new Response(body, { headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'public, max-age=3600' } })
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "chips" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce("chips"."name", '') || ' ' || coalesce("chips"."vendor", '')), 'A') || setweight(to_tsvector('english', coalesce("chips"."architecture", '') || ' ' || coalesce("chips"."summary", '')), 'B') || setweight(to_tsvector('english', coalesce("chips"."export_note", '')), 'C')) STORED;--> statement-breakpoint
+CREATE INDEX "chips_search_vector_idx" ON "chips" USING gin ("search_vector");
