@@ -52,7 +52,7 @@ function render(data: FeedData, format: FeedFormat, origin: string, updated: Dat
       description: item.summary,
       // Links within the site become absolute: a feed reader has no page to resolve them against.
       content: item.html ? item.html.replace(/href="\/(?!\/)/g, `href="${origin}/`) : `<p>${escapeText(item.summary)}</p>`,
-      author: item.authors.map((name) => ({ name })),
+      author: item.authors.length ? item.authors.map((name) => ({ name })) : undefined,
       category: item.categories.map((name) => ({ name })),
     })
   }
