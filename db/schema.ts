@@ -188,6 +188,8 @@ export const chips = pgTable(
     bf16Tflops: real('bf16_tflops'),
     tdpWatts: integer('tdp_watts'),
     launchYear: smallint('launch_year'),
+    // Names the chip also goes by in text ("H-200", "Ascend910B"), for mention links.
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
     exportStatus: exportStatusEnum('export_status').notNull().default('unrestricted'),
     exportStatusSince: date('export_status_since'),
     exportNote: text('export_note').notNull().default(''),
@@ -205,6 +207,72 @@ export const chips = pgTable(
     index('chips_vendor_idx').on(t.vendor),
     check('chips_memory_gb_positive', sql`${t.memoryGb} is null or ${t.memoryGb} > 0`),
   ],
+)
+
+// Dated, sourced export-control decisions about a chip. A chip's status on any day is the latest
+// event effective by then (per jurisdiction); it is derived, never stored twice.
+export const chipExportEvents = pgTable(
+  'chip_export_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    chipId: integer('chip_id')
+      .notNull()
+      .references(() => chips.id, { onDelete: 'cascade' }),
+    jurisdiction: text('jurisdiction').notNull().default('US'),
+    rule: text('rule').notNull(),
+    effectiveDate: date('effective_date').notNull(),
+    status: exportStatusEnum('status').notNull(),
+    note: text('note').notNull().default(''),
+    sourceLabel: text('source_label').notNull().default(''),
+    sourceUrl: text('source_url'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chip_export_events_chip_date_idx').on(t.chipId, t.effectiveDate.desc(), t.id.desc())],
+)
+
+// Where a chip is named in a comment or an article, found when the text is written.
+export const chipMentions = pgTable(
+  'chip_mentions',
+  {
+    chipId: integer('chip_id')
+      .notNull()
+      .references(() => chips.id, { onDelete: 'cascade' }),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    commentId: integer('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('chip_mentions_chip_idx').on(t.chipId, t.createdAt.desc()),
+    uniqueIndex('chip_mentions_comment_key').on(t.chipId, t.commentId),
+  ],
+)
+
+export const correctionStatuses = ['pending', 'accepted', 'declined'] as const
+export const correctionStatusEnum = pgEnum('correction_status', correctionStatuses)
+
+// A reader's suggested fix to one chip field; once decided it stays as the record of the change.
+export const chipCorrections = pgTable(
+  'chip_corrections',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    chipId: integer('chip_id')
+      .notNull()
+      .references(() => chips.id, { onDelete: 'cascade' }),
+    field: text('field').notNull(),
+    currentValue: text('current_value'),
+    proposedValue: text('proposed_value').notNull(),
+    sourceUrl: text('source_url').notNull(),
+    note: text('note').notNull().default(''),
+    suggesterId: text('suggester_id').references(() => users.id, { onDelete: 'set null' }),
+    status: correctionStatusEnum('status').notNull().default('pending'),
+    decidedById: text('decided_by_id').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chip_corrections_status_idx').on(t.status, t.createdAt)],
 )
 
 export const articleChips = pgTable(
