@@ -3,7 +3,7 @@ import { db } from '#db/client.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
 import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
 import { getDiscussion, rememberCommentSort } from './comments.server.ts'
-import { chipSummaryColumns, isPublicArticle } from './fragments.server.ts'
+import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
 export const ARTICLES_PER_PAGE = 10
 
@@ -107,7 +107,7 @@ async function loadArticleRefs(articleIds: number[]) {
         articleId: articleChips.articleId,
         slug: chips.slug,
         name: chips.name,
-        exportStatus: chips.exportStatus,
+        exportStatus: currentExportStatus(),
       })
       .from(articleChips)
       .innerJoin(chips, eq(chips.id, articleChips.chipId))
@@ -157,7 +157,12 @@ export async function getPublishedArticle({ slug }: { slug: string }) {
       .where(eq(articleTags.articleId, article.id))
       .orderBy(tags.name),
     db
-      .select(chipSummaryColumns)
+      .select({
+        ...chipSummaryColumns,
+        // What readers of the day were told, beside what holds now.
+        statusAtPublication: exportStatusOn((article.publishedAt ?? new Date()).toISOString().slice(0, 10)),
+        statusSince: exportStatusSince,
+      })
       .from(articleChips)
       .innerJoin(chips, eq(chips.id, articleChips.chipId))
       .where(eq(articleChips.articleId, article.id))

@@ -44,3 +44,34 @@ describe('getChip', () => {
     expect(await getChip({ slug: 'h9000' })).toBeNull()
   })
 })
+
+describe('export-control timeline', () => {
+  it('derives today’s status from the latest effective event, with its date, and lists the history', async () => {
+    const result = await getChip({ slug: 'h200' })
+    expect(result?.chip.exportStatus).toBe('approved_for_export')
+    expect(result?.chip.exportStatusSince).toBe('2025-12-08')
+    expect(result?.timeline.map((e) => [e.effectiveDate, e.status])).toEqual([
+      ['2025-12-08', 'approved_for_export'],
+      ['2023-11-17', 'restricted'],
+    ])
+    expect(result?.timeline.every((e) => e.sourceUrl?.startsWith('https://'))).toBe(true)
+  })
+
+  it('gives an article each chip’s status as of its publication beside today’s', async () => {
+    const { getPublishedArticle } = await import('./articles.server.ts')
+    const { db: database } = await import('#db/client.server.ts')
+    const { articles } = await import('#db/schema.ts')
+    const { eq } = await import('drizzle-orm')
+    await database.update(articles).set({ publishedAt: new Date('2024-06-01T00:00:00Z') }).where(eq(articles.slug, 'h200-exports-to-china-approved'))
+    const article = await getPublishedArticle({ slug: 'h200-exports-to-china-approved' })
+    const h200 = article?.chips.find((c) => c.slug === 'h200')
+    expect(h200).toMatchObject({ statusAtPublication: 'restricted', exportStatus: 'approved_for_export', statusSince: '2025-12-08' })
+    const h100 = article?.chips.find((c) => c.slug === 'h100')
+    expect(h100?.statusAtPublication).toBe(h100?.exportStatus)
+  })
+
+  it('filters and sorts the chip table by the derived status', async () => {
+    const approved = await listChips({ sort: 'name', dir: 'asc', status: 'approved_for_export' })
+    expect(approved.chips.map((c) => c.slug)).toEqual(['h200'])
+  })
+})

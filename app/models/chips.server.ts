@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { articleChips, articles, chips, users, type ExportStatus } from '#db/schema.ts'
+import { articleChips, articles, chipExportEvents, chips, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
-import { chipSummaryColumns, isPublicArticle } from './fragments.server.ts'
+import { chipSummaryColumns, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
-const sortColumns: Record<ChipSortKey, AnyColumn> = {
+const sortColumns: Record<ChipSortKey, AnyColumn | SQL> = {
   name: chips.name,
   vendor: chips.vendor,
   process: chips.processNode,
@@ -14,7 +14,7 @@ const sortColumns: Record<ChipSortKey, AnyColumn> = {
   bf16: chips.bf16Tflops,
   tdp: chips.tdpWatts,
   year: chips.launchYear,
-  status: chips.exportStatus,
+  status: currentExportStatus(),
 }
 
 /**
@@ -41,7 +41,7 @@ export async function listChips({
       .where(
         and(
           vendor ? sql`lower(${chips.vendor}) = lower(${vendor})` : undefined,
-          status ? eq(chips.exportStatus, status) : undefined,
+          status ? sql`${currentExportStatus()} = ${status}` : undefined,
         ),
       )
       .orderBy(order, asc(chips.name)),
@@ -55,8 +55,26 @@ export type ChipSummary = Awaited<ReturnType<typeof listChips>>['chips'][number]
 /** A chip's full record and the public articles that mention it, newest first. */
 export async function getChip({ slug }: { slug: string }) {
   const { searchVector: _searchVector, ...columns } = getTableColumns(chips)
-  const [chip] = await db.select(columns).from(chips).where(eq(chips.slug, slug)).limit(1)
+  const [chip] = await db
+    .select({ ...columns, exportStatus: currentExportStatus(), exportStatusSince })
+    .from(chips)
+    .where(eq(chips.slug, slug))
+    .limit(1)
   if (!chip) return null
+  const timeline = await db
+    .select({
+      id: chipExportEvents.id,
+      jurisdiction: chipExportEvents.jurisdiction,
+      rule: chipExportEvents.rule,
+      effectiveDate: chipExportEvents.effectiveDate,
+      status: chipExportEvents.status,
+      note: chipExportEvents.note,
+      sourceLabel: chipExportEvents.sourceLabel,
+      sourceUrl: chipExportEvents.sourceUrl,
+    })
+    .from(chipExportEvents)
+    .where(eq(chipExportEvents.chipId, chip.id))
+    .orderBy(desc(chipExportEvents.effectiveDate), desc(chipExportEvents.id))
   const mentions = await db
     .select({
       slug: articles.slug,
@@ -72,6 +90,7 @@ export async function getChip({ slug }: { slug: string }) {
     .orderBy(desc(articles.publishedAt))
   return {
     chip,
+    timeline,
     articles: mentions.map((m) => ({ ...m, publishedAt: m.publishedAt ?? new Date(0) })),
   }
 }

@@ -1,11 +1,24 @@
-import { and, inArray, lte, sql } from 'drizzle-orm'
-import { articles, chips } from '#db/schema.ts'
+import { and, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { articles, chips, type ExportStatus } from '#db/schema.ts'
 
 // Query pieces more than one model needs.
 
 /** Published, or scheduled and due: what a reader may see. */
 export const isPublicArticle = () =>
   and(inArray(articles.status, ['published', 'scheduled']), lte(articles.publishedAt, sql`now()`))
+
+/**
+ * A chip's export-control status on a day: the latest event effective by then. Chips with no
+ * recorded history yet fall back to the status an author set on the chip itself.
+ */
+export function exportStatusOn(day: SQL | string) {
+  return sql<ExportStatus>`coalesce((select e.status from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= ${day}::date order by e.effective_date desc, e.id desc limit 1), "chips"."export_status")`
+}
+
+/** Since when today's status has held: the date of the event that set it. */
+export const exportStatusSince = sql<string | null>`(select to_char(e.effective_date, 'YYYY-MM-DD') from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1)`
+
+export const currentExportStatus = () => exportStatusOn(sql`current_date`)
 
 /** The chip columns every chip table shows. */
 export const chipSummaryColumns = {
@@ -21,5 +34,5 @@ export const chipSummaryColumns = {
   bf16Tflops: chips.bf16Tflops,
   tdpWatts: chips.tdpWatts,
   launchYear: chips.launchYear,
-  exportStatus: chips.exportStatus,
+  exportStatus: currentExportStatus(),
 }

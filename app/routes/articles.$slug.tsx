@@ -18,7 +18,7 @@ import { StoredHtml } from '#app/components/stored-html.tsx'
 import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
-import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
+import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
@@ -145,6 +145,20 @@ export default function ArticlePage() {
             caption="Key figures for the chips this story mentions"
             show={['name', 'vendor', 'memory', 'bandwidth', 'interconnect', 'bf16', 'status']}
           />
+          {article.chips.some((c) => c.statusAtPublication !== c.exportStatus) ? (
+            <ul className="status-changes" aria-label="Export status since this story was published">
+              {article.chips
+                .filter((c) => c.statusAtPublication !== c.exportStatus)
+                .map((c) => (
+                  <li key={c.slug}>
+                    <Link to={`/chips/${c.slug}#timeline`}>{c.name}</Link>:{' '}
+                    {exportStatusLabels[c.statusAtPublication].toLowerCase()} when this story was published;{' '}
+                    {exportStatusLabels[c.exportStatus].toLowerCase()}
+                    {c.statusSince ? ` since ${formatDate(c.statusSince)}` : ' now'}.
+                  </li>
+                ))}
+            </ul>
+          ) : null}
           <p className="note">
             Figures are vendor-published peak values; “n/a” marks a figure we could not verify.{' '}
             <Link to="/chips">Compare every chip</Link>.

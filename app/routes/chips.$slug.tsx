@@ -38,7 +38,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ChipPage() {
-  const { chip, articles } = useLoaderData<typeof loader>()
+  const { chip, timeline, articles } = useLoaderData<typeof loader>()
   const specs: [string, string][] = [
     ['Vendor', chip.vendor],
     ['Architecture', formatText(chip.architecture)],
@@ -103,6 +103,38 @@ export default function ChipPage() {
           ) : null}
         </section>
       </div>
+
+      <section aria-labelledby="timeline-heading" id="timeline">
+        <h2 id="timeline-heading">Export-control timeline</h2>
+        {timeline.length === 0 ? (
+          <p className="empty">No dated decisions recorded for this chip yet.</p>
+        ) : (
+          <ol className="timeline">
+            {timeline.map((event) => (
+              <li key={event.id} className="timeline__event">
+                <p className="timeline__when">
+                  <time dateTime={event.effectiveDate}>{formatDate(event.effectiveDate)}</time>
+                  <span className="muted"> · {event.jurisdiction}</span>
+                </p>
+                <p className="timeline__what">
+                  <ExportStatusBadge status={event.status} /> — {event.rule}
+                </p>
+                {event.note ? <p>{event.note}</p> : null}
+                {event.sourceUrl ? (
+                  <p className="muted">
+                    Source:{' '}
+                    <a href={event.sourceUrl} rel="noopener noreferrer">
+                      {event.sourceLabel || event.sourceUrl}
+                    </a>
+                  </p>
+                ) : event.sourceLabel ? (
+                  <p className="muted">Source: {event.sourceLabel}</p>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
 
       <section aria-labelledby="mentions-heading">
         <h2 id="mentions-heading">Stories that mention the {chip.name}</h2>

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { hashPassword } from '#app/models/passwords.server.ts'
 import type { Database } from '../connection.server.ts'
-import { articleChips, articles, articleTags, chips, exportStatuses, roles, tags, users } from '../schema.ts'
+import { articleChips, articles, articleTags, chipExportEvents, chips, exportStatuses, roles, tags, users } from '../schema.ts'
 
 // Demo content for a local install. Seeding only adds what is missing and never overwrites a row, so
 // running it twice changes nothing and it never undoes what a user wrote.
@@ -58,6 +58,17 @@ const ArticleFrontMatterSchema = z.object({
   chips: z.array(slug).default([]),
 })
 
+const TimelineSeedSchema = z.object({
+  chip: slug,
+  jurisdiction: z.string().min(1),
+  rule: z.string().min(1),
+  effectiveDate: z.iso.date(),
+  status: z.enum(exportStatuses),
+  note: z.string(),
+  sourceLabel: z.string().min(1),
+  sourceUrl: z.url(),
+})
+
 function readJson<T>(file: string, schema: z.ZodType<T>): T {
   const full = path.join(seedFolder, file)
   const parsed = z.array(schema).safeParse(JSON.parse(fs.readFileSync(full, 'utf8')))
@@ -84,6 +95,7 @@ export function loadSeedData() {
     tags: readJson('tags.json', TagSeedSchema) as unknown as z.infer<typeof TagSeedSchema>[],
     chips: readJson('chips.json', ChipSeedSchema) as unknown as z.infer<typeof ChipSeedSchema>[],
     articles: loadSeedArticles(),
+    timeline: readJson('timeline.json', TimelineSeedSchema) as unknown as z.infer<typeof TimelineSeedSchema>[],
   }
 }
 
@@ -161,6 +173,16 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
       if (tagLinks.length) await tx.insert(articleTags).values(tagLinks).onConflictDoNothing()
       if (chipLinks.length) await tx.insert(articleChips).values(chipLinks).onConflictDoNothing()
     }
+
+    // A chip's dated export-control history, for chips that have none yet.
+    const chipIds = new Map((await tx.select({ id: chips.id, slug: chips.slug }).from(chips)).map((c) => [c.slug, c.id]))
+    const withHistory = new Set(
+      (await tx.selectDistinct({ chipId: chipExportEvents.chipId }).from(chipExportEvents)).map((r) => r.chipId),
+    )
+    const events = data.timeline
+      .map(({ chip, ...event }) => ({ ...event, chipId: lookup(chipIds, chip, 'timeline.json') }))
+      .filter((event) => !withHistory.has(event.chipId))
+    if (events.length) await tx.insert(chipExportEvents).values(events)
 
     return {
       users: insertedUsers.length,
