@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { articleChips, articles, chipExportEvents, chips, users, type ExportStatus } from '#db/schema.ts'
+import { articleChips, articles, chipExportEvents, chipMentions, chips, comments, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
 import { chipSummaryColumns, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
@@ -88,9 +88,46 @@ export async function getChip({ slug }: { slug: string }) {
     .leftJoin(users, eq(users.id, articles.authorId))
     .where(and(eq(articleChips.chipId, chip.id), isPublicArticle()))
     .orderBy(desc(articles.publishedAt))
+  // The latest discussion naming this chip, across every story.
+  const discussion = await db
+    .select({
+      commentId: comments.id,
+      excerpt: sql<string>`left(${comments.body}, 220)`,
+      createdAt: comments.createdAt,
+      articleSlug: articles.slug,
+      articleTitle: articles.title,
+      authorName: users.displayName,
+    })
+    .from(chipMentions)
+    .innerJoin(comments, eq(comments.id, chipMentions.commentId))
+    .innerJoin(articles, eq(articles.id, chipMentions.articleId))
+    .leftJoin(users, eq(users.id, comments.authorId))
+    .where(and(eq(chipMentions.chipId, chip.id), eq(comments.status, 'published'), isPublicArticle()))
+    .orderBy(desc(comments.createdAt))
+    .limit(10)
   return {
     chip,
     timeline,
+    discussion,
     articles: mentions.map((m) => ({ ...m, publishedAt: m.publishedAt ?? new Date(0) })),
   }
 }
+
+/** Key figures of every chip, for the cards shown when a reader points at a chip mention. */
+export async function listChipCards() {
+  return db
+    .select({
+      slug: chips.slug,
+      name: chips.name,
+      vendor: chips.vendor,
+      memoryGb: chips.memoryGb,
+      memoryType: chips.memoryType,
+      memoryBandwidthGbs: chips.memoryBandwidthGbs,
+      bf16Tflops: chips.bf16Tflops,
+      exportStatus: currentExportStatus(),
+    })
+    .from(chips)
+    .orderBy(chips.name)
+}
+
+export type ChipCard = Awaited<ReturnType<typeof listChipCards>>[number]

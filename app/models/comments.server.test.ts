@@ -335,3 +335,28 @@ describe('reading a discussion', () => {
     expect(after.tree[0]!.author).toEqual({ name: 'Deleted user', username: null, deleted: true })
   })
 })
+
+describe('chip mentions', () => {
+  it('links the chips a comment names, stores the mentions, and the chip page lists the discussion', async () => {
+    const { chips: chipsTable, chipMentions } = await import('#db/schema.ts')
+    const { getChip } = await import('./chips.server.ts')
+    await db.insert(chipsTable).values([
+      { slug: 'h200', name: 'H200', vendor: 'Nvidia', aliases: ['H-200'] },
+      { slug: 'ascend-910b', name: 'Ascend 910B', vendor: 'Huawei', aliases: [] },
+    ])
+    const article = await createArticle()
+    const user = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: user.id, body: 'The h-200 against the Ascend 910B, not `H200` in code.' })
+    const [row] = await db.select().from(comments).where(eq(comments.id, c.id))
+    expect(row!.bodyHtml.match(/class="chip-mention"/g)).toHaveLength(2)
+    expect(row!.bodyHtml).toContain('<code>H200</code>')
+    expect(await db.select().from(chipMentions)).toHaveLength(2)
+    const h200 = await getChip({ slug: 'h200' })
+    expect(h200?.discussion.map((d) => d.commentId)).toEqual([c.id])
+
+    await editComment({ commentId: c.id, actorId: user.id, body: 'Only the Ascend 910B now.' })
+    const left = await db.select({ chipId: chipMentions.chipId }).from(chipMentions)
+    expect(left).toHaveLength(1)
+    expect((await getChip({ slug: 'h200' }))?.discussion).toEqual([])
+  })
+})

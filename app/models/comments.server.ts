@@ -1,8 +1,9 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { buildCommentTree, commentSorts, MAX_SHOWN_DEPTH, type CommentSort } from '#app/lib/comment-tree.ts'
+import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { database, db } from '#db/client.server.ts'
-import { articles, comments, commentVotes, notifications, users, type CommentStatus } from '#db/schema.ts'
+import { articles, chipMentions, chips, comments, commentVotes, notifications, users, type CommentStatus } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
@@ -297,6 +298,26 @@ async function prepareModeration(actorId: string, body: string) {
   return { actor, moderate }
 }
 
+/** Every chip's names, for linking mentions; small, and read once per write. */
+async function chipDirectory() {
+  return db.select({ id: chips.id, slug: chips.slug, name: chips.name, aliases: chips.aliases }).from(chips)
+}
+
+/** Renders a comment and links the chips it names; the ids are stored as mentions. */
+async function renderComment(body: string) {
+  const directory = await chipDirectory()
+  const { html, slugs } = linkChipMentions(renderMarkdown(body, 'comment'), directory)
+  const ids = directory.filter((c) => slugs.includes(c.slug)).map((c) => c.id)
+  return { html, chipIds: ids }
+}
+
+async function storeMentions(tx: Transaction, commentId: number, articleId: number, chipIds: number[]) {
+  await tx.delete(chipMentions).where(eq(chipMentions.commentId, commentId))
+  if (chipIds.length) {
+    await tx.insert(chipMentions).values(chipIds.map((chipId) => ({ chipId, articleId, commentId })))
+  }
+}
+
 /** A verdict that refuses the comment, as the error its writer sees (with the text kept). */
 function refusal(verdict: Exclude<Verdict, { action: 'publish' }>): DomainError {
   if (verdict.rule === 'discussion-locked') {
@@ -372,7 +393,7 @@ export async function createComment({
   body: string
 }) {
   const { actor, moderate } = await prepareModeration(actorId, body)
-  const bodyHtml = renderMarkdown(body, 'comment')
+  const { html: bodyHtml, chipIds } = await renderComment(body)
   const limits = await commentLimits(actor)
 
   return db.transaction(async (tx) => {
@@ -450,6 +471,7 @@ export async function createComment({
       })
       .returning({ id: comments.id, createdAt: comments.createdAt })
     if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
+    await storeMentions(tx, created!.id, article.id, chipIds)
     if (!held) {
       await tx
         .update(articles)
@@ -504,7 +526,7 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
     prepareModeration(actorId, body),
     getSettings(['editWindowMinutes']),
   ])
-  const bodyHtml = renderMarkdown(body, 'comment')
+  const { html: bodyHtml, chipIds } = await renderComment(body)
   return db.transaction(async (tx) => {
     const comment = await requireOwnComment(tx, commentId, actorId)
     if (comment.status !== 'published' && comment.status !== 'pending') {
@@ -520,6 +542,7 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
       throw new DomainError('edit-window-closed', `Comments can be edited for ${editWindowMinutes} minutes after posting.`)
     }
     await tx.update(comments).set({ body, bodyHtml, editedAt: new Date() }).where(eq(comments.id, commentId))
+    await storeMentions(tx, commentId, comment.articleId, chipIds)
     // A hold rule that trips on the new words sends it back to the queue. The first-comment rule
     // does not: it is about the member, who already passed or waits anyway.
     if (verdict.action === 'hold' && verdict.rule !== 'first-comment' && comment.status === 'published') {

@@ -25,6 +25,8 @@ import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
+import { listChipCards } from '#app/models/chips.server.ts'
+import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { createComment } from '#app/models/comments.server.ts'
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
@@ -32,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'story')
   const { sort, page } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
-  const result = await getArticlePage({ slug, viewer: user, sort, page })
+  const [result, chipCards] = await Promise.all([getArticlePage({ slug, viewer: user, sort, page }), listChipCards()])
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article, discussion } = result
   if (page > discussion.pageCount) {
@@ -42,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
     discussion: { ...discussion, tree: shipCommentBodies(context, discussion.tree) },
     sort: result.sort,
+    chipCards,
     viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
   }
@@ -106,7 +109,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ArticlePage() {
-  const { article, discussion, sort, viewer, now } = useLoaderData<typeof loader>()
+  const { article, discussion, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
   const location = useLocation()
   const returnTo = location.pathname + location.search
   const reported = new URLSearchParams(location.search).get('reported')
@@ -182,6 +185,7 @@ export default function ArticlePage() {
         </aside>
       ) : null}
 
+      <ChipMentionCards cards={chipCards} />
       <section id="discussion" className="discussion" aria-labelledby="discussion-heading" tabIndex={-1}>
         <h2 id="discussion-heading">
           Discussion <span className="muted">({pluralize(article.commentCount, 'comment')})</span>

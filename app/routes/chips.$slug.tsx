@@ -38,7 +38,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ChipPage() {
-  const { chip, timeline, articles } = useLoaderData<typeof loader>()
+  const { chip, timeline, discussion, articles } = useLoaderData<typeof loader>()
   const specs: [string, string][] = [
     ['Vendor', chip.vendor],
     ['Architecture', formatText(chip.architecture)],
@@ -133,6 +133,25 @@ export default function ChipPage() {
               </li>
             ))}
           </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="talk-heading">
+        <h2 id="talk-heading">Latest discussion of the {chip.name}</h2>
+        {discussion.length === 0 ? (
+          <p className="empty">No comment names this chip yet.</p>
+        ) : (
+          <ul className="mention-list">
+            {discussion.map((d) => (
+              <li key={d.commentId}>
+                <Link to={`/articles/${d.articleSlug}/comments/${d.commentId}#c${d.commentId}`}>{d.excerpt}</Link>
+                <p className="muted">
+                  {d.authorName ?? 'Deleted user'} on “{d.articleTitle}” ·{' '}
+                  <time dateTime={isoDate(d.createdAt)}>{formatDate(d.createdAt)}</time>
+                </p>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import matter from 'gray-matter'
 import { inArray } from 'drizzle-orm'
 import { z } from 'zod'
+import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { hashPassword } from '#app/models/passwords.server.ts'
 import type { Database } from '../connection.server.ts'
@@ -31,6 +32,7 @@ const ChipSeedSchema = z.object({
   slug,
   name: z.string().min(1),
   vendor: z.string().min(1),
+  aliases: z.array(z.string().min(2)).default([]),
   architecture: z.string().nullable(),
   processNode: z.string().nullable(),
   memoryGb: z.number().int().positive().nullable(),
@@ -142,7 +144,7 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
           title: a.title,
           standfirst: a.standfirst,
           body: a.body,
-          bodyHtml: renderMarkdown(a.body, 'article'),
+          bodyHtml: linkChipMentions(renderMarkdown(a.body, 'article'), data.chips).html,
           readingMinutes: readingMinutes(a.body),
           authorId: authorIds.get(a.author) ?? null,
           status: 'published' as const,
