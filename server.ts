@@ -33,6 +33,13 @@ if (vite) {
 
 if (env.NODE_ENV !== 'test') app.use(morgan('tiny'))
 
+// /chips/:slug.json is the chip's machine-readable record; Remix routes cannot share a segment
+// between a parameter and an extension, so the address is mapped onto the record route.
+app.get(/^\/chips\/([a-z0-9-]+)\.json$/, (req, _res, next) => {
+  req.url = `/chips/${req.params[0]}/record.json`
+  next()
+})
+
 // CSRF, in one place for every route: a state-changing request must come from this site.
 const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : null
 app.use((req, res, next) => {

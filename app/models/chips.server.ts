@@ -131,3 +131,37 @@ export async function listChipCards() {
 }
 
 export type ChipCard = Awaited<ReturnType<typeof listChipCards>>[number]
+
+export const DATA_LICENCE = {
+  name: 'Creative Commons Attribution 4.0 International (CC BY 4.0)',
+  url: 'https://creativecommons.org/licenses/by/4.0/',
+  attribution: 'Threadline chip database',
+}
+
+/** Chip records with their export-control timelines, for /chips.json and /chips/:slug.json. Two queries. */
+export async function exportChipRecords({ slug }: { slug?: string } = {}) {
+  const { searchVector: _s, id: _id, exportStatus: _e, exportStatusSince: _since, ...columns } = getTableColumns(chips)
+  const rows = await db
+    .select({ id: chips.id, ...columns, exportStatus: currentExportStatus(), exportStatusSince })
+    .from(chips)
+    .where(slug ? eq(chips.slug, slug) : undefined)
+    .orderBy(chips.slug)
+  if (rows.length === 0) return []
+  const events = await db
+    .select({
+      chipId: chipExportEvents.chipId,
+      jurisdiction: chipExportEvents.jurisdiction,
+      rule: chipExportEvents.rule,
+      effectiveDate: chipExportEvents.effectiveDate,
+      status: chipExportEvents.status,
+      note: chipExportEvents.note,
+      source: { label: chipExportEvents.sourceLabel, url: chipExportEvents.sourceUrl },
+    })
+    .from(chipExportEvents)
+    .where(slug ? eq(chipExportEvents.chipId, rows[0]!.id) : undefined)
+    .orderBy(chipExportEvents.effectiveDate, chipExportEvents.id)
+  return rows.map(({ id, ...chip }) => ({
+    ...chip,
+    timeline: events.filter((e) => e.chipId === id).map(({ chipId: _c, ...e }) => e),
+  }))
+}

@@ -234,3 +234,33 @@ describe('search', () => {
     expect(second.chips).toEqual([])
   })
 })
+
+describe('chip data', () => {
+  it('a chip feed includes its export-status changes as items', async () => {
+    const feed = (await (await call(chipJson, '/chips/h200/feed.json', { slug: 'h200' })).json()) as {
+      items: { title: string; url: string; tags?: string[] }[]
+    }
+    const status = feed.items.filter((i) => i.tags?.includes('export status'))
+    expect(status.map((i) => i.title)).toEqual([
+      'H200: approved for export (US, Administration decision announced 8 December 2025)',
+      'H200: restricted (US, BIS update of 17 October 2023, in force 17 November 2023)',
+    ])
+    expect(status[0]!.url).toBe(`${origin}/chips/h200#timeline`)
+  })
+
+  it('/chips.json and /chips/:slug.json carry the records with timelines under a stated licence', async () => {
+    const { loader: allChips } = await import('#app/routes/chips[.]json.ts')
+    const { loader: oneChip } = await import('#app/routes/chips.$slug_.record[.]json.ts')
+    const all = (await (await call(allChips, '/chips.json')).json()) as { licence: { name: string }; chips: { slug: string; timeline: unknown[] }[] }
+    expect(all.licence.name).toContain('CC BY 4.0')
+    expect(all.chips.length).toBeGreaterThanOrEqual(12)
+    expect(all.chips.find((c) => c.slug === 'h800')?.timeline).toHaveLength(2)
+    const one = (await (await call(oneChip, '/chips/h200/record.json', { slug: 'h200' })).json()) as {
+      chip: { slug: string; exportStatus: string; memoryBandwidthGbs: number; searchVector?: unknown; timeline: { status: string }[] }
+    }
+    expect(one.chip).toMatchObject({ slug: 'h200', exportStatus: 'approved_for_export', memoryBandwidthGbs: 4800 })
+    expect(one.chip.searchVector).toBeUndefined()
+    expect(one.chip.timeline.map((e) => e.status)).toEqual(['restricted', 'approved_for_export'])
+    expect((await call(oneChip, '/chips/nope/record.json', { slug: 'nope' })).status).toBe(404)
+  })
+})

@@ -1,6 +1,7 @@
 import { and, desc, eq, exists, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { articleChips, articles, articleTags, chips, comments, tags, users } from '#db/schema.ts'
+import { exportStatusLabels } from '#app/lib/format.ts'
+import { articleChips, articles, articleTags, chipExportEvents, chips, comments, tags, users } from '#db/schema.ts'
 import { isPublicArticle } from './fragments.server.ts'
 import { listPublicModerationLog } from './moderation.server.ts'
 
@@ -95,12 +96,43 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
   const filter = exists(
     db.select({ one: sql`1` }).from(articleChips).where(and(eq(articleChips.articleId, articles.id), eq(articleChips.chipId, chip.id))),
   )
+  // Stories about the chip, and the changes to its export-control status, newest first.
+  const [stories, events] = await Promise.all([
+    articleItems(filter),
+    db
+      .select({
+        id: chipExportEvents.id,
+        rule: chipExportEvents.rule,
+        effectiveDate: chipExportEvents.effectiveDate,
+        status: chipExportEvents.status,
+        note: chipExportEvents.note,
+        jurisdiction: chipExportEvents.jurisdiction,
+      })
+      .from(chipExportEvents)
+      .where(eq(chipExportEvents.chipId, chip.id))
+      .orderBy(desc(chipExportEvents.effectiveDate))
+      .limit(FEED_ITEMS),
+  ])
+  const statusItems: FeedItem[] = events.map((e) => {
+    const when = new Date(`${e.effectiveDate}T00:00:00Z`)
+    return {
+      id: `/chips/${scope.slug}#status-${e.id}`,
+      title: `${chip.name}: ${exportStatusLabels[e.status].toLowerCase()} (${e.jurisdiction}, ${e.rule})`,
+      path: `/chips/${scope.slug}#timeline`,
+      html: '',
+      summary: e.note || e.rule,
+      published: when,
+      updated: when,
+      authors: [],
+      categories: ['export status'],
+    }
+  })
   return {
     title: `Threadline: the ${chip.vendor} ${chip.name}`,
-    description: `Stories that mention the ${chip.vendor} ${chip.name}.`,
+    description: `Stories that mention the ${chip.vendor} ${chip.name}, and changes to its export-control status.`,
     path: `/chips/${scope.slug}`,
     feedPath: `/chips/${scope.slug}/feed`,
-    items: await articleItems(filter),
+    items: [...stories, ...statusItems].sort((a, b) => b.published.getTime() - a.published.getTime()).slice(0, FEED_ITEMS),
   }
 }
 

@@ -34,6 +34,30 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
     canonical(origin, path),
     ...feedLinks(`${path}/feed`, `Threadline: the ${data.chip.vendor} ${data.chip.name}`),
     ...socialCard({ origin, path, title, description }),
+    {
+      'script:ld+json': {
+        '@context': 'https://schema.org',
+        '@type': 'Product',
+        name: `${data.chip.vendor} ${data.chip.name}`,
+        brand: { '@type': 'Brand', name: data.chip.vendor },
+        category: 'AI accelerator',
+        description,
+        url: `${origin}${path}`,
+        additionalProperty: [
+          ['Architecture', data.chip.architecture, null],
+          ['Process', data.chip.processNode, null],
+          ['Memory', data.chip.memoryGb, 'GB'],
+          ['Memory bandwidth', data.chip.memoryBandwidthGbs, 'GB/s'],
+          ['Chip-to-chip bandwidth', data.chip.interconnectBandwidthGbs, 'GB/s'],
+          ['Dense BF16', data.chip.bf16Tflops, 'TFLOPS'],
+          ['TDP', data.chip.tdpWatts, 'W'],
+          ['Export-control status', data.chip.exportStatus, null],
+        ]
+          .filter(([, value]) => value !== null && value !== undefined)
+          .map(([name, value, unit]) => ({ '@type': 'PropertyValue', name, value, ...(unit ? { unitText: unit } : {}) })),
+      },
+    },
+    { tagName: 'link', rel: 'alternate', type: 'application/json', title: 'Chip record (JSON)', href: `${path}.json` },
   ]
 }
 

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { requireSlug, siteOrigin } from '#app/lib/http.server.ts'
+import { DATA_LICENCE, exportChipRecords } from '#app/models/chips.server.ts'
+
+// Also served as /chips/:slug.json (server.ts maps that address here).
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const slug = requireSlug(params.slug, 'chip')
+  const [chip] = await exportChipRecords({ slug })
+  if (!chip) return Response.json({ error: 'There is no chip with this address.' }, { status: 404 })
+  const origin = siteOrigin(request)
+  return Response.json(
+    { licence: DATA_LICENCE, chip: { ...chip, url: `${origin}/chips/${chip.slug}` } },
+    { headers: { 'Cache-Control': 'public, max-age=300, s-maxage=300', 'Access-Control-Allow-Origin': '*' } },
+  )
+}
