@@ -36,7 +36,8 @@ if (env.NODE_ENV !== 'test') app.use(morgan('tiny'))
 // /chips/:slug.json is the chip's machine-readable record; Remix routes cannot share a segment
 // between a parameter and an extension, so the address is mapped onto the record route.
 app.get(/^\/chips\/([a-z0-9-]+)\.json$/, (req, _res, next) => {
-  req.url = `/chips/${req.params[0]}/record.json`
+  // The Remix adapter builds its Request from originalUrl, so both change.
+  req.url = req.originalUrl = `/chips/${req.params[0]}/record.json`
   next()
 })
 

@@ -18,6 +18,7 @@ const sections: { to: string; label: string; roles: Role[]; end?: boolean }[] = 
   { to: '/admin/members', label: 'Members', roles: staffRoles },
   { to: '/admin/articles', label: 'Articles', roles: authoringRoles },
   { to: '/admin/chips', label: 'Chips', roles: authoringRoles },
+  { to: '/admin/corrections', label: 'Corrections', roles: authoringRoles },
   { to: '/admin/settings', label: 'Settings', roles: adminRoles },
   { to: '/admin/log', label: 'Log', roles: staffRoles },
 ]

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ExportStatusBadge } from '#app/components/export-status.tsx'
 import { SubscribeLinks } from '#app/components/subscribe.tsx'
@@ -14,12 +14,13 @@ import {
 } from '#app/lib/format.ts'
 import { httpError, requireSlug } from '#app/lib/http.server.ts'
 import { getChip } from '#app/models/chips.server.ts'
+import { listCorrectionHistory } from '#app/models/corrections.server.ts'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'chip')
-  const result = await getChip({ slug })
+  const [result, corrections] = await Promise.all([getChip({ slug }), listCorrectionHistory({ chipSlug: slug })])
   if (!result) httpError(404, 'There is no chip at this address. The chip database lists every one we track.')
-  return result
+  return { ...result, corrections }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -62,7 +63,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ChipPage() {
-  const { chip, timeline, discussion, articles } = useLoaderData<typeof loader>()
+  const { chip, timeline, discussion, articles, corrections } = useLoaderData<typeof loader>()
+  const [params] = useSearchParams()
   const specs: [string, string][] = [
     ['Vendor', chip.vendor],
     ['Architecture', formatText(chip.architecture)],
@@ -89,6 +91,11 @@ export default function ChipPage() {
       <div className="chip-page__grid">
         <section aria-labelledby="specs-heading">
           <h2 id="specs-heading">Specifications</h2>
+          {params.get('corrected') ? (
+            <p className="notice" role="status">
+              Thank you: your correction was sent to the editors. You will be told what they decide.
+            </p>
+          ) : null}
           <dl className="spec-list">
             {specs.map(([label, value]) => (
               <div key={label}>
@@ -97,6 +104,26 @@ export default function ChipPage() {
               </div>
             ))}
           </dl>
+          <p className="note">
+            Spotted a wrong or missing figure? <Link to={`/chips/${chip.slug}/correct`}>Suggest a correction</Link> with a
+            source.
+          </p>
+          {corrections.length > 0 ? (
+            <details className="corrections-history">
+              <summary>Corrections made from readers’ sources ({corrections.length})</summary>
+              <ul>
+                {corrections.map((c) => (
+                  <li key={c.id}>
+                    {c.fieldLabel}: {c.oldValue} → {c.newValue} ({formatDate(c.decidedAt)},{' '}
+                    <a href={c.sourceUrl} rel="nofollow noopener noreferrer">
+                      source
+                    </a>
+                    )
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
         </section>
 
         <section aria-labelledby="export-heading" className="export-box">
