@@ -30,12 +30,15 @@ export function ChipTable({
   show,
   sort,
   className,
+  selectForm,
 }: {
   chips: ChipSummary[]
   caption: string
   show: ChipSortKey[]
   sort?: ChipTableSort
   className?: string
+  /** Adds a checkbox per row that belongs to this form (by the `form` attribute): no JavaScript needed. */
+  selectForm?: { id: string; name: string; label: (chip: ChipSummary) => string }
 }) {
   const captionId = `caption-${show.join('-')}`
   return (
@@ -44,6 +47,7 @@ export function ChipTable({
         <caption id={captionId}>{caption}</caption>
         <thead>
           <tr>
+            {selectForm ? <th scope="col">Compare</th> : null}
             {show.map((key) => {
               const column = columns[key]
               const active = sort?.key === key
@@ -72,6 +76,18 @@ export function ChipTable({
         <tbody>
           {chips.map((chip) => (
             <tr key={chip.slug}>
+              {selectForm ? (
+                <td>
+                  <input
+                    type="checkbox"
+                    name={selectForm.name}
+                    value={chip.slug}
+                    form={selectForm.id}
+                    id={`${selectForm.id}-${chip.slug}`}
+                    aria-label={selectForm.label(chip)}
+                  />
+                </td>
+              ) : null}
               {show.map((key, index) => {
                 const column = columns[key]
                 return index === 0 ? (

@@ -6,6 +6,7 @@ import { parsePlainTextArticle } from '#app/lib/plain-text-import.ts'
 import { ARTICLE_LIMITS, slugify, type ArticleInput, type ChipInput } from '#app/schemas/authoring.ts'
 import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
+import { renderArticleBody } from './compare.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
 
 // Writing and editing articles and chips, for authors, moderators and admins. Every function checks
@@ -136,7 +137,7 @@ export async function getArticleForEditing({ actor, id }: { actor: Actor; id: nu
 /** The body as readers would see it, rendered and sanitised exactly as saving would. */
 export async function previewArticle({ actor, body }: { actor: Actor; body: string }) {
   assertRole(actor, authoringRoles, 'preview articles')
-  return renderMarkdown(body, 'article')
+  return renderArticleBody(body)
 }
 
 const sameMinute = (a: Date | null | undefined, b: Date | null | undefined) =>
@@ -272,7 +273,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
  */
 export async function saveArticle({ actor, id, input }: { actor: Actor; id?: number; input: ArticleInput }) {
   assertRole(actor, authoringRoles, 'write articles')
-  const bodyHtml = renderMarkdown(input.body, 'article')
+  const bodyHtml = await renderArticleBody(input.body)
   const minutes = readingMinutes(input.body)
   try {
     return await db.transaction(async (tx) => {

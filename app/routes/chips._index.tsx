@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ChipTable } from '#app/components/chip-table.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { COMPARE_MAX_CHIPS, COMPARE_MIN_CHIPS } from '#app/lib/chip-compare.ts'
 import { exportStatusLabels, pluralize } from '#app/lib/format.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { listChips } from '#app/models/chips.server.ts'
@@ -11,9 +12,15 @@ import { exportStatuses } from '#db/enums.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseSearchParams(request, ChipListQuerySchema)
   const dir = query.dir ?? defaultDirection(query.sort)
-  const result = await listChips({ sort: query.sort, dir, vendor: query.vendor, status: query.status })
+  const result = await listChips({
+    sort: query.sort,
+    dir,
+    vendor: query.vendor,
+    status: query.status,
+  })
   return { ...result, query: { ...query, dir } }
 }
+
 
 export const meta: MetaFunction = () => [
   { title: 'Chip database — Threadline' },
@@ -33,6 +40,8 @@ function sortHref(query: Required<Pick<ChipListQuery, 'sort' | 'dir'>> & ChipLis
   return `/chips?${params.toString()}`
 }
 
+const COMPARE_FORM_ID = 'compare-form'
+
 export default function ChipsPage() {
   const { chips, vendors, query } = useLoaderData<typeof loader>()
   const filtered = Boolean(query.vendor || query.status)
@@ -41,8 +50,8 @@ export default function ChipsPage() {
       <header className="page-header">
         <h1>Chip database</h1>
         <p className="page-header__lede">
-          The accelerators in our reporting, with the figures their vendors publish and where export rules stand
-          today. Select a column heading to sort by it.
+          The accelerators in our reporting, with the figures their vendors publish and where export rules stand today.
+          Select a column heading to sort by it.
         </p>
       </header>
 
@@ -87,13 +96,30 @@ export default function ChipsPage() {
       </p>
 
       {chips.length > 0 ? (
-        <ChipTable
-          chips={chips}
-          caption="AI accelerators and their key figures"
-          show={['name', 'vendor', 'process', 'memory', 'bandwidth', 'interconnect', 'bf16', 'tdp', 'year', 'status']}
-          sort={{ key: query.sort, dir: query.dir, href: (key) => sortHref(query, key) }}
-          className="data-table--chips"
-        />
+        <>
+          <Form
+            method="get"
+            action="/chips/compare"
+            id={COMPARE_FORM_ID}
+            className="compare-select"
+            aria-label="Compare chips"
+          >
+            <p className="muted" id="compare-hint">
+              Tick {COMPARE_MIN_CHIPS} to {COMPARE_MAX_CHIPS} chips to see them side by side.
+            </p>
+            <button type="submit" className="button" aria-describedby="compare-hint">
+              Compare selected
+            </button>
+          </Form>
+          <ChipTable
+            chips={chips}
+            caption="AI accelerators and their key figures"
+            show={['name', 'vendor', 'process', 'memory', 'bandwidth', 'interconnect', 'bf16', 'tdp', 'year', 'status']}
+            sort={{ key: query.sort, dir: query.dir, href: (key) => sortHref(query, key) }}
+            selectForm={{ id: COMPARE_FORM_ID, name: 'c', label: (chip) => `Compare ${chip.name}` }}
+            className="data-table--chips"
+          />
+        </>
       ) : (
         <p className="empty">No chip matches these filters.</p>
       )}
