@@ -91,3 +91,12 @@ describe('articles with a compare block', () => {
     expect(preview).toContain('<table class="data-table data-table--compare">')
   })
 })
+
+describe('chip mentions in articles', () => {
+  it('links the chips an article names when it is rendered for saving', async () => {
+    const { renderArticleBody } = await import('./compare.server.ts')
+    const html = await renderArticleBody('The H200 and the Ascend 910B, but not `H200` in code.')
+    expect(html.match(/class="chip-mention"/g)?.length ?? 0).toBeGreaterThanOrEqual(1)
+    expect(html).toContain('<code>H200</code>')
+  })
+})

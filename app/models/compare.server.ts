@@ -12,6 +12,7 @@ import {
   splitChipSlugs,
   type ComparableChip,
 } from '#app/lib/chip-compare.ts'
+import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { chipSummaryColumns } from './fragments.server.ts'
 
@@ -81,8 +82,11 @@ function renderDirective(slugs: string[], found: Map<string, ComparableChip>): s
  * per render so an author cannot type one to smuggle markup past the sanitiser.
  */
 export async function renderArticleBody(body: string): Promise<string> {
+  // Chip names in the text become links (the comparison tables are added after, so they stay as they are).
+  const directory = await db.select({ slug: chips.slug, name: chips.name, aliases: chips.aliases }).from(chips)
+  const linked = (html: string) => linkChipMentions(html, directory).html
   const blocks = findCompareBlocks(body)
-  if (blocks.length === 0) return renderMarkdown(body, 'article')
+  if (blocks.length === 0) return linked(renderMarkdown(body, 'article'))
 
   const slugs = [...new Set(blocks.flatMap((b) => b.slugs).filter((s) => KEBAB_SLUG.test(s) && s.length <= 200))]
   const found = new Map((await getChipsForComparison({ slugs })).map((c) => [c.slug, c]))
@@ -96,7 +100,7 @@ export async function renderArticleBody(body: string): Promise<string> {
     replacements.set(token, renderDirective(block.slugs, found))
     lines.splice(block.startLine, block.endLine - block.startLine, '', token, '')
   }
-  let html = renderMarkdown(lines.join('\n'), 'article')
+  let html = linked(renderMarkdown(lines.join('\n'), 'article'))
   for (const [token, table] of replacements) {
     html = html.replace(`<p>${token}</p>`, () => table)
   }

@@ -5,6 +5,8 @@ import { getAuth, requireUser } from '#app/auth.server.ts'
 import { Discussion, DiscussionControls, LockedNotice } from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
+import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
+import { listChipCards } from '#app/models/chips.server.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
@@ -28,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { slug, commentId } = parseIds(params)
   const { sort } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
-  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort })
+  const [page, chipCards] = await Promise.all([getCommentPage({ articleSlug: slug, commentId, viewer: user, sort }), listChipCards()])
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   return {
     article: page.article,
@@ -36,6 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     tree: shipCommentBodies(context, [page.tree]),
     maxDepth: page.maxDepth,
     sort: page.sort,
+    chipCards,
     viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
   }
@@ -98,7 +101,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
-  const { article, ancestors, tree, maxDepth, sort, viewer, now } = useLoaderData<typeof loader>()
+  const { article, ancestors, tree, maxDepth, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
   const location = useLocation()
   const focused = tree[0]!
   const shared = {
@@ -139,6 +142,7 @@ export default function CommentPage() {
         </ol>
       ) : null}
       {article.discussionLocked ? <LockedNotice /> : null}
+      <ChipMentionCards cards={chipCards} />
       <Discussion
         tree={tree}
         shared={shared}
