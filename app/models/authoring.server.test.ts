@@ -493,3 +493,23 @@ describe('chips', () => {
     )
   })
 })
+
+describe('a chip’s status set in the editor', () => {
+  it('becomes a dated event on its timeline, which is where the status is read from', async () => {
+    const { getChip } = await import('./chips.server.ts')
+    const { chipExportEvents } = await import('#db/schema.ts')
+    const actor = await author()
+    await saveChip({ actor, input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.' }) })
+    expect((await getChip({ slug: 'tl1' }))?.chip).toMatchObject({ exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.' })
+    // Saving again with the same status adds nothing.
+    await saveChip({ actor, slug: 'tl1', input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.', summary: 'Edited' }) })
+    await saveChip({ actor, slug: 'tl1', input: chipForm({ slug: 'tl1', exportStatus: 'approved_for_export', exportStatusSince: '2025-03-04', exportNote: 'Cleared.' }) })
+    const result = await getChip({ slug: 'tl1' })
+    expect(result?.chip.exportStatus).toBe('approved_for_export')
+    expect(result?.timeline.map((e) => [e.effectiveDate, e.status])).toEqual([
+      ['2025-03-04', 'approved_for_export'],
+      ['2024-01-02', 'restricted'],
+    ])
+    expect(await db.select().from(chipExportEvents)).toHaveLength(2)
+  })
+})

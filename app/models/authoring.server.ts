@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { articleChips, articles, articleTags, chips, tags, users, type ArticleStatus } from '#db/schema.ts'
+import { articleChips, articles, articleTags, chipExportEvents, chips, tags, users, type ArticleStatus } from '#db/schema.ts'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { parsePlainTextArticle } from '#app/lib/plain-text-import.ts'
 import { ARTICLE_LIMITS, slugify, type ArticleInput, type ChipInput } from '#app/schemas/authoring.ts'
 import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
 import { renderArticleBody } from './compare.server.ts'
-import { isPublicArticle } from './fragments.server.ts'
+import { currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
 // Writing and editing articles and chips, for authors, moderators and admins. Every function checks
 // the actor's role first; routes check too, but these checks are the ones that hold.
@@ -402,7 +402,7 @@ export async function listChipsForEditing({ actor }: { actor: Actor }) {
       slug: chips.slug,
       name: chips.name,
       vendor: chips.vendor,
-      exportStatus: chips.exportStatus,
+      exportStatus: currentExportStatus(),
       updatedAt: chips.updatedAt,
     })
     .from(chips)
@@ -427,9 +427,10 @@ export async function getChipForEditing({ actor, slug }: { actor: Actor; slug: s
       bf16Tflops: chips.bf16Tflops,
       tdpWatts: chips.tdpWatts,
       launchYear: chips.launchYear,
-      exportStatus: chips.exportStatus,
-      exportStatusSince: chips.exportStatusSince,
-      exportNote: chips.exportNote,
+      // The status fields show what the timeline says today.
+      exportStatus: currentExportStatus(),
+      exportStatusSince: sql<string | null>`coalesce(${exportStatusSince}, ${chips.exportStatusSince}::text)`,
+      exportNote: currentExportNote,
       summary: chips.summary,
       sources: chips.sources,
       updatedAt: chips.updatedAt,
@@ -463,9 +464,39 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
         const [taken] = await tx.select({ name: chips.name }).from(chips).where(eq(chips.slug, input.slug)).limit(1)
         if (taken) throw takenError(taken.name)
       }
+      // The status an author sets becomes a dated event on the chip's timeline, which is where a
+      // chip's status is read from; nothing changes when it matches what the timeline already says.
+      const [before] =
+        slug === undefined
+          ? []
+          : await tx
+              .select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince })
+              .from(chips)
+              .where(eq(chips.slug, slug))
       const values = { ...input, updatedAt: sql`now()` }
-      if (slug !== undefined) await tx.update(chips).set(values).where(eq(chips.slug, slug))
-      else await tx.insert(chips).values(values)
+      const [saved] =
+        slug !== undefined
+          ? await tx.update(chips).set(values).where(eq(chips.slug, slug)).returning({ id: chips.id })
+          : await tx.insert(chips).values(values).returning({ id: chips.id })
+      // A new chip left at the default (unrestricted, no date, no note) has no history to record yet.
+      const changed = !before
+        ? input.exportStatus !== 'unrestricted' || input.exportStatusSince !== null || input.exportNote !== ''
+        : before.status !== input.exportStatus ||
+        before.note !== input.exportNote ||
+        (input.exportStatusSince !== null && before.since !== input.exportStatusSince)
+      if (changed) {
+        const source = input.sources[0]
+        await tx.insert(chipExportEvents).values({
+          chipId: saved!.id,
+          jurisdiction: 'US',
+          rule: 'Editorial update in the chip database',
+          effectiveDate: input.exportStatusSince ?? sql`current_date`,
+          status: input.exportStatus,
+          note: input.exportNote,
+          sourceLabel: source?.label ?? '',
+          sourceUrl: source?.url ?? null,
+        })
+      }
       return { slug: input.slug }
     })
   } catch (error) {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } fr
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, chipExportEvents, chipMentions, chips, comments, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
-import { chipSummaryColumns, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
+import { chipSummaryColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
 const sortColumns: Record<ChipSortKey, AnyColumn | SQL> = {
   name: chips.name,
@@ -56,7 +56,7 @@ export type ChipSummary = Awaited<ReturnType<typeof listChips>>['chips'][number]
 export async function getChip({ slug }: { slug: string }) {
   const { searchVector: _searchVector, ...columns } = getTableColumns(chips)
   const [chip] = await db
-    .select({ ...columns, exportStatus: currentExportStatus(), exportStatusSince })
+    .select({ ...columns, exportStatus: currentExportStatus(), exportStatusSince, exportNote: currentExportNote })
     .from(chips)
     .where(eq(chips.slug, slug))
     .limit(1)

@@ -20,6 +20,9 @@ export const exportStatusSince = sql<string | null>`(select to_char(e.effective_
 
 export const currentExportStatus = () => exportStatusOn(sql`current_date`)
 
+/** The note of the event behind today's status (or the chip's own note, without history). */
+export const currentExportNote = sql<string>`coalesce((select e.note from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1), "chips"."export_note")`
+
 /** The chip columns every chip table shows. */
 export const chipSummaryColumns = {
   slug: chips.slug,
