@@ -150,11 +150,13 @@ test('an author adds a chip and edits its export note, and readers see it', asyn
 
   await page.goto(`/chips/${slug}`)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`E2E-${id}`)
-  await expect(page.getByText(note)).toBeVisible()
+  await expect(page.getByText(note).first()).toBeVisible()
+  // The status an author sets is a dated event on the chip's timeline.
+  await expect(page.getByRole('region', { name: 'Export-control timeline' })).toContainText(note)
   await expect(page.getByRole('definition').filter({ hasText: '96 GB HBM3' })).toBeVisible()
   const power = page.locator('.spec-list div').filter({ hasText: 'Power (TDP)' })
   await expect(power.getByRole('definition')).toHaveText('n/a')
-  await expect(page.getByRole('link', { name: 'Datasheet' })).toHaveAttribute('href', 'https://example.com/e2e-chip')
+  await expect(page.getByRole('link', { name: 'Datasheet' }).first()).toHaveAttribute('href', 'https://example.com/e2e-chip')
 })
 
 test('an author imports a plain-text article and lands in its draft', async ({ page }) => {

@@ -78,6 +78,7 @@ test.describe('without JavaScript', () => {
 
     await page.getByRole('link', { name: 'Clear filters' }).click()
     await page.getByRole('link', { name: 'Launched' }).click()
+    await expect(page).toHaveURL(/sort=year&dir=desc/)
     const years = (await columnValues(page, 'Launched')).filter((y) => y !== 'n/a').map(Number)
     expect(years).toEqual([...years].sort((a, b) => b - a))
   })
