@@ -190,8 +190,7 @@ export const chips = pgTable(
     launchYear: smallint('launch_year'),
     // Names the chip also goes by in text ("H-200", "Ascend910B"), for mention links.
     aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
-    exportStatus: exportStatusEnum('export_status').notNull().default('unrestricted'),
-    exportStatusSince: date('export_status_since'),
+    // Export status is not stored here: it is the latest effective event in chip_export_events.
     exportNote: text('export_note').notNull().default(''),
     summary: text('summary').notNull().default(''),
     sources: jsonb('sources').$type<ChipSource[]>().notNull().default([]),

@@ -1,6 +1,6 @@
 import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
+import { articleChips, articles, articleTags, chips, tags, users, type ExportStatus } from '#db/schema.ts'
 import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
 import { getDiscussion, rememberCommentSort } from './comments.server.ts'
 import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSince, isPublicArticle } from './fragments.server.ts'
@@ -9,7 +9,7 @@ export const ARTICLES_PER_PAGE = 10
 
 
 export type ArticleTagRef = { slug: string; name: string }
-export type ArticleChipRef = { slug: string; name: string; exportStatus: (typeof chips.$inferSelect)['exportStatus'] }
+export type ArticleChipRef = { slug: string; name: string; exportStatus: ExportStatus }
 
 export type ArticleSummary = {
   id: number

@@ -429,7 +429,7 @@ export async function getChipForEditing({ actor, slug }: { actor: Actor; slug: s
       launchYear: chips.launchYear,
       // The status fields show what the timeline says today.
       exportStatus: currentExportStatus(),
-      exportStatusSince: sql<string | null>`coalesce(${exportStatusSince}, ${chips.exportStatusSince}::text)`,
+      exportStatusSince,
       exportNote: currentExportNote,
       summary: chips.summary,
       sources: chips.sources,
@@ -473,7 +473,9 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
               .select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince })
               .from(chips)
               .where(eq(chips.slug, slug))
-      const values = { ...input, updatedAt: sql`now()` }
+      // The status fields go to the timeline, not to the chip row.
+      const { exportStatus: _status, exportStatusSince: _since, exportNote: _note, ...fields } = input
+      const values = { ...fields, updatedAt: sql`now()` }
       const [saved] =
         slug !== undefined
           ? await tx.update(chips).set(values).where(eq(chips.slug, slug)).returning({ id: chips.id })

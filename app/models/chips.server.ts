@@ -140,9 +140,9 @@ export const DATA_LICENCE = {
 
 /** Chip records with their export-control timelines, for /chips.json and /chips/:slug.json. Two queries. */
 export async function exportChipRecords({ slug }: { slug?: string } = {}) {
-  const { searchVector: _s, id: _id, exportStatus: _e, exportStatusSince: _since, ...columns } = getTableColumns(chips)
+  const { searchVector: _s, id: _id, exportNote: _n, ...columns } = getTableColumns(chips)
   const rows = await db
-    .select({ id: chips.id, ...columns, exportStatus: currentExportStatus(), exportStatusSince })
+    .select({ id: chips.id, ...columns, exportStatus: currentExportStatus(), exportStatusSince, exportNote: currentExportNote })
     .from(chips)
     .where(slug ? eq(chips.slug, slug) : undefined)
     .orderBy(chips.slug)

@@ -8,11 +8,11 @@ export const isPublicArticle = () =>
   and(inArray(articles.status, ['published', 'scheduled']), lte(articles.publishedAt, sql`now()`))
 
 /**
- * A chip's export-control status on a day: the latest event effective by then. Chips with no
- * recorded history yet fall back to the status an author set on the chip itself.
+ * A chip's export-control status on a day: the latest event effective by then. It is derived,
+ * never stored twice; a chip with no recorded event counts as unrestricted.
  */
 export function exportStatusOn(day: SQL | string) {
-  return sql<ExportStatus>`coalesce((select e.status from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= ${day}::date order by e.effective_date desc, e.id desc limit 1), "chips"."export_status")`
+  return sql<ExportStatus>`coalesce((select e.status from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= ${day}::date order by e.effective_date desc, e.id desc limit 1), 'unrestricted'::export_status)`
 }
 
 /** Since when today's status has held: the date of the event that set it. */
@@ -20,8 +20,8 @@ export const exportStatusSince = sql<string | null>`(select to_char(e.effective_
 
 export const currentExportStatus = () => exportStatusOn(sql`current_date`)
 
-/** The note of the event behind today's status (or the chip's own note, without history). */
-export const currentExportNote = sql<string>`coalesce((select e.note from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1), "chips"."export_note")`
+/** The note of the event behind today's status. */
+export const currentExportNote = sql<string>`coalesce((select e.note from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1), '')`
 
 /** The chip columns every chip table shows. */
 export const chipSummaryColumns = {

@@ -56,7 +56,7 @@ export async function search({ query, page }: { query: string; page: number }): 
             slug: chips.slug,
             name: chips.name,
             vendor: chips.vendor,
-            snippet: sql<string>`ts_headline('english', ${chips.summary} || ' ' || ${chips.exportNote}, ${tsquery}, ${headlineOptions})`,
+            snippet: sql<string>`ts_headline('english', ${chips.name} || ' — ' || ${chips.summary}, ${tsquery}, ${headlineOptions})`,
           })
           .from(chips)
           .where(sql`${chips.searchVector} @@ ${tsquery}`)

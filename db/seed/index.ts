@@ -43,9 +43,6 @@ const ChipSeedSchema = z.object({
   bf16Tflops: z.number().positive().nullable(),
   tdpWatts: z.number().int().positive().nullable(),
   launchYear: z.number().int().min(1990).max(2100).nullable(),
-  exportStatus: z.enum(exportStatuses),
-  exportStatusSince: z.iso.date().nullable(),
-  exportNote: z.string(),
   summary: z.string(),
   sources: z.array(z.object({ label: z.string().min(1), url: z.url() })).min(1),
 })
