@@ -1,13 +1,15 @@
 import { Form, Link, useFetcher } from '@remix-run/react'
+import { useEffect, useRef, useState } from 'react'
 import {
-  useEffect,
-  useRef,
-  useState,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-} from 'react'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, type FormErrors } from '#app/components/forms.tsx'
+  Field,
+  FieldErrors,
+  FormErrorSummary,
+  SelectField,
+  SubmitButton,
+  TextareaField,
+  firstInvalid,
+  type FormErrors,
+} from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
 import { ARTICLE_LIMITS, toUtcDateTimeInput } from '#app/schemas/authoring.ts'
 import { articleStatuses, type ArticleStatus } from '#db/enums.ts'
@@ -61,111 +63,6 @@ export function formatDateTime(value: DateLike, { compact = false } = {}): strin
   return compact ? `${compactDate.format(date)}, ${time}` : `${formatDate(date)}, ${time} UTC`
 }
 
-function describedBy(id: string, hint: ReactNode, invalid: boolean) {
-  return [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
-}
-
-function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
-  if (!errors?.length) return null
-  return (
-    // The alert wraps the list: role="alert" on the <ul> itself would take away its list semantics.
-    <div id={`${id}-error`} role="alert">
-      <ul className="field__errors">
-        {errors.map((e) => (
-          <li key={e}>{e}</li>
-        ))}
-      </ul>
-    </div>
-  )
-}
-
-/** A labelled textarea wired like Field: hint, errors, aria-invalid, focus on error. */
-export function TextareaField({
-  label,
-  name,
-  id: givenId,
-  errors,
-  hint,
-  autoFocusOnError,
-  ...textarea
-}: {
-  label: ReactNode
-  name: string
-  id?: string
-  errors?: string[]
-  hint?: ReactNode
-  autoFocusOnError?: boolean
-} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = givenId ?? `field-${name}`
-  const invalid = Boolean(errors?.length)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(id, hint, invalid)}
-        autoFocus={invalid && autoFocusOnError}
-        {...textarea}
-      />
-      <FieldErrors id={id} errors={errors} />
-    </div>
-  )
-}
-
-/** A labelled select wired like Field. */
-export function SelectField({
-  label,
-  name,
-  id: givenId,
-  errors,
-  hint,
-  autoFocusOnError,
-  options,
-  ...select
-}: {
-  label: ReactNode
-  name: string
-  id?: string
-  errors?: string[]
-  hint?: ReactNode
-  autoFocusOnError?: boolean
-  options: { value: string; label: string }[]
-} & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = givenId ?? `field-${name}`
-  const invalid = Boolean(errors?.length)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <select
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(id, hint, invalid)}
-        autoFocus={invalid && autoFocusOnError}
-        {...select}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <FieldErrors id={id} errors={errors} />
-    </div>
-  )
-}
 
 const fieldOrder = ['title', 'slug', 'standfirst', 'body', 'tags', 'chips', 'status', 'publishAt']
 

@@ -1,6 +1,6 @@
 import { Form } from '@remix-run/react'
-import { SelectField, TextareaField, type EditorFailure } from '#app/components/article-editor.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid } from '#app/components/forms.tsx'
+import { type EditorFailure } from '#app/components/article-editor.tsx'
+import { Field, FormErrorSummary, SelectField, SubmitButton, TextareaField, firstInvalid } from '#app/components/forms.tsx'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { CHIP_LIMITS, formatSourceLines } from '#app/schemas/authoring.ts'
 import { exportStatuses, type ExportStatus } from '#db/enums.ts'

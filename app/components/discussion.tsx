@@ -1,5 +1,6 @@
 import { Form, Link, useActionData, useFetcher, useRevalidator } from '@remix-run/react'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { FieldErrors } from '#app/components/forms.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
@@ -330,15 +331,7 @@ export function CommentForm({
             aria-describedby={[`${id}-hint`, bodyErrors ? `${id}-error` : null].filter(Boolean).join(' ')}
             autoFocus={Boolean(bodyErrors) || undefined}
           />
-          {bodyErrors ? (
-            <div id={`${id}-error`} role="alert">
-              <ul className="field__errors">
-                {bodyErrors.map((e) => (
-                  <li key={e}>{e}</li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
+          <FieldErrors id={`${id}`} errors={bodyErrors} />
         </div>
         <div className="comment-form__buttons">
           <button type="submit" name="intent" value="comment" className="button" aria-disabled={posting || undefined}>
@@ -416,15 +409,7 @@ function EditForm({
           aria-invalid={bodyErrors ? true : undefined}
           aria-describedby={bodyErrors ? `${id}-error` : undefined}
         />
-        {bodyErrors ? (
-          <div id={`${id}-error`} role="alert">
-            <ul className="field__errors">
-              {bodyErrors.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <FieldErrors id={`${id}`} errors={bodyErrors} />
       </div>
       <button type="submit" className="button">
         {fetcher.state !== 'idle' ? 'Saving…' : 'Save changes'}

@@ -1,5 +1,11 @@
 import { useNavigation } from '@remix-run/react'
-import { useRef, type InputHTMLAttributes, type ReactNode } from 'react'
+import {
+  useRef,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react'
 
 export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
 
@@ -37,15 +43,12 @@ export function Field({
   autoFocusOnError?: boolean
 } & InputHTMLAttributes<HTMLInputElement>) {
   const id = givenId ?? `field-${name}`
-  const errorId = `${id}-error`
-  const hintId = `${id}-hint`
   const invalid = Boolean(errors?.length)
-  const describedBy = [hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {hint ? (
-        <p className="field__hint" id={hintId}>
+        <p className="field__hint" id={`${id}-hint`}>
           {hint}
         </p>
       ) : null}
@@ -53,20 +56,11 @@ export function Field({
         id={id}
         name={name}
         aria-invalid={invalid || undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, invalid)}
         autoFocus={invalid && autoFocusOnError}
         {...input}
       />
-      {invalid ? (
-        // The alert wraps the list: a role on the list itself would hide that it is a list.
-        <div id={errorId} role="alert">
-          <ul className="field__errors">
-            {errors!.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FieldErrors id={id} errors={errors} />
     </div>
   )
 }
@@ -108,4 +102,110 @@ export function useSubmissionKey(result: unknown): number {
 export function allErrors(errors: FormErrors | undefined): string[] {
   if (!errors) return []
   return [...(errors.form ?? []), ...Object.values(errors.fields ?? {}).flatMap((list) => list ?? [])]
+}
+
+function describedBy(id: string, hint: ReactNode, invalid: boolean) {
+  return [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
+}
+
+export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
+  if (!errors?.length) return null
+  return (
+    // The alert wraps the list: role="alert" on the <ul> itself would take away its list semantics.
+    <div id={`${id}-error`} role="alert">
+      <ul className="field__errors">
+        {errors.map((e) => (
+          <li key={e}>{e}</li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** A labelled textarea wired like Field: hint, errors, aria-invalid, focus on error. */
+export function TextareaField({
+  label,
+  name,
+  id: givenId,
+  errors,
+  hint,
+  autoFocusOnError,
+  ...textarea
+}: {
+  label: ReactNode
+  name: string
+  id?: string
+  errors?: string[]
+  hint?: ReactNode
+  autoFocusOnError?: boolean
+} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = givenId ?? `field-${name}`
+  const invalid = Boolean(errors?.length)
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(id, hint, invalid)}
+        autoFocus={invalid && autoFocusOnError}
+        {...textarea}
+      />
+      <FieldErrors id={id} errors={errors} />
+    </div>
+  )
+}
+
+/** A labelled select wired like Field. */
+export function SelectField({
+  label,
+  name,
+  id: givenId,
+  errors,
+  hint,
+  autoFocusOnError,
+  options,
+  ...select
+}: {
+  label: ReactNode
+  name: string
+  id?: string
+  errors?: string[]
+  hint?: ReactNode
+  autoFocusOnError?: boolean
+  options: { value: string; label: string }[]
+} & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = givenId ?? `field-${name}`
+  const invalid = Boolean(errors?.length)
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(id, hint, invalid)}
+        autoFocus={invalid && autoFocusOnError}
+        {...select}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldErrors id={id} errors={errors} />
+    </div>
+  )
 }

@@ -1,12 +1,6 @@
-import { and, asc, count, desc, eq, type AnyColumn } from "drizzle-orm";
-import { db } from "#db/client.server.ts";
-import {
-  chipCorrections,
-  chips,
-  notifications,
-  users,
-  type Role,
-} from "#db/schema.ts";
+import { and, asc, count, desc, eq, type AnyColumn } from 'drizzle-orm'
+import { db } from '#db/client.server.ts'
+import { chipCorrections, chips, notifications, users, type Role } from '#db/schema.ts'
 import {
   correctableFields,
   CORRECTION_LIMITS,
@@ -17,13 +11,13 @@ import {
   SuggestCorrectionSchema,
   type CorrectableField,
   type CorrectionValue,
-} from "#app/schemas/corrections.ts";
-import { assertRole, authoringRoles } from "./admin.server.ts";
-import { DomainError } from "./errors.server.ts";
-import { requireActiveMember } from "./users.server.ts";
+} from '#app/schemas/corrections.ts'
+import { assertRole, authoringRoles } from './admin.server.ts'
+import { DomainError } from './errors.server.ts'
+import { requireActiveMember } from './users.server.ts'
 
 // Suggestions a member may have waiting at once: enough for a careful reader, too few to flood the queue.
-export const MAX_PENDING_CORRECTIONS = 10;
+export const MAX_PENDING_CORRECTIONS = 10
 
 // Selected by name alongside other columns, so a row reads as a record of every correctable value.
 const fieldColumns = {
@@ -38,24 +32,21 @@ const fieldColumns = {
   tdpWatts: chips.tdpWatts,
   launchYear: chips.launchYear,
   summary: chips.summary,
-} satisfies Record<CorrectableField, AnyColumn>;
+} satisfies Record<CorrectableField, AnyColumn>
 
-type CorrectableValues = Record<CorrectableField, CorrectionValue>;
+type CorrectableValues = Record<CorrectableField, CorrectionValue>
 
 /** An empty text and NULL both read as "unknown"; compare values in their stored form. */
 function sameValue(a: CorrectionValue, b: CorrectionValue) {
-  const norm = (v: CorrectionValue) => (v === "" ? null : v);
-  return storedCorrectionValue(norm(a)) === storedCorrectionValue(norm(b));
+  const norm = (v: CorrectionValue) => (v === '' ? null : v)
+  return storedCorrectionValue(norm(a)) === storedCorrectionValue(norm(b))
 }
 
 function formatCurrent(values: CorrectableValues, field: CorrectableField) {
-  return correctionFields[field].format(
-    values[field] === "" ? null : values[field]
-  );
+  return correctionFields[field].format(values[field] === '' ? null : values[field])
 }
 
-const whose = (chipName: string, field: CorrectableField) =>
-  `the ${chipName}’s ${correctionFields[field].phrase}`;
+const whose = (chipName: string, field: CorrectableField) => `the ${chipName}’s ${correctionFields[field].phrase}`
 
 /** The suggest form: the chip's name and each correctable field's current value, formatted. */
 export async function getCorrectionForm({ chipSlug }: { chipSlug: string }) {
@@ -68,9 +59,9 @@ export async function getCorrectionForm({ chipSlug }: { chipSlug: string }) {
     })
     .from(chips)
     .where(eq(chips.slug, chipSlug))
-    .limit(1);
-  if (!chip) return null;
-  const values: CorrectableValues = chip;
+    .limit(1)
+  if (!chip) return null
+  const values: CorrectableValues = chip
   return {
     chip: { slug: chip.slug, name: chip.name, vendor: chip.vendor },
     fields: correctableFields.map((field) => ({
@@ -79,7 +70,7 @@ export async function getCorrectionForm({ chipSlug }: { chipSlug: string }) {
       hint: correctionFields[field].hint,
       current: formatCurrent(values, field),
     })),
-  };
+  }
 }
 
 /**
@@ -87,64 +78,51 @@ export async function getCorrectionForm({ chipSlug }: { chipSlug: string }) {
  * sees what the suggester saw.
  */
 export async function suggestCorrection(input: {
-  actorId: string;
-  chipSlug: string;
-  field: string;
-  proposedValue: string;
-  sourceUrl: string;
-  note?: string;
+  actorId: string
+  chipSlug: string
+  field: string
+  proposedValue: string
+  sourceUrl: string
+  note?: string
 }) {
-  const actor = await requireActiveMember(input.actorId);
+  const actor = await requireActiveMember(input.actorId)
   const parsed = SuggestCorrectionSchema.safeParse({
     field: input.field,
     proposedValue: input.proposedValue,
     sourceUrl: input.sourceUrl,
-    note: input.note ?? "",
-  });
+    note: input.note ?? '',
+  })
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field =
-      typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-    throw new DomainError(
-      "invalid-input",
-      issue?.message ?? "That suggestion is not valid.",
-      { field }
-    );
+    const issue = parsed.error.issues[0]
+    const field = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined
+    throw new DomainError('invalid-input', issue?.message ?? 'That suggestion is not valid.', { field })
   }
-  const { field, value, sourceUrl, note } = parsed.data;
+  const { field, value, sourceUrl, note } = parsed.data
 
   const [chip] = await db
     .select({ id: chips.id, name: chips.name, ...fieldColumns })
     .from(chips)
     .where(eq(chips.slug, input.chipSlug))
-    .limit(1);
-  if (!chip) throw new DomainError("not-found", "There is no such chip.");
-  const values: CorrectableValues = chip;
+    .limit(1)
+  if (!chip) throw new DomainError('not-found', 'There is no such chip.')
+  const values: CorrectableValues = chip
   if (sameValue(values[field], value)) {
     throw new DomainError(
-      "invalid-input",
-      `That is already ${whose(chip.name, field)} (${formatCurrent(
-        values,
-        field
-      )}). Propose a different value.`,
-      { field: "proposedValue" }
-    );
+      'invalid-input',
+      `That is already ${whose(chip.name, field)} (${formatCurrent(values, field)}). Propose a different value.`,
+      { field: 'proposedValue' },
+    )
   }
 
   const [pending] = await db
     .select({ n: count() })
     .from(chipCorrections)
-    .where(
-      and(
-        eq(chipCorrections.suggesterId, actor.id),
-        eq(chipCorrections.status, "pending")
-      )
-    );
+    .where(and(eq(chipCorrections.suggesterId, actor.id), eq(chipCorrections.status, 'pending')))
   if ((pending?.n ?? 0) >= MAX_PENDING_CORRECTIONS) {
     throw new DomainError(
-      "rate-limited",
-      `You have ${MAX_PENDING_CORRECTIONS} suggestions waiting for review. Please wait until an editor has looked at them.`
-    );
+      'rate-limited',
+      `You have ${MAX_PENDING_CORRECTIONS} suggestions waiting for review. Please wait until an editor has looked at them.`,
+    )
   }
 
   const [row] = await db
@@ -158,17 +136,13 @@ export async function suggestCorrection(input: {
       note,
       suggesterId: actor.id,
     })
-    .returning();
-  return row!;
+    .returning()
+  return row!
 }
 
 /** Suggestions waiting for a decision, oldest first, each flagged when its figure changed since. */
-export async function listPendingCorrections({
-  actor,
-}: {
-  actor: { role: Role };
-}) {
-  assertRole(actor, authoringRoles, "review corrections");
+export async function listPendingCorrections({ actor }: { actor: { role: Role } }) {
+  assertRole(actor, authoringRoles, 'review corrections')
   const rows = await db
     .select({
       id: chipCorrections.id,
@@ -186,32 +160,31 @@ export async function listPendingCorrections({
     .from(chipCorrections)
     .innerJoin(chips, eq(chips.id, chipCorrections.chipId))
     .leftJoin(users, eq(users.id, chipCorrections.suggesterId))
-    .where(eq(chipCorrections.status, "pending"))
+    .where(eq(chipCorrections.status, 'pending'))
     .orderBy(asc(chipCorrections.createdAt), asc(chipCorrections.id))
-    .limit(200);
+    .limit(200)
   return rows.map((r) => {
-    const field = isCorrectableField(r.field) ? r.field : null;
-    const nowValue = field ? formatCurrent(r, field) : null;
+    const field = isCorrectableField(r.field) ? r.field : null
+    const nowValue = field ? formatCurrent(r, field) : null
     return {
       id: r.id,
       field: r.field,
       fieldLabel: field ? correctionFields[field].label : r.field,
-      currentValue: r.currentValue ?? "n/a",
+      currentValue: r.currentValue ?? 'n/a',
       proposedValue: formatStoredCorrectionValue(r.field, r.proposedValue),
       // The figure as it reads now, when an edit since the suggestion changed it.
-      changedTo:
-        nowValue !== null && nowValue !== r.currentValue ? nowValue : null,
+      changedTo: nowValue !== null && nowValue !== r.currentValue ? nowValue : null,
       sourceUrl: r.sourceUrl,
       note: r.note,
       createdAt: r.createdAt,
       suggesterName: r.suggesterName,
       chipSlug: r.chipSlug,
       chipName: r.chipName,
-    };
-  });
+    }
+  })
 }
 
-type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0];
+type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 
 /** The suggestion and its chip, locked for a decision; refuses one that is already decided. */
 async function lockPending(tx: Transaction, correctionId: number) {
@@ -227,26 +200,18 @@ async function lockPending(tx: Transaction, correctionId: number) {
     })
     .from(chipCorrections)
     .where(eq(chipCorrections.id, correctionId))
-    .for("update");
-  if (!row)
-    throw new DomainError("not-found", "That suggestion does not exist.");
-  if (row.status !== "pending") {
-    throw new DomainError(
-      "invalid-input",
-      `That suggestion was already ${row.status}; it cannot be decided again.`
-    );
+    .for('update')
+  if (!row) throw new DomainError('not-found', 'That suggestion does not exist.')
+  if (row.status !== 'pending') {
+    throw new DomainError('invalid-input', `That suggestion was already ${row.status}; it cannot be decided again.`)
   }
   const [chip] = await tx
     .select({ id: chips.id, name: chips.name, ...fieldColumns })
     .from(chips)
     .where(eq(chips.id, row.chipId))
-    .for("update");
-  if (!chip)
-    throw new DomainError(
-      "not-found",
-      "The chip of that suggestion no longer exists."
-    );
-  return { correction: row, chip };
+    .for('update')
+  if (!chip) throw new DomainError('not-found', 'The chip of that suggestion no longer exists.')
+  return { correction: row, chip }
 }
 
 /**
@@ -258,56 +223,46 @@ export async function acceptCorrection({
   actor,
   correctionId,
 }: {
-  actor: { id: string; role: Role };
-  correctionId: number;
+  actor: { id: string; role: Role }
+  correctionId: number
 }) {
-  assertRole(actor, authoringRoles, "review corrections");
+  assertRole(actor, authoringRoles, 'review corrections')
   return db.transaction(async (tx) => {
-    const { correction, chip } = await lockPending(tx, correctionId);
-    const field = correction.field;
+    const { correction, chip } = await lockPending(tx, correctionId)
+    const field = correction.field
     if (!isCorrectableField(field))
-      throw new DomainError(
-        "invalid-input",
-        "That suggestion is for a figure that can no longer be corrected."
-      );
-    const values: CorrectableValues = chip;
-    const now = formatCurrent(values, field);
+      throw new DomainError('invalid-input', 'That suggestion is for a figure that can no longer be corrected.')
+    const values: CorrectableValues = chip
+    const now = formatCurrent(values, field)
     if (correction.currentValue !== null && now !== correction.currentValue) {
       throw new DomainError(
-        "invalid-input",
-        `The ${chip.name}’s ${correctionFields[field].phrase} has changed since this suggestion (from ${correction.currentValue} to ${now}). Decline it, or check the source and edit the chip yourself.`
-      );
+        'invalid-input',
+        `The ${chip.name}’s ${correctionFields[field].phrase} has changed since this suggestion (from ${correction.currentValue} to ${now}). Decline it, or check the source and edit the chip yourself.`,
+      )
     }
-    const parsed = correctionFields[field].value.safeParse(
-      correction.proposedValue
-    );
+    const parsed = correctionFields[field].value.safeParse(correction.proposedValue)
     if (!parsed.success)
-      throw new DomainError(
-        "invalid-input",
-        "That suggestion’s value no longer passes the checks for this figure."
-      );
-    const decidedAt = new Date();
+      throw new DomainError('invalid-input', 'That suggestion’s value no longer passes the checks for this figure.')
+    const decidedAt = new Date()
     await tx
       .update(chips)
-      .set({ [field]: parsed.data, updatedAt: decidedAt } as Partial<
-        typeof chips.$inferInsert
-      >)
-      .where(eq(chips.id, chip.id));
+      .set({ [field]: parsed.data, updatedAt: decidedAt } as Partial<typeof chips.$inferInsert>)
+      .where(eq(chips.id, chip.id))
     const [updated] = await tx
       .update(chipCorrections)
-      .set({ status: "accepted", decidedById: actor.id, decidedAt })
+      .set({ status: 'accepted', decidedById: actor.id, decidedAt })
       .where(eq(chipCorrections.id, correction.id))
-      .returning();
+      .returning()
     if (correction.suggesterId) {
       await tx.insert(notifications).values({
         userId: correction.suggesterId,
-        kind: "correction",
+        kind: 'correction',
         actorId: actor.id,
         message: `Your correction to ${whose(chip.name, field)} was accepted.`,
-      });
+      })
     }
-    return updated!;
-  });
+    return updated!
+  })
 }
 
 /** Declines a suggestion with a reason the suggester is told, in one transaction. */
@@ -316,58 +271,48 @@ export async function declineCorrection({
   correctionId,
   reason,
 }: {
-  actor: { id: string; role: Role };
-  correctionId: number;
-  reason: string;
+  actor: { id: string; role: Role }
+  correctionId: number
+  reason: string
 }) {
-  assertRole(actor, authoringRoles, "review corrections");
-  const why = reason.trim();
+  assertRole(actor, authoringRoles, 'review corrections')
+  const why = reason.trim()
   if (!why)
-    throw new DomainError(
-      "invalid-input",
-      "Give a reason for declining: the reader who suggested it will see it.",
-      { field: "reason" }
-    );
+    throw new DomainError('invalid-input', 'Give a reason for declining: the reader who suggested it will see it.', {
+      field: 'reason',
+    })
   if (why.length > CORRECTION_LIMITS.reason) {
-    throw new DomainError(
-      "invalid-input",
-      `A reason can be up to ${CORRECTION_LIMITS.reason} characters.`,
-      { field: "reason" }
-    );
+    throw new DomainError('invalid-input', `A reason can be up to ${CORRECTION_LIMITS.reason} characters.`, {
+      field: 'reason',
+    })
   }
   return db.transaction(async (tx) => {
-    const { correction, chip } = await lockPending(tx, correctionId);
+    const { correction, chip } = await lockPending(tx, correctionId)
     const [updated] = await tx
       .update(chipCorrections)
       .set({
-        status: "declined",
+        status: 'declined',
         decidedById: actor.id,
         decidedAt: new Date(),
         reason: why,
       })
       .where(eq(chipCorrections.id, correction.id))
-      .returning();
+      .returning()
     if (correction.suggesterId) {
-      const what = isCorrectableField(correction.field)
-        ? whose(chip.name, correction.field)
-        : `the ${chip.name}`;
+      const what = isCorrectableField(correction.field) ? whose(chip.name, correction.field) : `the ${chip.name}`
       await tx.insert(notifications).values({
         userId: correction.suggesterId,
-        kind: "correction",
+        kind: 'correction',
         actorId: actor.id,
         message: `Your correction to ${what} was declined. The editor’s reason: ${why}`,
-      });
+      })
     }
-    return updated!;
-  });
+    return updated!
+  })
 }
 
 /** A chip's accepted corrections, newest first: what changed, from what to what, and on whose source. */
-export async function listCorrectionHistory({
-  chipSlug,
-}: {
-  chipSlug: string;
-}) {
+export async function listCorrectionHistory({ chipSlug }: { chipSlug: string }) {
   const rows = await db
     .select({
       id: chipCorrections.id,
@@ -379,19 +324,15 @@ export async function listCorrectionHistory({
     })
     .from(chipCorrections)
     .innerJoin(chips, eq(chips.id, chipCorrections.chipId))
-    .where(
-      and(eq(chips.slug, chipSlug), eq(chipCorrections.status, "accepted"))
-    )
-    .orderBy(desc(chipCorrections.decidedAt), desc(chipCorrections.id));
+    .where(and(eq(chips.slug, chipSlug), eq(chipCorrections.status, 'accepted')))
+    .orderBy(desc(chipCorrections.decidedAt), desc(chipCorrections.id))
   return rows.map((r) => ({
     id: r.id,
     field: r.field,
-    fieldLabel: isCorrectableField(r.field)
-      ? correctionFields[r.field].label
-      : r.field,
-    oldValue: r.oldValue ?? "n/a",
+    fieldLabel: isCorrectableField(r.field) ? correctionFields[r.field].label : r.field,
+    oldValue: r.oldValue ?? 'n/a',
     newValue: formatStoredCorrectionValue(r.field, r.proposedValue),
     sourceUrl: r.sourceUrl,
     decidedAt: r.decidedAt ?? new Date(0),
-  }));
+  }))
 }

@@ -1,119 +1,81 @@
-import type {
-  ActionFunctionArgs,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useSearchParams,
-} from "@remix-run/react";
-import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
-import { GeneralErrorBoundary } from "#app/components/error-page.tsx";
-import {
-  allErrors,
-  FormErrorSummary,
-  useSubmissionKey,
-} from "#app/components/forms.tsx";
-import { formatDate, isoDate, pluralize } from "#app/lib/format.ts";
-import {
-  domainFailure,
-  formFailure,
-  parseForm,
-  readForm,
-} from "#app/lib/forms.server.ts";
-import {
-  acceptCorrection,
-  declineCorrection,
-  listPendingCorrections,
-} from "#app/models/corrections.server.ts";
-import { authoringRoles } from "#app/models/admin.server.ts";
-import {
-  AcceptCorrectionSchema,
-  CORRECTION_LIMITS,
-  DeclineCorrectionSchema,
-} from "#app/schemas/corrections.ts";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { requireRole } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { allErrors, FormErrorSummary, useSubmissionKey } from '#app/components/forms.tsx'
+import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
+import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { acceptCorrection, declineCorrection, listPendingCorrections } from '#app/models/corrections.server.ts'
+import { authoringRoles } from '#app/models/admin.server.ts'
+import { AcceptCorrectionSchema, CORRECTION_LIMITS, DeclineCorrectionSchema } from '#app/schemas/corrections.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireRole(request, authoringRoles);
-  return { corrections: await listPendingCorrections({ actor: user }) };
+  const { user } = await requireRole(request, authoringRoles)
+  return { corrections: await listPendingCorrections({ actor: user }) }
 }
 
-type Auth = Awaited<ReturnType<typeof requireRole>>;
+type Auth = Awaited<ReturnType<typeof requireRole>>
 
 const intents = {
   async accept(formData: FormData, { user }: Auth) {
-    const parsed = parseForm(formData, AcceptCorrectionSchema);
-    if (!parsed.ok) return parsed.response;
+    const parsed = parseForm(formData, AcceptCorrectionSchema)
+    if (!parsed.ok) return parsed.response
     await acceptCorrection({
       actor: user,
       correctionId: parsed.data.correctionId,
-    });
-    return redirect("/admin/corrections?saved=accepted");
+    })
+    return redirect('/admin/corrections?saved=accepted')
   },
   async decline(formData: FormData, { user }: Auth) {
-    const parsed = parseForm(formData, DeclineCorrectionSchema);
-    if (!parsed.ok) return parsed.response;
+    const parsed = parseForm(formData, DeclineCorrectionSchema)
+    if (!parsed.ok) return parsed.response
     await declineCorrection({
       actor: user,
       correctionId: parsed.data.correctionId,
       reason: parsed.data.reason,
-    });
-    return redirect("/admin/corrections?saved=declined");
+    })
+    return redirect('/admin/corrections?saved=declined')
   },
-};
+}
 
-const IntentSchema = z.enum(
-  Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]]
-);
+const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
 
 export async function action({ request }: ActionFunctionArgs) {
-  const auth = await requireRole(request, authoringRoles);
-  const formData = await readForm(request);
-  const intent = IntentSchema.safeParse(formData.get("intent"));
-  if (!intent.success)
-    return formFailure(
-      400,
-      { form: ["That form asked for something we do not do."] },
-      formData
-    );
+  const auth = await requireRole(request, authoringRoles)
+  const formData = await readForm(request)
+  const intent = IntentSchema.safeParse(formData.get('intent'))
+  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
   try {
-    return await intents[intent.data](formData, auth);
+    return await intents[intent.data](formData, auth)
   } catch (error) {
-    return domainFailure(error, formData);
+    return domainFailure(error, formData)
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Corrections — Threadline" }];
+export const meta: MetaFunction = () => [{ title: 'Corrections — Threadline' }]
 
 const savedMessages: Record<string, string> = {
-  accepted:
-    "Correction accepted: the chip is updated and the reader has been told.",
-  declined: "Correction declined: the reader has been told why.",
-};
+  accepted: 'Correction accepted: the chip is updated and the reader has been told.',
+  declined: 'Correction declined: the reader has been told why.',
+}
 
 export default function CorrectionsPage() {
-  const { corrections } = useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>();
-  const submissionKey = useSubmissionKey(failure);
-  const [params] = useSearchParams();
-  const saved = savedMessages[params.get("saved") ?? ""];
-  const failedId = failure?.values.correctionId;
-  const failedHere =
-    failedId !== undefined &&
-    corrections.some((c) => String(c.id) === failedId);
+  const { corrections } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
+  const [params] = useSearchParams()
+  const saved = savedMessages[params.get('saved') ?? '']
+  const failedId = failure?.values.correctionId
+  const failedHere = failedId !== undefined && corrections.some((c) => String(c.id) === failedId)
 
   return (
     <section aria-labelledby="corrections-title">
       <header className="page-header">
         <h1 id="corrections-title">Corrections</h1>
         <p className="page-header__lede">
-          Readers’ suggested fixes to chip figures, oldest first. Check each
-          against its source before accepting it.
+          Readers’ suggested fixes to chip figures, oldest first. Check each against its source before accepting it.
         </p>
       </header>
       {saved ? (
@@ -121,50 +83,32 @@ export default function CorrectionsPage() {
           {saved}
         </p>
       ) : null}
-      {failure && !failedHere ? (
-        <FormErrorSummary
-          errors={allErrors(failure.errors)}
-          id="corrections-errors"
-        />
-      ) : null}
+      {failure && !failedHere ? <FormErrorSummary errors={allErrors(failure.errors)} id="corrections-errors" /> : null}
 
       {corrections.length === 0 ? (
         <p className="empty">No corrections are waiting.</p>
       ) : (
         <>
-          <p className="muted">
-            {pluralize(corrections.length, "suggestion")} waiting.
-          </p>
+          <p className="muted">{pluralize(corrections.length, 'suggestion')} waiting.</p>
           <ol className="comment-list" aria-label="Suggested corrections">
             {corrections.map((c) => {
-              const errors =
-                failedHere && failedId === String(c.id)
-                  ? failure?.errors
-                  : undefined;
-              const reasonErrors = errors?.fields?.reason;
+              const errors = failedHere && failedId === String(c.id) ? failure?.errors : undefined
+              const reasonErrors = errors?.fields?.reason
               const otherErrors = errors
                 ? allErrors({
                     form: errors.form,
                     fields: { ...errors.fields, reason: undefined },
                   })
-                : [];
-              const reasonId = `reason-${c.id}`;
+                : []
+              const reasonId = `reason-${c.id}`
               return (
                 <li key={c.id}>
-                  <article
-                    className="queue-item"
-                    aria-labelledby={`c${c.id}-title`}
-                  >
+                  <article className="queue-item" aria-labelledby={`c${c.id}-title`}>
                     <div className="queue-item__head">
                       <strong id={`c${c.id}-title`}>
-                        <Link to={`/chips/${c.chipSlug}`}>{c.chipName}</Link>:{" "}
-                        {c.fieldLabel}
+                        <Link to={`/chips/${c.chipSlug}`}>{c.chipName}</Link>: {c.fieldLabel}
                       </strong>
-                      {c.changedTo !== null ? (
-                        <span className="pill">
-                          Changed since: now {c.changedTo}
-                        </span>
-                      ) : null}
+                      {c.changedTo !== null ? <span className="pill">Changed since: now {c.changedTo}</span> : null}
                     </div>
                     <dl className="spec-list">
                       <div>
@@ -180,36 +124,22 @@ export default function CorrectionsPage() {
                       <div>
                         <dt>Source</dt>
                         <dd>
-                          <a
-                            href={c.sourceUrl}
-                            rel="noopener noreferrer nofollow"
-                            target="_blank"
-                          >
+                          <a href={c.sourceUrl} rel="noopener noreferrer nofollow" target="_blank">
                             {c.sourceUrl}
                           </a>
                         </dd>
                       </div>
                     </dl>
-                    {c.note ? (
-                      <p className="queue-item__context">Note: “{c.note}”</p>
-                    ) : null}
+                    {c.note ? <p className="queue-item__context">Note: “{c.note}”</p> : null}
                     <p className="queue-item__context">
-                      Suggested by {c.suggesterName ?? "a deleted user"} on{" "}
-                      <time dateTime={isoDate(c.createdAt)}>
-                        {formatDate(c.createdAt)}
-                      </time>
-                      .
+                      Suggested by {c.suggesterName ?? 'a deleted user'} on{' '}
+                      <time dateTime={isoDate(c.createdAt)}>{formatDate(c.createdAt)}</time>.
                     </p>
-                    <FormErrorSummary
-                      errors={otherErrors}
-                      id={`errors-${c.id}`}
-                    />
+                    <FormErrorSummary errors={otherErrors} id={`errors-${c.id}`} />
                     <div className="inline-form">
                       <Form
                         method="post"
-                        aria-label={`Accept the correction to the ${
-                          c.chipName
-                        }’s ${c.fieldLabel.toLowerCase()}`}
+                        aria-label={`Accept the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`}
                       >
                         <input type="hidden" name="intent" value="accept" />
                         <input type="hidden" name="correctionId" value={c.id} />
@@ -222,9 +152,7 @@ export default function CorrectionsPage() {
                         method="post"
                         className="inline-form"
                         noValidate
-                        aria-label={`Decline the correction to the ${
-                          c.chipName
-                        }’s ${c.fieldLabel.toLowerCase()}`}
+                        aria-label={`Decline the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`}
                       >
                         <input type="hidden" name="intent" value="decline" />
                         <input type="hidden" name="correctionId" value={c.id} />
@@ -234,21 +162,12 @@ export default function CorrectionsPage() {
                           name="reason"
                           maxLength={CORRECTION_LIMITS.reason}
                           required
-                          defaultValue={
-                            errors ? failure?.values.reason : undefined
-                          }
+                          defaultValue={errors ? failure?.values.reason : undefined}
                           aria-invalid={reasonErrors?.length ? true : undefined}
-                          aria-describedby={
-                            reasonErrors?.length
-                              ? `${reasonId}-error`
-                              : undefined
-                          }
+                          aria-describedby={reasonErrors?.length ? `${reasonId}-error` : undefined}
                           autoFocus={Boolean(reasonErrors?.length)}
                         />
-                        <button
-                          type="submit"
-                          className="button button--secondary"
-                        >
+                        <button type="submit" className="button button--secondary">
                           Decline
                         </button>
                         {reasonErrors?.length ? (
@@ -264,15 +183,15 @@ export default function CorrectionsPage() {
                     </div>
                   </article>
                 </li>
-              );
+              )
             })}
           </ol>
         </>
       )}
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+  return <GeneralErrorBoundary />
 }

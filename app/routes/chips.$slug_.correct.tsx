@@ -1,56 +1,36 @@
-import type {
-  ActionFunctionArgs,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useSearchParams,
-} from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
-import { SelectField, TextareaField } from "#app/components/article-editor.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-page.tsx";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { requireUser } from '#app/auth.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import {
   Field,
   FormErrorSummary,
+  SelectField,
   SubmitButton,
+  TextareaField,
   firstInvalid,
   useSubmissionKey,
-} from "#app/components/forms.tsx";
-import { domainFailure, parseForm, readForm } from "#app/lib/forms.server.ts";
-import { httpError, requireSlug } from "#app/lib/http.server.ts";
-import {
-  getCorrectionForm,
-  suggestCorrection,
-} from "#app/models/corrections.server.ts";
-import {
-  CORRECTION_LIMITS,
-  isCorrectableField,
-  SuggestCorrectionSchema,
-} from "#app/schemas/corrections.ts";
+} from '#app/components/forms.tsx'
+import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { httpError, requireSlug } from '#app/lib/http.server.ts'
+import { getCorrectionForm, suggestCorrection } from '#app/models/corrections.server.ts'
+import { CORRECTION_LIMITS, isCorrectableField, SuggestCorrectionSchema } from '#app/schemas/corrections.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireUser(request);
-  const chipSlug = requireSlug(params.slug, "chip");
-  const form = await getCorrectionForm({ chipSlug });
-  if (!form)
-    httpError(
-      404,
-      "There is no chip at this address. The chip database lists every one we track."
-    );
-  return form;
+  await requireUser(request)
+  const chipSlug = requireSlug(params.slug, 'chip')
+  const form = await getCorrectionForm({ chipSlug })
+  if (!form) httpError(404, 'There is no chip at this address. The chip database lists every one we track.')
+  return form
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
-  const chipSlug = requireSlug(params.slug, "chip");
-  const formData = await readForm(request);
-  const parsed = parseForm(formData, SuggestCorrectionSchema);
-  if (!parsed.ok) return parsed.response;
+  const { user } = await requireUser(request)
+  const chipSlug = requireSlug(params.slug, 'chip')
+  const formData = await readForm(request)
+  const parsed = parseForm(formData, SuggestCorrectionSchema)
+  if (!parsed.ok) return parsed.response
   try {
     await suggestCorrection({
       actorId: user.id,
@@ -59,58 +39,48 @@ export async function action({ request, params }: ActionFunctionArgs) {
       proposedValue: parsed.data.proposedValue,
       sourceUrl: parsed.data.sourceUrl,
       note: parsed.data.note,
-    });
+    })
   } catch (error) {
-    return domainFailure(error, formData);
+    return domainFailure(error, formData)
   }
-  return redirect(`/chips/${chipSlug}?corrected=1`);
+  return redirect(`/chips/${chipSlug}?corrected=1`)
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
-    title: data
-      ? `Suggest a correction to the ${data.chip.name} — Threadline`
-      : "Chip not found — Threadline",
+    title: data ? `Suggest a correction to the ${data.chip.name} — Threadline` : 'Chip not found — Threadline',
   },
-  { name: "robots", content: "noindex" },
-];
+  { name: 'robots', content: 'noindex' },
+]
 
-const fieldOrder = ["field", "proposedValue", "sourceUrl", "note"];
+const fieldOrder = ['field', 'proposedValue', 'sourceUrl', 'note']
 
 export default function SuggestCorrectionPage() {
-  const { chip, fields } = useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>();
-  const submissionKey = useSubmissionKey(failure);
-  const [searchParams] = useSearchParams();
-  const errors = failure?.errors;
-  const focus = firstInvalid(errors, fieldOrder);
-  const asked = searchParams.get("field") ?? "";
-  const chosenField =
-    failure?.values.field ?? (isCorrectableField(asked) ? asked : "");
+  const { chip, fields } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
+  const [searchParams] = useSearchParams()
+  const errors = failure?.errors
+  const focus = firstInvalid(errors, fieldOrder)
+  const asked = searchParams.get('field') ?? ''
+  const chosenField = failure?.values.field ?? (isCorrectableField(asked) ? asked : '')
 
   return (
     <section className="page-narrow" aria-labelledby="correct-title">
       <header className="page-header">
         <p className="eyebrow">
-          <Link to="/chips">Chip database</Link> ·{" "}
-          <Link to={`/chips/${chip.slug}`}>{chip.name}</Link>
+          <Link to="/chips">Chip database</Link> · <Link to={`/chips/${chip.slug}`}>{chip.name}</Link>
         </p>
         <h1 id="correct-title">Suggest a correction to the {chip.name}</h1>
         <p className="page-header__lede">
-          Spotted a wrong or missing figure? Tell us what it should be and where
-          you read it. An editor checks every suggestion against its source
-          before it changes the record, and you get a notification either way.
+          Spotted a wrong or missing figure? Tell us what it should be and where you read it. An editor checks every
+          suggestion against its source before it changes the record, and you get a notification either way.
         </p>
       </header>
 
       <section aria-labelledby="current-heading">
         <h2 id="current-heading">What the record says now</h2>
-        <div
-          className="table-scroll"
-          role="region"
-          aria-labelledby="current-heading"
-          tabIndex={0}
-        >
+        <div className="table-scroll" role="region" aria-labelledby="current-heading" tabIndex={0}>
           <table className="data-table">
             <thead>
               <tr>
@@ -141,17 +111,13 @@ export default function SuggestCorrectionPage() {
             name="field"
             defaultValue={chosenField}
             errors={errors?.fields?.field}
-            autoFocusOnError={focus === "field"}
+            autoFocusOnError={focus === 'field'}
             required
             options={[
-              { value: "", label: "Choose a figure…" },
+              { value: '', label: 'Choose a figure…' },
               ...fields.map((f) => ({
                 value: f.field,
-                label: `${f.label} (now: ${
-                  f.current.length > 40
-                    ? `${f.current.slice(0, 40)}…`
-                    : f.current
-                })`,
+                label: `${f.label} (now: ${f.current.length > 40 ? `${f.current.slice(0, 40)}…` : f.current})`,
               })),
             ]}
           />
@@ -163,7 +129,7 @@ export default function SuggestCorrectionPage() {
             hint="Written as the table above says, without the unit. Leave it empty if the figure is not known."
             defaultValue={failure?.values.proposedValue}
             errors={errors?.fields?.proposedValue}
-            autoFocusOnError={focus === "proposedValue"}
+            autoFocusOnError={focus === 'proposedValue'}
           />
           <Field
             label="Source link"
@@ -176,7 +142,7 @@ export default function SuggestCorrectionPage() {
             required
             defaultValue={failure?.values.sourceUrl}
             errors={errors?.fields?.sourceUrl}
-            autoFocusOnError={focus === "sourceUrl"}
+            autoFocusOnError={focus === 'sourceUrl'}
           />
           <TextareaField
             label="Note for the editors (optional)"
@@ -186,17 +152,15 @@ export default function SuggestCorrectionPage() {
             hint="Where in the source the figure is, or anything else that helps."
             defaultValue={failure?.values.note}
             errors={errors?.fields?.note}
-            autoFocusOnError={focus === "note"}
+            autoFocusOnError={focus === 'note'}
           />
-          <SubmitButton pendingText="Sending…">
-            Send the correction
-          </SubmitButton>
+          <SubmitButton pendingText="Sending…">Send the correction</SubmitButton>
         </Form>
       </section>
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+  return <GeneralErrorBoundary />
 }
