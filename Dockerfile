@@ -19,8 +19,8 @@
 FROM node:20-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/tmp/npm-cache \
+    npm ci --no-audit --no-fund --cache /tmp/npm-cache
 
 # ---------------------------------------------------------------------------
 # build: compile the Remix app into build/client and build/server
@@ -33,8 +33,8 @@ RUN npm run build
 FROM node:20-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/tmp/npm-cache \
+    npm ci --omit=dev --no-audit --no-fund --cache /tmp/npm-cache
 
 # ---------------------------------------------------------------------------
 # runtime

@@ -21,19 +21,7 @@ export function FormErrorSummary({ errors, id }: { errors?: string[]; id: string
   )
 }
 
-/**
- * A labelled input wired to its hint and errors: aria-invalid, aria-describedby, and focus on the
- * first field in error after a failed submission.
- */
-export function Field({
-  label,
-  name,
-  id: givenId,
-  errors,
-  hint,
-  autoFocusOnError,
-  ...input
-}: {
+type FieldProps = {
   label: ReactNode
   name: string
   /** Needed when two forms on one page have a field of the same name. */
@@ -41,9 +29,24 @@ export function Field({
   errors?: string[]
   hint?: ReactNode
   autoFocusOnError?: boolean
-} & InputHTMLAttributes<HTMLInputElement>) {
+}
+
+/**
+ * The frame every form control shares: a label, a hint, the control wired to both (aria-invalid,
+ * aria-describedby, focus on the first field in error after a failed submission), and its errors.
+ */
+function FieldFrame({
+  label,
+  name,
+  id: givenId,
+  errors,
+  hint,
+  autoFocusOnError,
+  control,
+}: FieldProps & { control: (wiring: ControlWiring) => ReactNode }) {
   const id = givenId ?? `field-${name}`
   const invalid = Boolean(errors?.length)
+  const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -52,16 +55,55 @@ export function Field({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(id, hint, invalid)}
-        autoFocus={invalid && autoFocusOnError}
-        {...input}
-      />
+      {control({ id, name, 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy, autoFocus: invalid && autoFocusOnError })}
       <FieldErrors id={id} errors={errors} />
     </div>
+  )
+}
+
+type ControlWiring = {
+  id: string
+  name: string
+  'aria-invalid': true | undefined
+  'aria-describedby': string | undefined
+  autoFocus: boolean | undefined
+}
+
+function frameProps<T extends FieldProps>({ label, name, id, errors, hint, autoFocusOnError, ...rest }: T) {
+  return { frame: { label, name, id, errors, hint, autoFocusOnError }, rest }
+}
+
+/** A labelled input. */
+export function Field(props: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const { frame, rest } = frameProps(props)
+  return <FieldFrame {...frame} control={(wiring) => <input {...wiring} {...rest} />} />
+}
+
+/** A labelled textarea. */
+export function TextareaField(props: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { frame, rest } = frameProps(props)
+  return <FieldFrame {...frame} control={(wiring) => <textarea {...wiring} {...rest} />} />
+}
+
+/** A labelled select. */
+export function SelectField(
+  props: FieldProps & { options: { value: string; label: string }[] } & SelectHTMLAttributes<HTMLSelectElement>,
+) {
+  const { frame, rest } = frameProps(props)
+  const { options, ...select } = rest
+  return (
+    <FieldFrame
+      {...frame}
+      control={(wiring) => (
+        <select {...wiring} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   )
 }
 
@@ -104,9 +146,6 @@ export function allErrors(errors: FormErrors | undefined): string[] {
   return [...(errors.form ?? []), ...Object.values(errors.fields ?? {}).flatMap((list) => list ?? [])]
 }
 
-function describedBy(id: string, hint: ReactNode, invalid: boolean) {
-  return [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
-}
 
 export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null
@@ -122,90 +161,4 @@ export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   )
 }
 
-/** A labelled textarea wired like Field: hint, errors, aria-invalid, focus on error. */
-export function TextareaField({
-  label,
-  name,
-  id: givenId,
-  errors,
-  hint,
-  autoFocusOnError,
-  ...textarea
-}: {
-  label: ReactNode
-  name: string
-  id?: string
-  errors?: string[]
-  hint?: ReactNode
-  autoFocusOnError?: boolean
-} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = givenId ?? `field-${name}`
-  const invalid = Boolean(errors?.length)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(id, hint, invalid)}
-        autoFocus={invalid && autoFocusOnError}
-        {...textarea}
-      />
-      <FieldErrors id={id} errors={errors} />
-    </div>
-  )
-}
 
-/** A labelled select wired like Field. */
-export function SelectField({
-  label,
-  name,
-  id: givenId,
-  errors,
-  hint,
-  autoFocusOnError,
-  options,
-  ...select
-}: {
-  label: ReactNode
-  name: string
-  id?: string
-  errors?: string[]
-  hint?: ReactNode
-  autoFocusOnError?: boolean
-  options: { value: string; label: string }[]
-} & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = givenId ?? `field-${name}`
-  const invalid = Boolean(errors?.length)
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <select
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(id, hint, invalid)}
-        autoFocus={invalid && autoFocusOnError}
-        {...select}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <FieldErrors id={id} errors={errors} />
-    </div>
-  )
-}

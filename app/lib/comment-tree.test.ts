@@ -40,12 +40,11 @@ describe('buildCommentTree', () => {
     expect(root?.descendantCount).toBe(9_999)
   })
 
-  it('is linear: 200,000 comments build in well under a second', () => {
+  it('builds 200,000 comments without sorting or recursion (speed is measured in bench/, not here)', () => {
     const rows = Array.from({ length: 200_000 }, (_, i) => row(i + 1, i < 100 ? null : (i % 100) + 1))
-    const started = performance.now()
     const tree = buildCommentTree(rows)
     expect(tree).toHaveLength(100)
-    expect(performance.now() - started).toBeLessThan(1000)
+    expect(tree.reduce((sum, root) => sum + 1 + root.descendantCount, 0)).toBe(200_000)
   })
 })
 
