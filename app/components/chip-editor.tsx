@@ -1,28 +1,15 @@
 import { Form } from '@remix-run/react'
 import { type EditorFailure } from '#app/components/article-editor.tsx'
 import { Field, FormErrorSummary, SelectField, SubmitButton, TextareaField, firstInvalid } from '#app/components/forms.tsx'
+import type { ChipFigures } from '#app/lib/chip-figures.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { CHIP_LIMITS, formatSourceLines } from '#app/schemas/authoring.ts'
-import { exportStatuses, type ExportStatus } from '#db/enums.ts'
+import { exportStatuses } from '#db/enums.ts'
 
 // Every field of a chip, in one form. Figures are typed as text (not type="number", which sends an
 // empty value for "1,000" and would quietly turn a typo into "unknown"); the schema checks them.
 
-export type EditorChipRecord = {
-  slug: string
-  name: string
-  vendor: string
-  architecture: string | null
-  processNode: string | null
-  memoryGb: number | null
-  memoryType: string | null
-  memoryBandwidthGbs: number | null
-  interconnect: string | null
-  interconnectBandwidthGbs: number | null
-  bf16Tflops: number | null
-  tdpWatts: number | null
-  launchYear: number | null
-  exportStatus: ExportStatus
+export type EditorChipRecord = ChipFigures & {
   exportStatusSince: string | null
   exportNote: string
   summary: string

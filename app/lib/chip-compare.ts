@@ -1,4 +1,5 @@
 import type { ExportStatus } from '#db/enums.ts'
+import type { ChipFigures } from './chip-figures.ts'
 import { exportStatusLabels, formatBandwidth, formatFigure, formatMemory, formatText, NOT_AVAILABLE } from './format.ts'
 
 // Side-by-side chip comparison, pure so the compare page (React) and the article directive (static
@@ -9,22 +10,7 @@ export const COMPARE_MAX_CHIPS = 6
 
 export const KEBAB_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
-export type ComparableChip = {
-  slug: string
-  name: string
-  vendor: string
-  architecture: string | null
-  processNode: string | null
-  memoryGb: number | null
-  memoryType: string | null
-  memoryBandwidthGbs: number | null
-  interconnect: string | null
-  interconnectBandwidthGbs: number | null
-  bf16Tflops: number | null
-  tdpWatts: number | null
-  launchYear: number | null
-  exportStatus: ExportStatus
-}
+export type ComparableChip = ChipFigures
 
 export type CompareRowKey =
   | 'vendor'

@@ -7,7 +7,7 @@ import { ARTICLE_LIMITS, slugify, type ArticleInput, type ChipInput } from '#app
 import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
 import { renderArticleBody } from './compare.server.ts'
-import { currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
+import { chipFigureColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
 
 // Writing and editing articles and chips, for authors, moderators and admins. Every function checks
 // the actor's role first; routes check too, but these checks are the ones that hold.
@@ -417,16 +417,7 @@ export async function getChipForEditing({ actor, slug }: { actor: Actor; slug: s
       slug: chips.slug,
       name: chips.name,
       vendor: chips.vendor,
-      architecture: chips.architecture,
-      processNode: chips.processNode,
-      memoryGb: chips.memoryGb,
-      memoryType: chips.memoryType,
-      memoryBandwidthGbs: chips.memoryBandwidthGbs,
-      interconnect: chips.interconnect,
-      interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
-      bf16Tflops: chips.bf16Tflops,
-      tdpWatts: chips.tdpWatts,
-      launchYear: chips.launchYear,
+      ...chipFigureColumns,
       // The status fields show what the timeline says today.
       exportStatus: currentExportStatus(),
       exportStatusSince,

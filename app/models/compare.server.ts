@@ -20,7 +20,7 @@ import { chipSummaryColumns } from './fragments.server.ts'
 export async function getChipsForComparison({ slugs }: { slugs: string[] }): Promise<ComparableChip[]> {
   if (slugs.length === 0) return []
   const rows = await db
-    .select({ ...chipSummaryColumns, interconnect: chips.interconnect })
+    .select(chipSummaryColumns)
     .from(chips)
     .where(inArray(chips.slug, slugs))
   const bySlug = new Map(rows.map((r) => [r.slug, r]))

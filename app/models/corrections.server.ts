@@ -14,6 +14,7 @@ import {
 } from '#app/schemas/corrections.ts'
 import { assertRole, authoringRoles } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
+import { chipFigureColumns } from './fragments.server.ts'
 import { requireActiveMember } from './users.server.ts'
 
 // Suggestions a member may have waiting at once: enough for a careful reader, too few to flood the queue.
@@ -21,16 +22,7 @@ export const MAX_PENDING_CORRECTIONS = 10
 
 // Selected by name alongside other columns, so a row reads as a record of every correctable value.
 const fieldColumns = {
-  architecture: chips.architecture,
-  processNode: chips.processNode,
-  memoryGb: chips.memoryGb,
-  memoryType: chips.memoryType,
-  memoryBandwidthGbs: chips.memoryBandwidthGbs,
-  interconnect: chips.interconnect,
-  interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
-  bf16Tflops: chips.bf16Tflops,
-  tdpWatts: chips.tdpWatts,
-  launchYear: chips.launchYear,
+  ...chipFigureColumns,
   summary: chips.summary,
 } satisfies Record<CorrectableField, AnyColumn>
 

@@ -23,19 +23,25 @@ export const currentExportStatus = () => exportStatusOn(sql`current_date`)
 /** The note of the event behind today's status. */
 export const currentExportNote = sql<string>`coalesce((select e.note from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1), '')`
 
-/** The chip columns every chip table shows. */
-export const chipSummaryColumns = {
-  slug: chips.slug,
-  name: chips.name,
-  vendor: chips.vendor,
+/** A chip's figures: what the tables, the comparison, the editor and corrections all read. */
+export const chipFigureColumns = {
   architecture: chips.architecture,
   processNode: chips.processNode,
   memoryGb: chips.memoryGb,
   memoryType: chips.memoryType,
   memoryBandwidthGbs: chips.memoryBandwidthGbs,
+  interconnect: chips.interconnect,
   interconnectBandwidthGbs: chips.interconnectBandwidthGbs,
   bf16Tflops: chips.bf16Tflops,
   tdpWatts: chips.tdpWatts,
   launchYear: chips.launchYear,
+}
+
+/** The chip columns every chip table shows. */
+export const chipSummaryColumns = {
+  slug: chips.slug,
+  name: chips.name,
+  vendor: chips.vendor,
+  ...chipFigureColumns,
   exportStatus: currentExportStatus(),
 }
