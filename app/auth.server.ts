@@ -85,6 +85,12 @@ export async function requireUser(request: Request) {
   throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`)
 }
 
+/** For pages only readers need (log in, sign up): a member is sent on to where they were going. */
+export async function requireAnonymous(request: Request, redirectTo: string | undefined) {
+  const auth = await getAuth(request)
+  if (auth.user) throw redirect(safeRedirect(redirectTo))
+}
+
 /** The signed-in member when their role is one of `roles`; a 403 otherwise. */
 export async function requireRole(request: Request, roles: Role[]) {
   const auth = await requireUser(request)

@@ -1,22 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
-import { getAuth, login } from '#app/auth.server.ts'
+import { login, requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
-import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { verifyLogin } from '#app/models/users.server.ts'
-import { LoginSchema } from '#app/schemas/auth.ts'
-
-const QuerySchema = z.object({ redirectTo: z.string().max(2000).optional() })
+import { LoginSchema, RedirectToQuerySchema } from '#app/schemas/auth.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { redirectTo } = parseSearchParams(request, QuerySchema)
-  const auth = await getAuth(request)
-  if (auth.user) throw redirect(safeRedirect(redirectTo))
+  const { redirectTo } = parseSearchParams(request, RedirectToQuerySchema)
+  await requireAnonymous(request, redirectTo)
   return null
 }
 

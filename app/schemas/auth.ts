@@ -55,6 +55,9 @@ export const DisplayNameSchema = z
 
 const RedirectToSchema = z.string().max(2000).optional()
 
+/** ?redirectTo= on the log-in and sign-up pages: where to go afterwards. */
+export const RedirectToQuerySchema = z.object({ redirectTo: RedirectToSchema })
+
 export const SignupSchema = z.object({
   email: EmailSchema,
   username: UsernameSchema,
