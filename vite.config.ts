@@ -9,8 +9,10 @@ declare module '@remix-run/node' {
   }
 }
 
-export default defineConfig({
-  plugins: process.env.VITEST ? [] : [remix(remixConfig)],
+// Vitest runs in mode 'test' without the Remix plugin; a test that renders whole pages starts its own
+// Vite server in development mode, with it.
+export default defineConfig(({ mode }) => ({
+  plugins: mode === 'test' ? [] : [remix(remixConfig)],
   optimizeDeps: {
     // Native and WebAssembly packages cannot be pre-bundled by esbuild.
     exclude: ['@node-rs/argon2', '@electric-sql/pglite'],
@@ -26,4 +28,4 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
-})
+}))

@@ -1,15 +1,42 @@
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle'
 import { redirect } from '@remix-run/node'
-import { Cookie, Lucia, TimeSpan, type Session, type User } from 'lucia'
+import { eq, sql } from 'drizzle-orm'
+import { Cookie, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from 'lucia'
 import { httpError, isHttps } from '#app/lib/http.server.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { db } from '#db/client.server.ts'
-import { sessions, users, type Role } from '#db/schema.ts'
+import { notifications, sessions, users, type Role } from '#db/schema.ts'
+import { oncePerRequest } from '#app/lib/logger.server.ts'
 
 // The only module that imports lucia (deprecated upstream but sound): sessions live in Postgres, one
 // query validates a request, and the expiry slides forward while a member keeps coming back.
 
-const adapter = new DrizzlePostgreSQLAdapter(db as never, sessions, users)
+/**
+ * Lucia's Drizzle adapter, with the member's count of unread notifications read in the same query
+ * as the session and the user: the header shows it on every page, and it costs no query of its own.
+ */
+class ThreadlineAdapter extends DrizzlePostgreSQLAdapter {
+  override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const [row] = await db
+      .select({
+        session: sessions,
+        user: users,
+        unreadNotifications: sql<number>`(select count(*) from ${notifications} where ${notifications.userId} = ${users.id} and ${notifications.readAt} is null)`.mapWith(Number),
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sessionId))
+    if (!row) return [null, null]
+    const { id, userId, expiresAt, ...sessionAttributes } = row.session
+    const { id: uid, ...userAttributes } = row.user
+    return [
+      { id, userId, expiresAt, attributes: sessionAttributes },
+      { id: uid, attributes: { ...userAttributes, unreadNotifications: row.unreadNotifications } },
+    ]
+  }
+}
+
+const adapter = new ThreadlineAdapter(db as never, sessions, users)
 
 export const lucia = new Lucia(adapter, {
   sessionExpiresIn: new TimeSpan(30, 'd'),
@@ -26,6 +53,7 @@ export const lucia = new Lucia(adapter, {
     bannedAt: row.bannedAt,
     suspensionReason: row.suspensionReason,
     commentSort: row.commentSort,
+    unreadNotifications: row.unreadNotifications,
   }),
   getSessionAttributes: (row) => ({ createdAt: row.createdAt, userAgent: row.userAgent }),
 })
@@ -41,6 +69,7 @@ declare module 'lucia' {
       bannedAt: Date | null
       suspensionReason: string | null
       commentSort: string | null
+      unreadNotifications: number
     }
     DatabaseSessionAttributes: { createdAt: Date; userAgent: string }
   }
@@ -53,7 +82,8 @@ function serializeCookie(cookie: Cookie, request: Request) {
   return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure: isHttps(request) }).serialize()
 }
 
-// Loaders of one request share one validation: one query, however many routes ask.
+// Loaders of one request share one validation: one query, however many routes ask. Remix gives each
+// loader its own copy of the Request, so the sharing is per served request (see logger.server.ts).
 const perRequest = new WeakMap<Request, Promise<AuthResult>>()
 
 async function validate(request: Request): Promise<AuthResult> {
@@ -71,7 +101,9 @@ async function validate(request: Request): Promise<AuthResult> {
 export function getAuth(request: Request): Promise<AuthResult> {
   let result = perRequest.get(request)
   if (!result) {
-    result = validate(request)
+    // An action may change what validation returns (a new name, a log-out): after one, loaders check again.
+    const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '') ?? ''
+    result = request.method === 'GET' ? oncePerRequest(`auth:${sessionId}`, () => validate(request)) : validate(request)
     perRequest.set(request, result)
   }
   return result

@@ -16,7 +16,6 @@ import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
-import { countUnreadNotifications } from '#app/models/notifications.server.ts'
 import stylesUrl from '#app/styles/app.css?url'
 import type { Role } from '#db/enums.ts'
 import { exactTime } from '#app/lib/relative-time.ts'
@@ -29,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         username: auth.user.username,
         displayName: auth.user.displayName,
         role: auth.user.role,
-        unreadNotifications: await countUnreadNotifications({ userId: auth.user.id }),
+        unreadNotifications: auth.user.unreadNotifications,
         suspended:
           auth.user.suspendedUntil && auth.user.suspendedUntil > new Date()
             ? { until: auth.user.suspendedUntil, reason: auth.user.suspensionReason }

@@ -24,8 +24,10 @@ export type DatabaseHandle = {
   /**
    * Calls `onPayload` for every NOTIFY on `channel`. On the server this holds one connection of its
    * own, so notifications written by any app instance arrive; on PGlite they arrive in-process.
+   * `onListening` runs each time the LISTEN is (re)established: notifications sent while the
+   * connection was down are lost, so a cache must treat every reconnection as a change.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>
   /** PGlite only: the whole data directory as a tarball, for tests to start from. */
   snapshot?: () => Promise<Blob>
   close(): Promise<void>
@@ -81,8 +83,8 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
     driver: 'postgres',
     created: false,
     rows: async <T,>(query: SQL) => (await db.execute(query)) as unknown as T[],
-    listen: async (channel, onPayload) => {
-      const { unlisten } = await client.listen(channel, onPayload)
+    listen: async (channel, onPayload, onListening) => {
+      const { unlisten } = await client.listen(channel, onPayload, onListening)
       return unlisten
     },
     migrate: async (migrationsFolder) => {
@@ -145,7 +147,11 @@ function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<v
     driver: 'pglite',
     created,
     rows: async <T,>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
-    listen: (channel, onPayload) => client.listen(channel, onPayload),
+    listen: async (channel, onPayload, onListening) => {
+      const unlisten = await client.listen(channel, onPayload)
+      onListening?.()
+      return unlisten
+    },
     migrate: (migrationsFolder) => migratePglite(db as never, { migrationsFolder }),
     snapshot: () => client.dumpDataDir('none'),
     close: async () => {

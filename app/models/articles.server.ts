@@ -3,7 +3,8 @@ import { db } from '#db/client.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users, type ExportStatus } from '#db/schema.ts'
 import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
 import { getDiscussion, rememberCommentSort } from './comments.server.ts'
-import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSince, isPublicArticle } from './fragments.server.ts'
+import { allChipCards, type ChipSummary } from './chips.server.ts'
+import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSince, isPublicArticle, jsonObject } from './fragments.server.ts'
 
 export const ARTICLES_PER_PAGE = 10
 
@@ -127,8 +128,22 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 const RELATED_LIMIT = 3
 
-/** A public article with what its page shows: author, tags, full chip records, related articles. */
+type ArticleChipRow = ChipSummary & { statusAtPublication: ExportStatus; statusSince: string | null }
+type RelatedRow = { slug: string; title: string; publishedAt: string | null }
+
+/**
+ * A public article with what its page shows: author, tags, full chip records, related articles and
+ * the cards of every chip (for mention links in its discussion). One query: each list is a JSON
+ * subquery, so the page's query count does not grow with what the article links to.
+ */
 export async function getPublishedArticle({ slug }: { slug: string }) {
+  const publishedDay = sql`coalesce(${articles.publishedAt}, now())::date`
+  // Tags and chips shared with this article, for ranking related stories.
+  const shared = sql`(
+    (select count(*) from article_tags t1 join article_tags t2 on t2.tag_id = t1.tag_id
+      where t1.article_id = ${articles.id} and t2.article_id = other.id)
+    + (select count(*) from article_chips c1 join article_chips c2 on c2.chip_id = c1.chip_id
+      where c1.article_id = ${articles.id} and c2.article_id = other.id))`
   const [article] = await db
     .select({
       id: articles.id,
@@ -142,64 +157,38 @@ export async function getPublishedArticle({ slug }: { slug: string }) {
       commentCount: articles.commentCount,
       discussionLocked: articles.discussionLocked,
       authorName: users.displayName,
+      tags: sql<ArticleTagRef[]>`coalesce((
+        select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by t.name)
+        from article_tags at join tags t on t.id = at.tag_id where at.article_id = ${articles.id}), '[]'::json)`,
+      chips: sql<ArticleChipRow[]>`coalesce((
+        select json_agg(${jsonObject({
+          ...chipSummaryColumns,
+          // What readers of the day were told, beside what holds now.
+          statusAtPublication: exportStatusOn(publishedDay),
+          statusSince: exportStatusSince,
+        })} order by ${chips.vendor}, ${chips.name})
+        from article_chips join chips on chips.id = article_chips.chip_id where article_chips.article_id = ${articles.id}), '[]'::json)`,
+      related: sql<RelatedRow[]>`coalesce((
+        select json_agg(json_build_object('slug', r.slug, 'title', r.title, 'publishedAt', r.published_at) order by r.shared desc, r.published_at desc)
+        from (
+          select other.slug, other.title, other.published_at, ${shared} as shared
+          from articles other
+          where other.status in ('published', 'scheduled') and other.published_at <= now() and other.id <> ${articles.id}
+          order by shared desc, other.published_at desc
+          limit ${RELATED_LIMIT}
+        ) r where r.shared > 0), '[]'::json)`,
+      chipCards: allChipCards(),
     })
     .from(articles)
     .leftJoin(users, eq(users.id, articles.authorId))
     .where(and(eq(articles.slug, slug), isPublicArticle()))
     .limit(1)
   if (!article) return null
-
-  const [articleTagRows, chipRows, related] = await Promise.all([
-    db
-      .select({ slug: tags.slug, name: tags.name })
-      .from(articleTags)
-      .innerJoin(tags, eq(tags.id, articleTags.tagId))
-      .where(eq(articleTags.articleId, article.id))
-      .orderBy(tags.name),
-    db
-      .select({
-        ...chipSummaryColumns,
-        // What readers of the day were told, beside what holds now.
-        statusAtPublication: exportStatusOn((article.publishedAt ?? new Date()).toISOString().slice(0, 10)),
-        statusSince: exportStatusSince,
-      })
-      .from(articleChips)
-      .innerJoin(chips, eq(chips.id, articleChips.chipId))
-      .where(eq(articleChips.articleId, article.id))
-      .orderBy(chips.vendor, chips.name),
-    listRelatedArticles(article.id),
-  ])
   return {
     ...article,
     publishedAt: article.publishedAt ?? new Date(0),
-    tags: articleTagRows,
-    chips: chipRows,
-    related,
+    related: article.related.map((r) => ({ ...r, publishedAt: r.publishedAt ? new Date(r.publishedAt) : new Date(0) })),
   }
-}
-
-/** Public articles sharing the most tags and chips with this one, newest first among equals. */
-async function listRelatedArticles(articleId: number) {
-  const shared = sql<number>`(
-    (select count(*) from ${articleTags} t1 join ${articleTags} t2 on t2.tag_id = t1.tag_id
-      where t1.article_id = ${articleId} and t2.article_id = ${articles.id})
-    + (select count(*) from ${articleChips} c1 join ${articleChips} c2 on c2.chip_id = c1.chip_id
-      where c1.article_id = ${articleId} and c2.article_id = ${articles.id})
-  )`.mapWith(Number)
-  const rows = await db
-    .select({
-      slug: articles.slug,
-      title: articles.title,
-      publishedAt: articles.publishedAt,
-      shared,
-    })
-    .from(articles)
-    .where(and(isPublicArticle(), sql`${articles.id} <> ${articleId}`))
-    .orderBy(desc(shared), desc(articles.publishedAt))
-    .limit(RELATED_LIMIT)
-  return rows
-    .filter((r) => r.shared > 0)
-    .map(({ shared: _shared, publishedAt, ...r }) => ({ ...r, publishedAt: publishedAt ?? new Date(0) }))
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } fr
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, chipExportEvents, chipMentions, chips, comments, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
-import { chipSummaryColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
+import { chipSummaryColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle, jsonObject } from './fragments.server.ts'
 
 const sortColumns: Record<ChipSortKey, AnyColumn | SQL> = {
   name: chips.name,
@@ -114,23 +114,27 @@ export async function getChip({ slug }: { slug: string }) {
 }
 
 /** Key figures of every chip, for the cards shown when a reader points at a chip mention. */
+/** What a chip mention's card shows. */
+export const chipCardColumns = {
+  slug: chips.slug,
+  name: chips.name,
+  vendor: chips.vendor,
+  memoryGb: chips.memoryGb,
+  memoryType: chips.memoryType,
+  memoryBandwidthGbs: chips.memoryBandwidthGbs,
+  bf16Tflops: chips.bf16Tflops,
+  exportStatus: currentExportStatus(),
+}
+
 export async function listChipCards() {
-  return db
-    .select({
-      slug: chips.slug,
-      name: chips.name,
-      vendor: chips.vendor,
-      memoryGb: chips.memoryGb,
-      memoryType: chips.memoryType,
-      memoryBandwidthGbs: chips.memoryBandwidthGbs,
-      bf16Tflops: chips.bf16Tflops,
-      exportStatus: currentExportStatus(),
-    })
-    .from(chips)
-    .orderBy(chips.name)
+  return db.select(chipCardColumns).from(chips).orderBy(chips.name)
 }
 
 export type ChipCard = Awaited<ReturnType<typeof listChipCards>>[number]
+
+/** Every chip's card as one JSON value, for pages that fetch it along with their main row. */
+export const allChipCards = () =>
+  sql<ChipCard[]>`(select coalesce(json_agg(${jsonObject(chipCardColumns)} order by ${chips.name}), '[]'::json) from chips)`
 
 export const DATA_LICENCE = {
   name: 'Creative Commons Attribution 4.0 International (CC BY 4.0)',

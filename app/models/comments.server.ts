@@ -10,6 +10,7 @@ import { isPublicArticle } from './fragments.server.ts'
 import { consumeRateLimit, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
+import { allChipCards } from './chips.server.ts'
 
 export const TOP_LEVEL_PER_PAGE = 50
 
@@ -35,6 +36,16 @@ const commentColumns = {
   authorDeletedAt: users.deletedAt,
 }
 
+/** The comment columns, with whether `viewer` has upvoted each (read in the same query). */
+function commentColumnsFor(viewer: Viewer) {
+  return {
+    ...commentColumns,
+    viewerVoted: viewer
+      ? sql<boolean>`exists (select 1 from ${commentVotes} where ${commentVotes.commentId} = ${comments.id} and ${commentVotes.userId} = ${viewer.id})`
+      : sql<boolean>`false`,
+  }
+}
+
 type CommentRow = {
   id: number
   parentId: number | null
@@ -53,6 +64,7 @@ type CommentRow = {
   authorName: string | null
   authorUsername: string | null
   authorDeletedAt: Date | null
+  viewerVoted: boolean
 }
 
 /** What a reader may know of a comment: its words only while it is published (or their own, held). */
@@ -95,7 +107,7 @@ function visibleTo(viewer: Viewer) {
 
 function toView(
   row: CommentRow,
-  { viewer, voted, now, editWindowMs, locked }: { viewer: Viewer; voted: Set<number>; now: number; editWindowMs: number; locked: boolean },
+  { viewer, now, editWindowMs, locked }: { viewer: Viewer; now: number; editWindowMs: number; locked: boolean },
 ): CommentView {
   const isOwn = viewer !== null && row.authorId === viewer.id
   const readable = row.status === 'published' || (row.status === 'pending' && isOwn)
@@ -118,7 +130,7 @@ function toView(
     bodyHtml: readable ? row.bodyHtml : null,
     moderationReason: row.status === 'removed' ? row.moderationReason : null,
     body: canEdit ? row.body : null,
-    viewerVoted: voted.has(row.id),
+    viewerVoted: row.viewerVoted,
     isOwn,
     canEdit,
     canDelete: isOwn && row.status !== 'deleted' && row.status !== 'removed',
@@ -127,20 +139,12 @@ function toView(
   }
 }
 
-async function votedBy(viewer: Viewer, ids: number[]) {
-  if (!viewer || ids.length === 0) return new Set<number>()
-  const rows = await db
-    .select({ commentId: commentVotes.commentId })
-    .from(commentVotes)
-    .where(and(eq(commentVotes.userId, viewer.id), inArray(commentVotes.commentId, ids)))
-  return new Set(rows.map((r) => r.commentId))
-}
-
 type ArticleRef = { id: number; discussionLocked: boolean }
 
 /**
- * One page of an article's discussion as a tree. Three queries whatever its size: the page of
- * top-level comments, all their replies down to the shown depth, and the viewer's votes.
+ * One page of an article's discussion as a tree. Three queries whatever its size: the settings, the
+ * page of top-level comments, and all their replies down to the shown depth (each row says whether
+ * the viewer has upvoted it).
  */
 export async function getDiscussion({
   article,
@@ -155,7 +159,7 @@ export async function getDiscussion({
 }) {
   const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
   const roots = await db
-    .select({ ...commentColumns, totalRoots: sql<number>`count(*) over ()`.mapWith(Number) })
+    .select({ ...commentColumnsFor(viewer), totalRoots: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(comments)
     .leftJoin(users, eq(users.id, comments.authorId))
     .where(and(eq(comments.articleId, article.id), isNull(comments.parentId), visibleTo(viewer)))
@@ -167,7 +171,7 @@ export async function getDiscussion({
     rootIds.length === 0
       ? []
       : await db
-          .select(commentColumns)
+          .select(commentColumnsFor(viewer))
           .from(comments)
           .leftJoin(users, eq(users.id, comments.authorId))
           .where(
@@ -180,8 +184,7 @@ export async function getDiscussion({
           )
           .orderBy(...sortOrder(sort))
   const rows: CommentRow[] = [...roots, ...replies]
-  const voted = await votedBy(viewer, rows.map((r) => r.id))
-  const context = { viewer, voted, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
+  const context = { viewer, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
   const totalRoots = roots[0]?.totalRoots ?? 0
   return {
     tree: buildCommentTree(rows.map((r) => toView(r, context))),
@@ -194,8 +197,8 @@ export async function getDiscussion({
 
 /**
  * A comment's own page: the comment, the chain of parents above it for context, and its replies down
- * to the shown depth. Three queries: the chain (recursive, upwards), the replies (recursive,
- * downwards), the viewer's votes.
+ * to the shown depth. Four queries: the settings, the chain (recursive, upwards), then together the
+ * chain's rows and the replies (recursive, downwards), each saying whether the viewer upvoted it.
  */
 export async function getCommentThread({
   article,
@@ -221,12 +224,12 @@ export async function getCommentThread({
 
   const [contextRows, replies] = await Promise.all([
     db
-      .select(commentColumns)
+      .select(commentColumnsFor(viewer))
       .from(comments)
       .leftJoin(users, eq(users.id, comments.authorId))
       .where(inArray(comments.id, chainIds)),
     db
-      .select(commentColumns)
+      .select(commentColumnsFor(viewer))
       .from(comments)
       .leftJoin(users, eq(users.id, comments.authorId))
       .where(
@@ -246,9 +249,7 @@ export async function getCommentThread({
   const focused = byId.get(commentId)
   if (!focused || (focused.status === 'pending' && focused.authorId !== viewer?.id)) return null
   const ancestors = chainIds.slice(0, -1).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
-  const all = [...ancestors, focused, ...replies]
-  const voted = await votedBy(viewer, all.map((r) => r.id))
-  const context = { viewer, voted, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
+  const context = { viewer, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
   const [tree] = buildCommentTree([focused, ...replies].map((r) => ({ ...toView(r, context), parentId: r.id === commentId ? null : r.parentId })))
   return {
     ancestors: ancestors.map((r) => toView(r, context)),
@@ -597,7 +598,14 @@ export async function getCommentPage({
   sort: CommentSort | undefined
 }) {
   const [article] = await db
-    .select({ id: articles.id, slug: articles.slug, title: articles.title, discussionLocked: articles.discussionLocked })
+    .select({
+      id: articles.id,
+      slug: articles.slug,
+      title: articles.title,
+      discussionLocked: articles.discussionLocked,
+      // For mention links in the thread, fetched with the article rather than on their own.
+      chipCards: allChipCards(),
+    })
     .from(articles)
     .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
   if (!article) return null

@@ -1,4 +1,4 @@
-import { and, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { articles, chips, type ExportStatus } from '#db/schema.ts'
 
 // Query pieces more than one model needs.
@@ -44,4 +44,12 @@ export const chipSummaryColumns = {
   vendor: chips.vendor,
   ...chipFigureColumns,
   exportStatus: currentExportStatus(),
+}
+
+/** `json_build_object` of named expressions, for lists fetched as one JSON value; the names are ours. */
+export function jsonObject(fields: Record<string, SQL | AnyColumn>) {
+  return sql.join(
+    [sql`json_build_object(`, sql.join(Object.entries(fields).map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`), sql`, `), sql`)`],
+    sql``,
+  )
 }

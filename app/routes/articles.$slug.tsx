@@ -25,7 +25,6 @@ import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
-import { listChipCards } from '#app/models/chips.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { createComment } from '#app/models/comments.server.ts'
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
@@ -34,9 +33,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'story')
   const { sort, page } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
-  const [result, chipCards] = await Promise.all([getArticlePage({ slug, viewer: user, sort, page }), listChipCards()])
+  const result = await getArticlePage({ slug, viewer: user, sort, page })
   if (!result) httpError(404, 'There is no published story at this address.')
-  const { article, discussion } = result
+  const { article: { chipCards, ...article }, discussion } = result
   if (page > discussion.pageCount) {
     httpError(404, `There is no page ${page} of this discussion: it runs to ${discussion.pageCount} pages.`)
   }

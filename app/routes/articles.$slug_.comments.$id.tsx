@@ -6,7 +6,6 @@ import { Discussion, DiscussionControls, LockedNotice } from '#app/components/di
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
-import { listChipCards } from '#app/models/chips.server.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
@@ -30,10 +29,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { slug, commentId } = parseIds(params)
   const { sort } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
-  const [page, chipCards] = await Promise.all([getCommentPage({ articleSlug: slug, commentId, viewer: user, sort }), listChipCards()])
+  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort })
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
+  const { chipCards, ...article } = page.article
   return {
-    article: page.article,
+    article,
     ancestors: page.ancestors.map((a) => ({ ...a, bodyHtml: shipHtmlOnce(context, commentBodyId(a.id), a.bodyHtml) })),
     tree: shipCommentBodies(context, [page.tree]),
     maxDepth: page.maxDepth,
