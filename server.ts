@@ -1,15 +1,23 @@
+import crypto from 'node:crypto'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
-import type { ServerBuild } from '@remix-run/node'
+// The adapter's own request and response conversions, so the page cache can sit around the handler.
+import { createRemixRequest, sendRemixResponse } from '@remix-run/express/dist/server.js'
+import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import morgan from 'morgan'
 import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
+import { logger, requestScope } from '#app/lib/logger.server.ts'
+import { PageCache, pageCacheKey, SHARED_PAGE_CACHE_CONTROL, toStoredPage, withFreshNonce, type StoredPage } from '#app/lib/page-cache.server.ts'
 
-// The HTTP server: static files, request logs, the cross-site check that guards every action, and
-// the Remix handler. In development Vite serves the app with hot reloading.
+// The HTTP server: request logs, static files, the cross-site check that guards every action, the
+// cache of anonymous pages, and the Remix handler. In development Vite serves the app with hot
+// reloading. On SIGTERM it drains: no new connections, in-flight requests finish, then the
+// database closes and the process exits.
+
+// This process closes the database itself, after draining (see db/client.server.ts).
+;(globalThis as { __threadlineManagedShutdown?: boolean }).__threadlineManagedShutdown = true
 
 const development = env.NODE_ENV === 'development'
 const vite = development
@@ -20,6 +28,29 @@ const app = express()
 app.disable('x-powered-by')
 // Behind a proxy, req.ip and req.protocol come from the X-Forwarded-* headers it adds.
 app.set('trust proxy', env.TRUST_PROXY)
+
+let shuttingDown = false
+
+// Every request gets an id (the proxy's, when it sent a sane one), a scope that its log lines and its
+// loaders share, and one log line when it ends.
+app.use((req, res, next) => {
+  const offered = req.get('X-Request-Id')
+  const id = offered && /^[\w.:-]{1,100}$/.test(offered) ? offered : crypto.randomUUID()
+  res.setHeader('X-Request-Id', id)
+  if (shuttingDown) res.setHeader('Connection', 'close')
+  const started = process.hrtime.bigint()
+  res.once('close', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    const status = res.headersSent ? res.statusCode : 499
+    const line = { reqId: id, method: req.method, path: req.originalUrl, status, ms: Math.round(ms * 10) / 10, cache: res.getHeader('X-Cache') }
+    if (status >= 500) logger.error(line, 'request')
+    else logger.info(line, 'request')
+    // A write through this instance clears its cache at once; other instances hear of it by NOTIFY.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && status < 400) pageCache.clear()
+  })
+  requestScope.run({ id, memo: new Map() }, next)
+})
+
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
 app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
 
@@ -30,8 +61,6 @@ if (vite) {
   app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
   app.use(express.static('build/client', { maxAge: '1h' }))
 }
-
-if (env.NODE_ENV !== 'test') app.use(morgan('tiny'))
 
 // /chips/:slug.json is the chip's machine-readable record; Remix routes cannot share a segment
 // between a parameter and an extension, so the address is mapped onto the record route.
@@ -56,27 +85,138 @@ app.use((req, res, next) => {
     .send('Cross-site request refused: forms that change something must be sent from this site.\n')
 })
 
+// A load balancer stops sending requests to an instance that is draining.
+app.get('/healthz', (_req, res, next) => {
+  if (!shuttingDown) return next()
+  res.status(503).set('Cache-Control', 'no-store').type('text/plain').send('shutting down\n')
+})
+
 const build = vite
   ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
   : // Importing the build opens, migrates and (when new and embedded) seeds the database.
     ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
+const handleRemix = createRequestHandler(build, env.NODE_ENV)
+const { database } = await import('#db/client.server.ts')
 
-app.all(
-  '*',
-  createRequestHandler({
-    build,
-    mode: env.NODE_ENV,
-    getLoadContext: (req) => ({
-      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      isDataRequest: req.path.endsWith('.data'),
-      htmlStore: new Map<string, string>(),
-    }),
-  }),
+const pageCache = new PageCache()
+// Any change to what pages show, from any instance, empties the cache. While the listening
+// connection is down changes could be missed, so each (re)connection empties it too.
+await database.listen(
+  'threadline_events',
+  () => pageCache.clear(),
+  () => {
+    pageCache.clear()
+    pageCache.enabled = true
+  },
 )
 
-const server = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
-  console.log(`threadline: listening on http://${env.HOST ?? 'localhost'}:${env.PORT} (${env.NODE_ENV})`)
+const eventStreams = new Set<express.Response>()
+
+function loadContext(req: express.Request) {
+  return {
+    clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    isDataRequest: req.path.endsWith('.data'),
+    htmlStore: new Map<string, string>(),
+  }
+}
+
+/** A page every anonymous reader may share: a 200 HTML document that sets no cookie. */
+function isShareable(response: Response) {
+  return (
+    response.status === 200 &&
+    (response.headers.get('Content-Type') ?? '').startsWith('text/html') &&
+    !response.headers.has('Set-Cookie') &&
+    !/private|no-store/.test(response.headers.get('Cache-Control') ?? '')
+  )
+}
+
+function sendStored(res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
+  const { body, csp } = withFreshNonce(page)
+  res.status(page.status)
+  for (const [name, value] of page.headers) res.setHeader(name, value)
+  if (csp) res.setHeader('Content-Security-Policy', csp)
+  res.setHeader('Cache-Control', SHARED_PAGE_CACHE_CONTROL)
+  res.setHeader('Vary', 'Cookie')
+  res.setHeader('X-Cache', state)
+  res.end(body)
+}
+
+async function send(res: express.Response, response: Response) {
+  // A member's page, or a form's answer: for this browser only.
+  if ((response.headers.get('Content-Type') ?? '').startsWith('text/html') && !response.headers.has('Cache-Control')) {
+    response.headers.set('Cache-Control', 'private, no-cache')
+  }
+  const streaming = (response.headers.get('Content-Type') ?? '').startsWith('text/event-stream')
+  if (streaming) {
+    eventStreams.add(res)
+    res.once('close', () => eventStreams.delete(res))
+  }
+  await sendRemixResponse(res, response)
+}
+
+/** Renders a cacheable page once for everyone asking for it at the same moment, and stores it. */
+async function renderShared(req: express.Request, res: express.Response, key: string) {
+  const generation = pageCache.generation
+  let settle: (page: StoredPage | null) => void = () => {}
+  pageCache.inflight.set(key, new Promise((resolve) => (settle = resolve)))
+  try {
+    const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+    if (!isShareable(response)) {
+      settle(null)
+      await send(res, response)
+      return
+    }
+    const page = toStoredPage({ status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) })
+    pageCache.set(key, generation, page)
+    settle(page)
+    sendStored(res, page, 'MISS')
+  } finally {
+    settle(null)
+    pageCache.inflight.delete(key)
+  }
+}
+
+app.all('*', async (req, res, next) => {
+  try {
+    // The host is part of the key: pages name their own origin (canonical links, feeds).
+    const url = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`
+    const key = pageCacheKey({ method: req.method, path: req.path, url, cookie: req.headers.cookie })
+    if (key && pageCache.enabled) {
+      const stored = pageCache.get(key) ?? (await pageCache.inflight.get(key))
+      if (stored) return sendStored(res, stored, 'HIT')
+      return await renderShared(req, res, key)
+    }
+    await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+  } catch (error) {
+    next(error)
+  }
 })
 
-// Stop taking connections; db/client.server.ts closes the database and exits on the same signals.
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => server.close())
+app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  logger.error({ err: error }, 'unhandled error')
+  if (res.headersSent) return next(error)
+  res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.\n')
+})
+
+const server = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
+  logger.info({ url: `http://${env.HOST ?? 'localhost'}:${env.PORT}`, mode: env.NODE_ENV }, 'listening')
+})
+
+const DRAIN_MS = 10_000
+
+async function shutdown(signal: NodeJS.Signals) {
+  if (shuttingDown) return
+  shuttingDown = true
+  logger.info({ signal, eventStreams: eventStreams.size }, 'draining')
+  const closed = new Promise((resolve) => server.close(resolve))
+  server.closeIdleConnections()
+  // Live-update streams never end on their own; their browsers reconnect, to another instance.
+  for (const stream of eventStreams) stream.end()
+  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
+  await closed
+  clearTimeout(deadline)
+  await database.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'))
+  logger.info('stopped')
+  process.exit(0)
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal))

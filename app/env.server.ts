@@ -38,6 +38,9 @@ export const EnvSchema = z.object({
   ),
   MAIL_FROM: z.string().trim().min(3).default('Threadline <no-reply@threadline.local>'),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  // Statements slower than this are logged with their SQL.
+  SLOW_QUERY_MS: z.coerce.number().int().min(0).default(100),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -22,8 +22,10 @@ async function startDatabase(): Promise<DatabaseHandle> {
     process.exit(1)
   }
   const opened = handle
-  // remix-serve does not exit while a database handle is open: close it, then exit.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // server.ts drains requests before it closes the database itself; anything else that holds the
+  // database (remix-serve, a script) closes it and exits on the signal.
+  const managed = (globalThis as { __threadlineManagedShutdown?: boolean }).__threadlineManagedShutdown
+  for (const signal of managed ? [] : (['SIGTERM', 'SIGINT'] as const)) {
     process.once(signal, () => {
       opened
         .close()

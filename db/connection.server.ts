@@ -2,13 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql, type SQL } from 'drizzle-orm'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { PgPreparedQuery, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { env } from '#app/env.server.ts'
+import { logger as log } from '#app/lib/logger.server.ts'
 import * as schema from './schema.ts'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -39,13 +40,31 @@ export type OpenOptions =
   | { memory: true; loadDataDir?: Blob }
 
 // Every statement Drizzle sends passes here; tests count them to hold pages to a fixed query budget.
-const queryListeners = new Set<(query: string) => void>()
-const logger = { logQuery: (query: string) => queryListeners.forEach((listener) => listener(query)) }
+const queryListeners = new Set<(query: string, params: unknown[]) => void>()
+const logger = { logQuery: (query: string, params: unknown[]) => queryListeners.forEach((listener) => listener(query, params)) }
 
 /** Calls `listener` with each statement sent until the returned function is called. */
-export function observeQueries(listener: (query: string) => void): () => void {
+export function observeQueries(listener: (query: string, params: unknown[]) => void): () => void {
   queryListeners.add(listener)
   return () => queryListeners.delete(listener)
+}
+
+// Slow statements are logged with their SQL (never their parameters, which may be a reader's words),
+// whichever driver runs them: both send every statement through this one method of Drizzle's.
+type TimedQuery = { queryWithCache: (query: string, params: unknown[], run: () => Promise<unknown>) => Promise<unknown> }
+const prototype = PgPreparedQuery.prototype as unknown as TimedQuery & { __threadlineTimed?: true }
+if (!prototype.__threadlineTimed) {
+  const untimed = prototype.queryWithCache
+  prototype.queryWithCache = async function (this: unknown, query, params, run) {
+    const started = performance.now()
+    try {
+      return await untimed.call(this, query, params, run)
+    } finally {
+      const ms = performance.now() - started
+      if (ms >= env.SLOW_QUERY_MS) log.warn({ ms: Math.round(ms), sql: query }, 'slow query')
+    }
+  }
+  prototype.__threadlineTimed = true
 }
 
 /** A start-up failure an operator can fix; printed as one line, never as a stack trace. */

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
 import { TagList } from '#app/components/article-list.tsx'
 import { ChipTable } from '#app/components/chip-table.tsx'
@@ -20,6 +21,7 @@ import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
@@ -41,7 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   return {
     article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
-    discussion: { ...discussion, tree: shipCommentBodies(context, discussion.tree) },
+    discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
     sort: result.sort,
     chipCards,
     viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
@@ -109,6 +111,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 
 export default function ArticlePage() {
   const { article, discussion, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
   const location = useLocation()
   const returnTo = location.pathname + location.search
   const reported = new URLSearchParams(location.search).get('reported')
@@ -207,7 +210,7 @@ export default function ArticlePage() {
         )}
         <LiveUpdates slug={article.slug} />
         <Discussion
-          tree={discussion.tree}
+          tree={tree}
           shared={shared}
           header={discussion.totalRoots > 0 ? <DiscussionControls sort={sort} basePath={location.pathname} /> : null}
           footer={

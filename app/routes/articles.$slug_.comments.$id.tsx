@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
 import { Discussion, DiscussionControls, LockedNotice } from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
@@ -8,6 +9,7 @@ import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
@@ -35,7 +37,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     article,
     ancestors: page.ancestors.map((a) => ({ ...a, bodyHtml: shipHtmlOnce(context, commentBodyId(a.id), a.bodyHtml) })),
-    tree: shipCommentBodies(context, [page.tree]),
+    focusedAuthor: page.tree.author.name,
+    discussion: packDiscussion(shipCommentBodies(context, [page.tree])),
     maxDepth: page.maxDepth,
     sort: page.sort,
     chipCards,
@@ -95,13 +98,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
     ? [
-        { title: `Comment by ${data.tree[0]?.author.name ?? 'a reader'} on “${data.article.title}” — Threadline` },
+        { title: `Comment by ${data.focusedAuthor} on “${data.article.title}” — Threadline` },
         { name: 'robots', content: 'noindex' },
       ]
     : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
-  const { article, ancestors, tree, maxDepth, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const { article, ancestors, discussion, maxDepth, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const tree = useMemo(() => unpackDiscussion(discussion), [discussion])
   const location = useLocation()
   const focused = tree[0]!
   const shared = {

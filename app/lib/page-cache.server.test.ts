@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { PageCache, pageCacheKey, toStoredPage, withFreshNonce } from './page-cache.server.ts'
+
+const csp = (nonce: string) => `default-src 'self'; script-src 'self' 'nonce-${nonce}'`
+
+function page(body: string, nonce = 'abc123==', now = Date.now()) {
+  return toStoredPage({ status: 200, headers: [['Content-Type', 'text/html'], ['Content-Security-Policy', csp(nonce)]], body: Buffer.from(body), now })
+}
+
+describe('stored pages', () => {
+  it('are served with a fresh nonce each time, in the body and in the CSP alike', () => {
+    const stored = page('<script nonce="abc123==">1</script><p>abc123</p><script nonce="abc123==">2</script>')
+    const first = withFreshNonce(stored, 'FRESH1')
+    expect(first.body.toString()).toBe('<script nonce="FRESH1">1</script><p>abc123</p><script nonce="FRESH1">2</script>')
+    expect(first.csp).toBe(csp('FRESH1'))
+    const second = withFreshNonce(stored)
+    expect(second.csp).not.toBe(first.csp)
+    expect(second.body.toString()).not.toContain('abc123==')
+  })
+})
+
+describe('PageCache', () => {
+  it('serves nothing until enabled, and nothing rendered before an invalidation', () => {
+    const cache = new PageCache()
+    expect(cache.set('/', cache.generation, page('a'))).toBe(false)
+    cache.enabled = true
+    const before = cache.generation
+    cache.clear()
+    expect(cache.set('/', before, page('stale'))).toBe(false)
+    expect(cache.set('/', cache.generation, page('fresh'))).toBe(true)
+    expect(cache.get('/')?.parts.join('')).toBe('fresh')
+    cache.clear()
+    expect(cache.get('/')).toBeUndefined()
+  })
+
+  it('forgets pages after their lifetime and the least recently used beyond its bounds', () => {
+    const cache = new PageCache({ maxEntries: 2, ttlMs: 1000 })
+    cache.enabled = true
+    cache.set('/a', 0, page('a', 'n', 0))
+    cache.set('/b', 0, page('b', 'n', 0))
+    cache.get('/a', 10)
+    cache.set('/c', 0, page('c', 'n', 20))
+    expect(cache.get('/b', 30)).toBeUndefined()
+    expect(cache.get('/a', 30)).toBeDefined()
+    expect(cache.get('/a', 5000)).toBeUndefined()
+    const small = new PageCache({ maxBytes: 40 })
+    small.enabled = true
+    expect(small.set('/big', 0, page('x'.repeat(20)))).toBe(false)
+  })
+})
+
+describe('pageCacheKey', () => {
+  const key = (path: string, { method = 'GET', cookie }: { method?: string; cookie?: string } = {}) =>
+    pageCacheKey({ method, path, url: `http://h${path}`, cookie })
+
+  it('takes public pages read anonymously', () => {
+    for (const path of ['/', '/articles/a-story', '/articles/a-story/comments/12', '/tags/china', '/chips', '/chips/h200']) {
+      expect(key(path)).toBe(`http://h${path}`)
+    }
+    expect(key('/articles/a-story', { cookie: 'theme=dark' })).not.toBeNull()
+  })
+
+  it('leaves out members, writes, data requests and private pages', () => {
+    expect(key('/articles/a-story', { cookie: 'a=1; threadline_session=xyz' })).toBeNull()
+    expect(key('/articles/a-story', { method: 'POST' })).toBeNull()
+    expect(key('/articles/a-story', { method: 'HEAD' })).toBeNull()
+    for (const path of ['/articles/a-story.data', '/account', '/admin', '/search', '/login', '/notifications', '/chips/compare/x']) {
+      expect(key(path)).toBeNull()
+    }
+  })
+})

@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { lucia } from '#app/auth.server.ts'
+import { seedRealisticDiscussion } from '#app/test/discussion.ts'
+import { recordQueriesWithParams, sequentialScans, type RecordedQuery } from '#app/test/queries.ts'
+import { renderRequest } from '#app/test/render.ts'
+import { database } from '#db/client.server.ts'
+import { seedDatabase } from '#db/seed/index.ts'
+
+// Whole article pages, rendered by the real app on a real database: what they cost in queries and
+// what they weigh in bytes, with 200 comments and with 2,000.
+
+const SMALL = 'h20-market-specific-variant'
+const LARGE = 'hbm-supply-and-export-rules'
+// Tables that grow with readers and their words: no page may scan them.
+const BIG_TABLES = ['comments', 'comment_votes', 'users', 'sessions', 'notifications', 'reports']
+const QUERY_BUDGET = 6
+
+let memberCookie = ''
+
+async function articleId(slug: string) {
+  const [row] = await database.rows<{ id: number }>(sql`select id from articles where slug = ${slug}`)
+  return row!.id
+}
+
+beforeAll(async () => {
+  await seedDatabase(database.db)
+  await seedRealisticDiscussion(await articleId(SMALL), 200)
+  await seedRealisticDiscussion(await articleId(LARGE), 2000)
+  // A member who has voted and has unread notifications: the most their pages ever read.
+  const session = await lucia.createSession('reader-7', { createdAt: new Date(), userAgent: 'test' })
+  memberCookie = lucia.createSessionCookie(session.id).serialize().split(';')[0]!
+  await database.rows(sql`insert into comment_votes (comment_id, user_id, value) select id, 'reader-7', 1 from comments where author_id <> 'reader-7' limit 30`)
+  await database.rows(sql`
+    insert into notifications (user_id, kind, message, article_id)
+    select 'reader-7', 'reply', 'A reply', ${await articleId(SMALL)} from generate_series(1, 5)`)
+}, 180_000)
+
+async function render(path: string, cookie = '') {
+  await renderRequest(path, { headers: { cookie } }) // the first render of a route loads its modules
+  let response: Response | undefined
+  const queries = await recordQueriesWithParams(async () => {
+    response = await renderRequest(path, { headers: { cookie } })
+  })
+  expect(response!.status).toBe(200)
+  return { html: await response!.text(), queries }
+}
+
+/** The document without its scripts: what a reader sees, plus the head. */
+function markupBytes(html: string) {
+  return Buffer.byteLength(html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, ''))
+}
+
+async function scannedBigTables(queries: RecordedQuery[]) {
+  const scans = await Promise.all(queries.map(async (q) => (await sequentialScans(q)).filter((t) => BIG_TABLES.includes(t)).map((t) => `${t} in: ${q.text.slice(0, 80)}`)))
+  return scans.flat()
+}
+
+describe.each([
+  ['an anonymous reader', ''],
+  ['a member', 'member'],
+])('an article page for %s', (_who, kind) => {
+  const cookie = () => (kind ? memberCookie : '')
+
+  it(`costs at most ${QUERY_BUDGET} queries, the same for 2,000 comments as for 200`, async () => {
+    const small = await render(`/articles/${SMALL}`, cookie())
+    const large = await render(`/articles/${LARGE}`, cookie())
+    expect(small.queries.length).toBeLessThanOrEqual(QUERY_BUDGET)
+    expect(large.queries.length).toBe(small.queries.length)
+    // Later pages and other orders of a discussion cost the same.
+    expect((await render(`/articles/${LARGE}?sort=new&page=3`, cookie())).queries.length).toBeLessThanOrEqual(QUERY_BUDGET + (kind ? 1 : 0))
+  })
+
+  it('reads every big table through an index', async () => {
+    const { queries } = await render(`/articles/${LARGE}`, cookie())
+    expect(await scannedBigTables(queries)).toEqual([])
+  })
+
+  it('weighs at most 1.25× its visible markup: comment bodies are not shipped twice', async () => {
+    const { html } = await render(`/articles/${SMALL}`, cookie())
+    const total = Buffer.byteLength(html)
+    expect(total / markupBytes(html)).toBeLessThanOrEqual(1.25)
+    // Every body is in the markup once, and only once.
+    expect(html.split('Comment 137: the').length - 1).toBe(1)
+  })
+})
+
+describe('a comment’s own page', () => {
+  it('stays within the budget and reads big tables through indexes', async () => {
+    const [row] = await database.rows<{ id: number }>(sql`select id from comments where article_id = ${await articleId(LARGE)} and depth = 1 order by id limit 1`)
+    for (const cookie of ['', memberCookie]) {
+      const { queries } = await render(`/articles/${LARGE}/comments/${row!.id}`, cookie)
+      expect(queries.length).toBeLessThanOrEqual(QUERY_BUDGET)
+      expect(await scannedBigTables(queries)).toEqual([])
+    }
+  })
+})
+
+describe('the front page', () => {
+  it('stays within the budget and reads big tables through indexes', async () => {
+    for (const cookie of ['', memberCookie]) {
+      const { queries } = await render('/', cookie)
+      expect(queries.length).toBeLessThanOrEqual(QUERY_BUDGET)
+      expect(await scannedBigTables(queries)).toEqual([])
+    }
+  })
+})
+
+describe('the scan check itself', () => {
+  it('sees a sequential scan where no index serves the query', async () => {
+    expect(await sequentialScans({ text: 'select id from comments where body = $1', params: ['x'] })).toEqual(['comments'])
+    expect(await sequentialScans({ text: 'select id from comments where id = $1', params: [1] })).toEqual([])
+  })
+})
