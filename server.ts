@@ -51,6 +51,23 @@ app.use((req, res, next) => {
   requestScope.run({ id, memo: new Map() }, next)
 })
 
+// Nothing a reader may send needs more than this; larger bodies are refused before anything reads
+// them. A body of unknown length (chunked) is refused too: browsers always say how long a form is.
+const BODY_LIMIT_BYTES = env.BODY_LIMIT_KB * 1024
+app.use((req, res, next) => {
+  const declared = req.get('Content-Length')
+  const chunked = (req.get('Transfer-Encoding') ?? '').toLowerCase().includes('chunked')
+  if (declared !== undefined && Number(declared) > BODY_LIMIT_BYTES) {
+    res.status(413).set('Connection', 'close').type('text/plain').send(`Request refused: the body is larger than ${env.BODY_LIMIT_KB} KB.\n`)
+    return
+  }
+  if (chunked && declared === undefined) {
+    res.status(411).set('Connection', 'close').type('text/plain').send('Request refused: send the body with a Content-Length.\n')
+    return
+  }
+  next()
+})
+
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
 app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
 

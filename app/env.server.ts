@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).default('Threadline <no-reply@threadline.local>'),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  // The largest request body accepted, in KB; larger ones get 413.
+  BODY_LIMIT_KB: z.coerce.number().int().min(16).max(100_000).default(2048),
   // Statements slower than this are logged with their SQL.
   SLOW_QUERY_MS: z.coerce.number().int().min(0).default(100),
 })
