@@ -181,6 +181,29 @@ describe('createComment', () => {
   })
 })
 
+describe('posting at once', () => {
+  it('stores every comment and reply exactly once when many members post to one story together', async () => {
+    const article = await createArticle()
+    const members = await Promise.all(Array.from({ length: 12 }, () => createTestUser()))
+    const first = await createComment({ articleSlug: article.slug, actorId: members[0]!.id, body: 'Opening' })
+    // Top-level comments and replies to one parent, all at the same moment: on the PostgreSQL server
+    // these run in parallel transactions that all update the story's count.
+    const results = await Promise.allSettled(
+      members.flatMap((m, i) => [
+        createComment({ articleSlug: article.slug, actorId: m.id, body: `Top ${i}` }),
+        createComment({ articleSlug: article.slug, actorId: m.id, parentId: first.id, body: `Reply ${i}` }),
+      ]),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+    const rows = await db.select({ body: comments.body }).from(comments).where(eq(comments.articleId, article.id))
+    expect(rows).toHaveLength(25)
+    expect(new Set(rows.map((r) => r.body)).size).toBe(25)
+    expect(await commentCount(article.id)).toBe(25)
+    const [parent] = await db.select({ replyCount: comments.replyCount }).from(comments).where(eq(comments.id, first.id))
+    expect(parent!.replyCount).toBe(12)
+  })
+})
+
 describe('editing and deleting', () => {
   it('lets the author edit within the window, and nobody else ever', async () => {
     const article = await createArticle()

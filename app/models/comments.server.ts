@@ -407,7 +407,9 @@ export async function createComment({
       })
       .from(articles)
       .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
-      .for('share')
+      // The comment count is updated below: take the lock that update needs now. A share lock here
+      // deadlocked two members posting at once, each waiting for the other to let go.
+      .for('no key update')
     if (!article) throw new DomainError('not-found', 'There is no published story at this address.')
 
     let depth = 0
