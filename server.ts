@@ -9,7 +9,16 @@ import express from 'express'
 import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
-import { PageCache, pageCacheKey, SHARED_PAGE_CACHE_CONTROL, toStoredPage, withFreshNonce, type StoredPage } from '#app/lib/page-cache.server.ts'
+import {
+  isNotModified,
+  isShareable,
+  PageCache,
+  pageCacheKey,
+  SHARED_PAGE_CACHE_CONTROL,
+  toStoredPage,
+  withFreshNonce,
+  type StoredPage,
+} from '#app/lib/page-cache.server.ts'
 
 // The HTTP server: request logs, static files, the cross-site check that guards every action, the
 // cache of anonymous pages, and the Remix handler. In development Vite serves the app with hot
@@ -137,24 +146,24 @@ function loadContext(req: express.Request) {
   }
 }
 
-/** A page every anonymous reader may share: a 200 HTML document that sets no cookie. */
-function isShareable(response: Response) {
-  return (
-    response.status === 200 &&
-    (response.headers.get('Content-Type') ?? '').startsWith('text/html') &&
-    !response.headers.has('Set-Cookie') &&
-    !/private|no-store/.test(response.headers.get('Cache-Control') ?? '')
-  )
-}
-
-function sendStored(res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
+function sendStored(req: express.Request, res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
+  res.setHeader('X-Cache', state)
+  const html = page.cspTemplate !== null
+  if (!html && isNotModified(page, { ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') })) {
+    for (const [name, value] of page.headers) {
+      if (/^(etag|last-modified|cache-control|vary)$/i.test(name)) res.setHeader(name, value)
+    }
+    res.status(304).end()
+    return
+  }
   const { body, csp } = withFreshNonce(page)
   res.status(page.status)
   for (const [name, value] of page.headers) res.setHeader(name, value)
-  if (csp) res.setHeader('Content-Security-Policy', csp)
-  res.setHeader('Cache-Control', SHARED_PAGE_CACHE_CONTROL)
-  res.setHeader('Vary', 'Cookie')
-  res.setHeader('X-Cache', state)
+  if (html) {
+    res.setHeader('Content-Security-Policy', csp!)
+    res.setHeader('Cache-Control', SHARED_PAGE_CACHE_CONTROL)
+    res.setHeader('Vary', 'Cookie')
+  }
   res.end(body)
 }
 
@@ -177,7 +186,12 @@ async function renderShared(req: express.Request, res: express.Response, key: st
   let settle: (page: StoredPage | null) => void = () => {}
   pageCache.inflight.set(key, new Promise((resolve) => (settle = resolve)))
   try {
+    // The stored copy is the whole page; a conditional request is answered from it afterwards.
+    const conditional = { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] }
+    delete req.headers['if-none-match']
+    delete req.headers['if-modified-since']
     const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+    Object.assign(req.headers, conditional)
     if (!isShareable(response)) {
       settle(null)
       await send(res, response)
@@ -186,7 +200,7 @@ async function renderShared(req: express.Request, res: express.Response, key: st
     const page = toStoredPage({ status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) })
     pageCache.set(key, generation, page)
     settle(page)
-    sendStored(res, page, 'MISS')
+    sendStored(req, res, page, 'MISS')
   } finally {
     settle(null)
     pageCache.inflight.delete(key)
@@ -200,7 +214,7 @@ app.all('*', async (req, res, next) => {
     const key = pageCacheKey({ method: req.method, path: req.path, url, cookie: req.headers.cookie })
     if (key && pageCache.enabled) {
       const stored = pageCache.get(key) ?? (await pageCache.inflight.get(key))
-      if (stored) return sendStored(res, stored, 'HIT')
+      if (stored) return sendStored(req, res, stored, 'HIT')
       return await renderShared(req, res, key)
     }
     await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))

@@ -25,7 +25,16 @@ async function postComment(page: Page, text: string) {
 
 async function reply(page: Page, to: ReturnType<typeof commentBy>, text: string) {
   await to.locator(':scope > details > .comment__actions > details > summary', { hasText: 'Reply' }).click()
-  const form = to.locator(':scope > details > .comment__actions form.comment-form')
+  // With JavaScript the form opens in place; without, a link leads to the comment's own page, where
+  // the form is open.
+  const inline = to.locator(':scope > details > .comment__actions form.comment-form')
+  const onItsPage = to.locator(':scope > details > .comment__actions').getByRole('link', { name: 'Write your reply on this comment’s page' })
+  await expect(inline.or(onItsPage)).toBeVisible()
+  const form = (await onItsPage.isVisible()) ? page.locator('details[open] > .comment__panel form.comment-form') : inline
+  if (await onItsPage.isVisible()) {
+    await onItsPage.click()
+    await expect(page).toHaveURL(/\/comments\/\d+\?act=reply/)
+  }
   await form.locator('textarea').fill(text)
   await form.getByRole('button', { name: 'Post reply' }).click()
 }

@@ -30,6 +30,11 @@ type Shared = {
   signedIn: boolean
   locked: boolean
   returnTo: string
+  /**
+   * On a comment's own page, the comment whose forms are in the markup from the start, and the one
+   * of them (?act=reply|edit|delete|report) that is open: where readers without JavaScript write.
+   */
+  focus?: { id: number; open: string | null }
 }
 
 const placeholders: Partial<Record<CommentView['status'], string>> = {
@@ -132,13 +137,32 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
   )
 }
 
+type Panel = 'reply' | 'edit' | 'delete' | 'report'
+
 function CommentActions({ comment, shared, permalink }: { comment: DiscussionComment; shared: Shared; permalink: string }) {
   const actionUrl = `/articles/${shared.slug}/comments/${comment.id}`
+  const anchor = commentAnchor(comment.id)
+  const focused = shared.focus?.id === comment.id
+  // Each form is written into the page only where it is wanted: when opened (with JavaScript), on the
+  // comment's own page, or after a failed no-JS submission. Elsewhere a link leads to that page: a
+  // member's page of 200 comments would otherwise carry 400 forms nobody opened.
+  const panel = (name: Panel, label: string, openWhen?: (values: Record<string, string> | undefined) => boolean) => ({
+    label,
+    id: `${anchor}-${name}`,
+    eager: focused,
+    startOpen: focused && shared.focus?.open === name,
+    openWhen,
+    fallback: (
+      <p>
+        <Link to={`${permalink}?act=${name}#${anchor}-${name}`}>{fallbackLabels[name]}</Link>
+      </p>
+    ),
+  })
   return (
     <div className="comment__actions">
       <VoteButton comment={comment} actionUrl={actionUrl} />
       {comment.canReply ? (
-        <Disclosure label="Reply" id={`${commentAnchor(comment.id)}-reply`} openWhen={(values) => values?.parentId === String(comment.id)}>
+        <Disclosure {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
           {(close) => (
             <CommentForm
               slug={shared.slug}
@@ -152,17 +176,15 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
         </Disclosure>
       ) : null}
       {comment.canEdit && comment.body !== null ? (
-        <Disclosure label="Edit" id={`${commentAnchor(comment.id)}-edit`} openWhen={(values) => values?.editing === String(comment.id)}>
+        <Disclosure {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
           {(close) => <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} onSaved={close} />}
         </Disclosure>
       ) : null}
       {comment.canDelete ? (
-        <Disclosure label="Delete" id={`${commentAnchor(comment.id)}-delete`}>
-          {() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} />}
-        </Disclosure>
+        <Disclosure {...panel('delete', 'Delete')}>{() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} />}</Disclosure>
       ) : null}
       {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
-        <Disclosure label="Report" id={`${commentAnchor(comment.id)}-report`} openWhen={(values) => values?.reporting === String(comment.id)}>
+        <Disclosure {...panel('report', 'Report', (values) => values?.reporting === String(comment.id))}>
           {() => <ReportForm commentId={comment.id} actionUrl={actionUrl} returnTo={shared.returnTo} />}
         </Disclosure>
       ) : null}
@@ -177,37 +199,61 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
           </button>
         </Form>
       ) : null}
-      <Link to={`${permalink}#${commentAnchor(comment.id)}`} className="comment__permalink">
+      <Link to={`${permalink}#${anchor}`} className="comment__permalink">
         Link
       </Link>
     </div>
   )
 }
 
+const fallbackLabels: Record<Panel, string> = {
+  reply: 'Write your reply on this comment’s page',
+  edit: 'Edit it on this comment’s page',
+  delete: 'Delete it from this comment’s page',
+  report: 'Report it from this comment’s page',
+}
+
 /**
  * A details/summary pair: works without JavaScript, and reopens after a failed no-JS submission so
- * the error and the typed text are where the reader left them.
+ * the error and the typed text are where the reader left them. Its form is rendered once it is
+ * first opened (or from the start when `eager`); until then `fallback` stands in.
  */
 function Disclosure({
   label,
   id,
+  eager,
+  startOpen,
   openWhen,
+  fallback,
   children,
 }: {
   label: string
   id: string
+  eager: boolean
+  startOpen: boolean
   openWhen?: (values: Record<string, string> | undefined) => boolean
+  fallback: ReactNode
   children: (close: () => void) => ReactNode
 }) {
   const actionData = useActionData<FormResult>()
   const ref = useRef<HTMLDetailsElement>(null)
+  const forced = startOpen || (openWhen?.(actionData?.values) ?? false)
+  const [opened, setOpened] = useState(false)
   const close = () => {
     if (ref.current) ref.current.open = false
   }
   return (
-    <details className="comment__action" id={id} ref={ref} open={openWhen?.(actionData?.values) || undefined}>
+    <details
+      className="comment__action"
+      id={id}
+      ref={ref}
+      open={forced || undefined}
+      onToggle={(event) => {
+        if (event.currentTarget.open) setOpened(true)
+      }}
+    >
       <summary>{label}</summary>
-      <div className="comment__panel">{children(close)}</div>
+      <div className="comment__panel">{eager || forced || opened ? children(close) : fallback}</div>
     </details>
   )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PageCache, pageCacheKey, toStoredPage, withFreshNonce } from './page-cache.server.ts'
+import { isNotModified, isShareable, PageCache, pageCacheKey, toStoredPage, withFreshNonce } from './page-cache.server.ts'
 
 const csp = (nonce: string) => `default-src 'self'; script-src 'self' 'nonce-${nonce}'`
 
@@ -54,7 +54,7 @@ describe('pageCacheKey', () => {
     pageCacheKey({ method, path, url: `http://h${path}`, cookie })
 
   it('takes public pages read anonymously', () => {
-    for (const path of ['/', '/articles/a-story', '/articles/a-story/comments/12', '/tags/china', '/chips', '/chips/h200']) {
+    for (const path of ['/', '/articles/a-story', '/articles/a-story/comments/12', '/tags/china', '/chips', '/chips/h200', '/feed.xml', '/tags/china/feed.atom', '/articles/a-story/comments.xml']) {
       expect(key(path)).toBe(`http://h${path}`)
     }
     expect(key('/articles/a-story', { cookie: 'theme=dark' })).not.toBeNull()
@@ -67,5 +67,28 @@ describe('pageCacheKey', () => {
     for (const path of ['/articles/a-story.data', '/account', '/admin', '/search', '/login', '/notifications', '/chips/compare/x']) {
       expect(key(path)).toBeNull()
     }
+  })
+})
+
+describe('what may be shared', () => {
+  const headers = (h: Record<string, string>) => new Headers(h)
+
+  it('is a 200 page or feed that sets no cookie and is not private', () => {
+    expect(isShareable({ status: 200, headers: headers({ 'Content-Type': 'text/html; charset=utf-8' }) })).toBe(true)
+    expect(isShareable({ status: 200, headers: headers({ 'Content-Type': 'application/rss+xml' }) })).toBe(true)
+    expect(isShareable({ status: 404, headers: headers({ 'Content-Type': 'text/html' }) })).toBe(false)
+    expect(isShareable({ status: 200, headers: headers({ 'Content-Type': 'text/html', 'Set-Cookie': 'a=1' }) })).toBe(false)
+    expect(isShareable({ status: 200, headers: headers({ 'Content-Type': 'text/html', 'Cache-Control': 'private' }) })).toBe(false)
+    expect(isShareable({ status: 200, headers: headers({ 'Content-Type': 'text/plain' }) })).toBe(false)
+  })
+
+  it('answers a conditional request for a stored feed by its validators', () => {
+    const feed = toStoredPage({ status: 200, headers: [['ETag', 'W/"v1"'], ['Last-Modified', 'Sun, 01 Nov 2026 10:00:00 GMT']], body: Buffer.from('<rss/>') })
+    expect(isNotModified(feed, { ifNoneMatch: 'W/"v1"' })).toBe(true)
+    expect(isNotModified(feed, { ifNoneMatch: 'W/"v0", W/"v1"' })).toBe(true)
+    expect(isNotModified(feed, { ifNoneMatch: 'W/"v0"', ifModifiedSince: 'Mon, 02 Nov 2026 10:00:00 GMT' })).toBe(false)
+    expect(isNotModified(feed, { ifModifiedSince: 'Mon, 02 Nov 2026 10:00:00 GMT' })).toBe(true)
+    expect(isNotModified(feed, { ifModifiedSince: 'Sat, 31 Oct 2026 10:00:00 GMT' })).toBe(false)
+    expect(isNotModified(feed, {})).toBe(false)
   })
 })

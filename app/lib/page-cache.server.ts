@@ -147,16 +147,42 @@ function joinBuffers(parts: Buffer[], separator: Buffer): Buffer {
   return Buffer.concat(list)
 }
 
-// Public pages whose content is the same for every anonymous reader. Search, comparison and every
-// page with a form of its own are left out: their addresses are unbounded or they are rarely hot.
+// Public pages and feeds whose content is the same for every anonymous reader. Search, comparison
+// and every page with a form of its own are left out: their addresses are unbounded or they are
+// rarely hot.
 const CACHEABLE_PATHS = [
   /^\/$/,
   /^\/articles\/[a-z0-9-]+$/,
   /^\/articles\/[a-z0-9-]+\/comments\/\d+$/,
+  /^\/articles\/[a-z0-9-]+\/comments\.xml$/,
   /^\/tags\/[a-z0-9-]+$/,
   /^\/chips$/,
   /^\/chips\/[a-z0-9-]+$/,
+  /^\/feed\.(?:xml|atom|json)$/,
+  /^\/(?:tags|chips)\/[a-z0-9-]+\/feed\.(?:xml|atom|json)$/,
 ]
+
+const SHAREABLE_TYPES = /^(?:text\/html|application\/rss\+xml|application\/atom\+xml|application\/feed\+json)\b/
+
+/** Whether a rendered response may be stored for every anonymous reader: a 200 that sets no cookie. */
+export function isShareable({ status, headers }: { status: number; headers: Headers }) {
+  return (
+    status === 200 &&
+    SHAREABLE_TYPES.test(headers.get('Content-Type') ?? '') &&
+    !headers.has('Set-Cookie') &&
+    !/private|no-store/.test(headers.get('Cache-Control') ?? '')
+  )
+}
+
+/** Whether a conditional request is answered by the stored page's validators (feeds carry them). */
+export function isNotModified(page: StoredPage, { ifNoneMatch, ifModifiedSince }: { ifNoneMatch?: string; ifModifiedSince?: string }) {
+  const header = (name: string) => page.headers.find(([n]) => n.toLowerCase() === name)?.[1]
+  const etag = header('etag')
+  if (ifNoneMatch) return etag !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
+  const lastModified = Date.parse(header('last-modified') ?? '')
+  const since = Date.parse(ifModifiedSince ?? '')
+  return Number.isFinite(lastModified) && Number.isFinite(since) && lastModified <= since
+}
 
 /** The cache key of a request an anonymous reader may be served from the cache, else null. */
 export function pageCacheKey({ method, path, url, cookie }: { method: string; path: string; url: string; cookie: string | undefined }) {

@@ -116,6 +116,7 @@ export default function CommentPage() {
     staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo: location.pathname + location.search,
+    focus: { id: focused.id, open: new URLSearchParams(location.search).get('act') },
   }
   return (
     <section className="discussion discussion--thread" aria-labelledby="thread-title">
