@@ -26,7 +26,8 @@ const launchOptions = fs.existsSync(systemChromium)
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  outputDir: '../test-results',
+  // One folder per port: runs on different ports (parallel work on one machine) keep their own traces.
+  outputDir: process.env.E2E_PORT ? `../test-results/${port}` : '../test-results',
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI ? 1 : 0,
