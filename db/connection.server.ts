@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql, type SQL } from 'drizzle-orm'
-import { PgPreparedQuery, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { PgDatabase, PgPreparedQuery, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
@@ -49,9 +49,67 @@ export function observeQueries(listener: (query: string, params: unknown[]) => v
   return () => queryListeners.delete(listener)
 }
 
+/** The database server cannot be reached: the connection was refused, dropped, or timed out. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError'
+}
+
+// postgres.js's codes for a lost or unmade connection, Node's socket errors beneath them, and
+// PostgreSQL's connection exceptions (class 08) and shutdown states (57P01-57P03).
+const connectionFailureCodes = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+])
+
+/** Whether `error` (or what it wraps: Drizzle wraps every driver error) says the server is out of reach. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    // By name: server.ts and the server build each load their own copy of this module.
+    if ((e as { name?: unknown }).name === 'DatabaseUnavailableError') return true
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && (connectionFailureCodes.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true
+  }
+  return false
+}
+
+// Kept on globalThis: whichever copy of this module patched Drizzle (below) must find it.
+const outage = globalThis as { __threadlineOnUnavailable?: (error: DatabaseUnavailableError) => unknown }
+
+/**
+ * Sets what a statement throws when the server is out of reach. Scripts get the
+ * DatabaseUnavailableError itself; the app turns it into an answer its error pages show as a 503
+ * (app/lib/database-outage.server.ts), so that no loader or action has to catch it.
+ */
+export function onDatabaseUnavailable(handler: (error: DatabaseUnavailableError) => unknown) {
+  outage.__threadlineOnUnavailable = handler
+}
+
+function translate(error: unknown): unknown {
+  if (!isConnectionFailure(error)) return error
+  const known = (error as { name?: unknown }).name === 'DatabaseUnavailableError'
+  const cause = !known && error instanceof Error && error.cause ? error.cause : error
+  const failure = known ? (error as DatabaseUnavailableError) : new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
+  return outage.__threadlineOnUnavailable ? outage.__threadlineOnUnavailable(failure) : failure
+}
+
 // Slow statements are logged with their SQL (never their parameters, which may be a reader's words),
-// whichever driver runs them: both send every statement through this one method of Drizzle's.
+// whichever driver runs them: both send every statement through this one method of Drizzle's. A
+// statement that finds the server gone throws the outage (above) instead of a driver error.
 type TimedQuery = { queryWithCache: (query: string, params: unknown[], run: () => Promise<unknown>) => Promise<unknown> }
+type Transactional = { transaction: (...args: unknown[]) => Promise<unknown> }
 const prototype = PgPreparedQuery.prototype as unknown as TimedQuery & { __threadlineTimed?: true }
 if (!prototype.__threadlineTimed) {
   const untimed = prototype.queryWithCache
@@ -59,9 +117,22 @@ if (!prototype.__threadlineTimed) {
     const started = performance.now()
     try {
       return await untimed.call(this, query, params, run)
+    } catch (error) {
+      throw translate(error)
     } finally {
       const ms = performance.now() - started
-      if (ms >= env.SLOW_QUERY_MS) log.warn({ ms: Math.round(ms), sql: query }, 'slow query')
+      // Long statements (bulk inserts) are cut: the start says which one it was.
+      if (ms >= env.SLOW_QUERY_MS) log.warn({ ms: Math.round(ms), sql: query.length > 500 ? `${query.slice(0, 500)}…` : query }, 'slow query')
+    }
+  }
+  // BEGIN, COMMIT and a connection lost between statements fail in the driver, outside any statement.
+  const database = PgDatabase.prototype as unknown as Transactional
+  const transaction = database.transaction
+  database.transaction = async function (this: unknown, ...args) {
+    try {
+      return await transaction.apply(this, args)
+    } catch (error) {
+      throw translate(error)
     }
   }
   prototype.__threadlineTimed = true
@@ -86,6 +157,9 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
   const client = postgres(url, {
     max: poolMax,
     connect_timeout: 5,
+    // postgres.js waits up to 20 s between attempts once a server has refused a few: every request
+    // in an outage would hang that long, and the app would take as long to notice the server is back.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
   })
   try {
