@@ -1,6 +1,8 @@
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import { openFromEnv } from '#db/connection.server.ts'
+import { openFromEnv, type DatabaseHandle } from '#db/connection.server.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedDatabase } from '#db/seed/index.ts'
 
@@ -8,26 +10,19 @@ import { seedDatabase } from '#db/seed/index.ts'
 // top-level, the rest replies (most shallow, some long chains), from a pool of members, with votes
 // spread unevenly. For measuring pages, not for demos.
 //   node --import tsx bench/seed-discussion.ts --article h20-market-specific-variant --comments 2000
+// bench/run.ts calls seedDiscussion() on a database it has already migrated and seeded.
 
-const { values } = parseArgs({
-  options: { article: { type: 'string' }, comments: { type: 'string', default: '200' }, members: { type: 'string', default: '50' } },
-})
-const slug = values.article
-const total = Number(values.comments)
-const memberCount = Number(values.members)
-if (!slug || !Number.isInteger(total) || total < 1) {
-  console.error('usage: bench/seed-discussion.ts --article SLUG --comments N [--members M]')
-  process.exit(1)
-}
+export type DiscussionSummary = { slug: string; total: number; topLevel: number; deepest: number }
 
-// A fixed sequence, so two runs make the same discussion.
-let state = 42
-const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+/** Replaces the article's comments with `total` generated ones. Same arguments, same discussion. */
+export async function seedDiscussion(
+  handle: DatabaseHandle,
+  { slug, total, memberCount = 50 }: { slug: string; total: number; memberCount?: number },
+): Promise<DiscussionSummary> {
+  // A fixed sequence per call, so two runs (or two articles seeded in one run) are reproducible.
+  let state = 42
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
 
-const handle = await openFromEnv()
-try {
-  await migrateDatabase(handle)
-  await seedDatabase(handle.db)
   const [article] = await handle.rows<{ id: number }>(sql`select id from articles where slug = ${slug}`)
   if (!article) throw new Error(`no article ${slug}`)
   await handle.rows(sql`delete from comments where article_id = ${article.id}`)
@@ -70,8 +65,37 @@ try {
     from (select parent_id, count(*)::int n from comments where article_id = ${article.id} and parent_id is not null group by parent_id) r
     where c.id = r.parent_id`)
   await handle.rows(sql`update articles set comment_count = ${total} where id = ${article.id}`)
-  const maxDepth = Math.max(...rows.map((r) => r.depth))
-  console.log(`bench: ${slug} now has ${total} comments (${rows.filter((r) => r.parent === null).length} top-level, deepest ${maxDepth})`)
-} finally {
-  await handle.close()
+  return {
+    slug,
+    total,
+    topLevel: rows.filter((r) => r.parent === null).length,
+    deepest: rows.reduce((deepest, r) => Math.max(deepest, r.depth), 0),
+  }
 }
+
+export function describeDiscussion({ slug, total, topLevel, deepest }: DiscussionSummary) {
+  return `bench: ${slug} now has ${total} comments (${topLevel} top-level, deepest ${deepest})`
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { article: { type: 'string' }, comments: { type: 'string', default: '200' }, members: { type: 'string', default: '50' } },
+  })
+  const slug = values.article
+  const total = Number(values.comments)
+  const memberCount = Number(values.members)
+  if (!slug || !Number.isInteger(total) || total < 1 || !Number.isInteger(memberCount) || memberCount < 1) {
+    console.error('usage: bench/seed-discussion.ts --article SLUG --comments N [--members M]')
+    process.exit(1)
+  }
+  const handle = await openFromEnv()
+  try {
+    await migrateDatabase(handle)
+    await seedDatabase(handle.db)
+    console.log(describeDiscussion(await seedDiscussion(handle, { slug, total, memberCount })))
+  } finally {
+    await handle.close()
+  }
+}
+
+if (import.meta.url === pathToFileURL(path.resolve(process.argv[1] ?? '')).href) await main()

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+// Every child the bench starts is registered here, so Ctrl-C (or a failure half-way) stops them all
+// instead of leaving a server holding the port and the bench database open.
+
+const children = new Set<ChildProcess>()
+
+function track(child: ChildProcess) {
+  children.add(child)
+  child.once('exit', () => children.delete(child))
+  return child
+}
+
+/** Runs a command to completion with its output shown; rejects on a non-zero exit. */
+export function runCommand(command: string, args: string[], options: SpawnOptions = {}) {
+  return new Promise<void>((resolve, reject) => {
+    const child = track(spawn(command, args, { stdio: 'inherit', ...options }))
+    child.once('error', reject)
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`)),
+    )
+  })
+}
+
+export type Service = { child: ChildProcess; pid: number; stop: () => Promise<void> }
+
+/**
+ * Starts a long-running Node process running a TypeScript file, with stdout (and stderr) written to
+ * `logFile`. Resolves once it is spawned; readiness is the caller's check.
+ */
+export function startService(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Service {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true })
+  const log = fs.createWriteStream(logFile)
+  const child = track(spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  child.stdout?.pipe(log)
+  child.stderr?.pipe(log)
+  if (child.pid === undefined) throw new Error(`could not start ${script}`)
+  return { child, pid: child.pid, stop: () => stopChild(child) }
+}
+
+export async function stopChild(child: ChildProcess, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+  await exited
+  clearTimeout(timer)
+}
+
+export async function stopAllChildren() {
+  await Promise.all([...children].map((child) => stopChild(child)))
+}
+
+/** Polls `url` until it answers 200, the child exits, or `timeoutMs` passes. */
+export async function waitForOk(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${url}: the process exited (${child.signalCode ?? child.exitCode}) before it answered`)
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      await response.arrayBuffer()
+      if (response.status === 200) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`)
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux only); null once it has gone. */
+export function readRss(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
+    return match ? Number(match[1]) * 1024 : null
+  } catch {
+    return null
+  }
+}
+
+export type RssSample = { at: number; bytes: number }
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the samples, times from the start. */
+export function sampleRss(pid: number, everyMs = 200) {
+  const started = Date.now()
+  const samples: RssSample[] = []
+  const take = () => {
+    const bytes = readRss(pid)
+    if (bytes !== null) samples.push({ at: Date.now() - started, bytes })
+  }
+  take()
+  const timer = setInterval(take, everyMs)
+  return {
+    samples,
+    stop() {
+      clearInterval(timer)
+      take()
+      return samples
+    },
+  }
+}

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
+
+// Several app instances on one PostgreSQL database, for the scale-out spec: the database is made and
+// seeded the way serve.ts does it, then each instance is the production build started as `npm run
+// serve` would, on a port of its own.
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const logDir = path.join(root, 'e2e/.data')
+
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] })
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))))
+  })
+}
+
+export type SharedDatabase = {
+  url: string
+  /** Server backends on this database that hold a LISTEN: one per instance that listens for events. */
+  countListeners(): Promise<number>
+  drop(): Promise<void>
+}
+
+/** A new database on the server `serverUrl` names, migrated and seeded by the project's own script. */
+export async function createDatabase(serverUrl: string): Promise<SharedDatabase> {
+  const name = `threadline_scale_${Date.now().toString(36)}${process.pid}`
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  const drop = async () => {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`)
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  try {
+    await admin.unsafe(`create database "${name}"`)
+    await run(['node_modules/tsx/dist/cli.mjs', 'db/seed/run.ts'], { ...process.env, DATABASE_URL: url.toString() })
+  } catch (error) {
+    await drop().catch(() => {})
+    throw error
+  }
+  return {
+    url: url.toString(),
+    countListeners: async () => {
+      const [row] = await admin<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where datname = ${name} and query ilike 'listen %'`
+      return row?.n ?? 0
+    },
+    drop,
+  }
+}
+
+export type Instance = {
+  url: string
+  stop(): Promise<void>
+  /** Sends the process a signal without waiting for it to end (a test of draining, say). */
+  kill(signal: NodeJS.Signals): void
+  /** The process's exit code, once it has ended (null when a signal ended it). */
+  exited: Promise<number | null>
+}
+
+/** Starts the production build on `port` against `databaseUrl`; resolves once /healthz answers 200. */
+export async function startInstance({ port, databaseUrl }: { port: number; databaseUrl: string }): Promise<Instance> {
+  const url = `http://127.0.0.1:${port}`
+  fs.mkdirSync(logDir, { recursive: true })
+  const log = fs.createWriteStream(path.join(logDir, `instance-${port}.log`))
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', './server.ts'], {
+    cwd: root,
+    // TRUST_PROXY as behind a load balancer: each request names its client in X-Forwarded-For, so
+    // per-IP limits do not get in the way of the per-account ones under test.
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TRUST_PROXY: '1',
+      DATABASE_URL: databaseUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  // Two sources, one file: neither may end it while the other still writes.
+  child.stdout!.pipe(log, { end: false })
+  child.stderr!.pipe(log, { end: false })
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+
+  const stop = async () => {
+    // The app closes its database pool on SIGTERM, then exits.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+    log.end()
+  }
+
+  const deadline = Date.now() + 60_000
+  while (true) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the instance on port ${port} exited (${child.exitCode ?? child.signalCode}); see ${log.path}`)
+    }
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    if (ok) return { url, stop, kill: (signal) => child.kill(signal), exited }
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`the instance on port ${port} did not become healthy within 60 s (see ${log.path})`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
