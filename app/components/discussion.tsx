@@ -1,5 +1,5 @@
-import { Form, Link, useActionData, useFetcher, useRevalidator } from '@remix-run/react'
-import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { Form, Link, useActionData, useFetcher, useNavigate, useRevalidator, type NavigateFunction } from '@remix-run/react'
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react'
 import { FieldErrors } from '#app/components/forms.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
@@ -55,11 +55,14 @@ export function Discussion({
   header?: ReactNode
   footer?: ReactNode
 }) {
+  const navigate = useNavigate()
   return (
     <>
       {header}
       {tree.length === 0 ? null : (
-        <ol className="comment-list">
+        // Links inside comments are plain anchors, followed here as client-side navigations: a
+        // router <Link> per comment costs more to render than the comment itself.
+        <ol className="comment-list" onClick={(event) => followClientLink(event, navigate)}>
           {tree.map((comment) => (
             <li key={comment.id}>
               <Comment comment={comment} shared={shared} />
@@ -70,6 +73,15 @@ export function Discussion({
       {footer}
     </>
   )
+}
+
+function followClientLink(event: MouseEvent<HTMLElement>, navigate: NavigateFunction) {
+  const link = (event.target as Element).closest?.('a[data-client-nav]')
+  if (!(link instanceof HTMLAnchorElement) || event.defaultPrevented || event.button !== 0) return
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+  event.preventDefault()
+  const url = new URL(link.href)
+  navigate(url.pathname + url.search + url.hash)
 }
 
 function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shared }) {
@@ -127,9 +139,9 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
         ) : null}
         {continues ? (
           <p className="comment__continue">
-            <Link to={`${permalink}#${anchor}`}>
+            <a href={`${permalink}#${anchor}`} data-client-nav="">
               Continue this thread ({pluralize(comment.replyCount, 'reply', 'replies')}) →
-            </Link>
+            </a>
           </p>
         ) : null}
       </details>
@@ -154,7 +166,9 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
     openWhen,
     fallback: (
       <p>
-        <Link to={`${permalink}?act=${name}#${anchor}-${name}`}>{fallbackLabels[name]}</Link>
+        <a href={`${permalink}?act=${name}#${anchor}-${name}`} data-client-nav="">
+          {fallbackLabels[name]}
+        </a>
       </p>
     ),
   })
@@ -199,9 +213,9 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
           </button>
         </Form>
       ) : null}
-      <Link to={`${permalink}#${anchor}`} className="comment__permalink">
+      <a href={`${permalink}#${anchor}`} className="comment__permalink" data-client-nav="">
         Link
-      </Link>
+      </a>
     </div>
   )
 }
@@ -271,7 +285,18 @@ function VoteButton({ comment, actionUrl }: { comment: DiscussionComment; action
     )
   }
   return (
-    <fetcher.Form method="post" action={actionUrl} className="vote">
+    // A plain form submitted through the fetcher: the same request and the same no-JS behaviour as
+    // <fetcher.Form>, without its routing work for each of a page's hundreds of comments.
+    <form
+      method="post"
+      action={actionUrl}
+      className="vote"
+      onSubmit={(event) => {
+        event.preventDefault()
+        const submitter = (event.nativeEvent as SubmitEvent).submitter
+        fetcher.submit(submitter instanceof HTMLButtonElement ? submitter : event.currentTarget, { method: 'post', action: actionUrl })
+      }}
+    >
       <input type="hidden" name="intent" value="vote" />
       <button
         type="submit"
@@ -290,7 +315,7 @@ function VoteButton({ comment, actionUrl }: { comment: DiscussionComment; action
           {fetcher.data.errors.form[0]}
         </span>
       ) : null}
-    </fetcher.Form>
+    </form>
   )
 }
 

@@ -17,7 +17,8 @@ export function isoDate(value: Date | string): string {
 }
 
 export function formatNumber(value: number): string {
-  return numberFormat.format(value)
+  // Small whole numbers (scores, counts: hundreds per page) need no grouping; Intl is slow for them.
+  return Number.isInteger(value) && Math.abs(value) < 1000 ? String(value) : numberFormat.format(value)
 }
 
 /** A figure with its unit, or "n/a" when the figure is unknown. */
