@@ -8,6 +8,7 @@ import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
+import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
 import {
   isNotModified,
@@ -58,6 +59,14 @@ app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && status < 400) pageCache.clear()
   })
   requestScope.run({ id, memo: new Map() }, next)
+})
+
+// Security headers on every response, whoever answers it; documents replace the policy with their own
+// (with the nonce their scripts carry).
+app.use((req, res, next) => {
+  const https = req.secure || env.PUBLIC_URL?.startsWith('https:') === true
+  for (const [name, value] of Object.entries(baseSecurityHeaders({ https }))) res.setHeader(name, value)
+  next()
 })
 
 // Nothing a reader may send needs more than this; larger bodies are refused before anything reads
@@ -172,6 +181,8 @@ async function send(res: express.Response, response: Response) {
   if ((response.headers.get('Content-Type') ?? '').startsWith('text/html') && !response.headers.has('Cache-Control')) {
     response.headers.set('Cache-Control', 'private, no-cache')
   }
+  // The adapter appends the response's headers: drop the defaults they replace, so none is doubled.
+  for (const name of response.headers.keys()) res.removeHeader(name)
   const streaming = (response.headers.get('Content-Type') ?? '').startsWith('text/event-stream')
   if (streaming) {
     eventStreams.add(res)

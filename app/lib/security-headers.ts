@@ -32,3 +32,14 @@ export function securityHeaders({
   if (https) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains'
   return headers
 }
+
+/**
+ * What every other response carries (feeds, JSON, files, refusals): the same headers, and a policy
+ * that lets such a response load nothing and be framed nowhere if a browser ever renders it.
+ */
+export function baseSecurityHeaders({ https }: { https: boolean }): Record<string, string> {
+  return {
+    ...securityHeaders({ nonce: '', https, development: false }),
+    'Content-Security-Policy': `default-src 'none'; frame-ancestors 'none'`,
+  }
+}

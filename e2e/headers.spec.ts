@@ -1,0 +1,78 @@
+import type { APIResponse } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+
+// Security headers on every kind of response the server sends: documents (rendered, cached, for a
+// member), data requests, feeds, JSON, files, health checks, refusals and errors.
+
+const article = '/articles/h200-exports-to-china-approved'
+
+function expectCommonHeaders(response: APIResponse, what: string) {
+  const headers = response.headers()
+  expect(headers['x-content-type-options'], what).toBe('nosniff')
+  expect(headers['referrer-policy'], what).toBe('strict-origin-when-cross-origin')
+  expect(headers['permissions-policy'], what).toContain('camera=()')
+  expect(headers['content-security-policy'], what).toContain("frame-ancestors 'none'")
+  // One value each: nothing appended twice by two layers.
+  expect(headers['x-content-type-options'], what).not.toContain(',')
+  expect(headers['content-security-policy'], what).not.toContain('\n')
+}
+
+function expectDocumentPolicy(response: APIResponse, what: string) {
+  const csp = response.headers()['content-security-policy'] ?? ''
+  expect(csp, what).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/)
+  expect(csp, what).not.toMatch(/script-src[^;]*unsafe-inline/)
+  return csp.match(/'nonce-([^']+)'/)?.[1]
+}
+
+test('every kind of response carries the security headers', async ({ request }) => {
+  const checks: [string, () => Promise<APIResponse>][] = [
+    ['home page', () => request.get('/')],
+    ['article page', () => request.get(article)],
+    ['data request', () => request.get(`${article}.data`)],
+    ['RSS feed', () => request.get('/feed.xml')],
+    ['JSON Feed', () => request.get('/feed.json')],
+    ['chip record', () => request.get('/chips/h200.json')],
+    ['health check', () => request.get('/healthz')],
+    ['robots.txt', () => request.get('/robots.txt')],
+    ['not found page', () => request.get('/no-such-page')],
+    ['bad parameter', () => request.get('/?page=-1')],
+    ['cross-site form post', () => request.post('/login', { form: { login: 'x', password: 'y' }, headers: { Origin: 'https://evil.example' } })],
+  ]
+  for (const [what, send] of checks) expectCommonHeaders(await send(), what)
+
+  const html = await (await request.get('/')).text()
+  const asset = html.match(/\/assets\/[\w.-]+\.css/)?.[0]
+  expect(asset).toBeTruthy()
+  const file = await request.get(asset!)
+  expectCommonHeaders(file, 'static file')
+  expect(file.headers()['cache-control']).toContain('immutable')
+})
+
+test('documents allow only scripts with this response’s nonce, new for every response, cached or not', async ({ request }) => {
+  // Other suites write while this runs and empty the cache: ask until a response comes from it.
+  let first = await request.get(article)
+  let second = await request.get(article)
+  for (let i = 0; i < 10 && second.headers()['x-cache'] !== 'HIT'; i++) {
+    first = second
+    second = await request.get(article)
+  }
+  expect(second.headers()['x-cache']).toBe('HIT')
+  const nonces = [expectDocumentPolicy(first, 'first'), expectDocumentPolicy(second, 'second')]
+  expect(nonces[0]).not.toBe(nonces[1])
+  const body = await second.text()
+  // Every script in the cached copy carries the new nonce, and the old one appears nowhere.
+  const scriptNonces = [...body.matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1])
+  expect(scriptNonces.length).toBeGreaterThan(0)
+  expect(new Set(scriptNonces)).toEqual(new Set([nonces[1]]))
+  expect(body).not.toContain(nonces[0]!)
+})
+
+test('HSTS is sent over HTTPS only', async ({ request }) => {
+  const plain = await request.get('/')
+  expect(plain.headers()['strict-transport-security']).toBeUndefined()
+  // The e2e server trusts one proxy hop, as it would behind a TLS-terminating load balancer.
+  for (const path of ['/', '/feed.xml', '/healthz']) {
+    const secure = await request.get(path, { headers: { 'X-Forwarded-Proto': 'https' } })
+    expect(secure.headers()['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains')
+  }
+})
