@@ -76,3 +76,12 @@ test('HSTS is sent over HTTPS only', async ({ request }) => {
     expect(secure.headers()['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains')
   }
 })
+
+test('pages, feeds and files are compressed for clients that ask', async ({ request }) => {
+  const html = await (await request.get('/')).text()
+  const script = html.match(/\/assets\/[\w.-]+\.js/)?.[0]
+  for (const path of ['/', '/articles/h200-exports-to-china-approved', '/feed.xml', script!]) {
+    const response = await request.get(path, { headers: { 'Accept-Encoding': 'gzip' } })
+    expect(response.headers()['content-encoding'], path).toBe('gzip')
+  }
+})
