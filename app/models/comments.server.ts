@@ -320,10 +320,11 @@ async function storeMentions(tx: Transaction, commentId: number, articleId: numb
 }
 
 /** A verdict that refuses the comment, as the error its writer sees (with the text kept). */
+const lockedDiscussion = () =>
+  new DomainError('discussion-locked', 'Moderators have locked this discussion: it accepts no new comments, replies or edits.')
+
 function refusal(verdict: Exclude<Verdict, { action: 'publish' }>): DomainError {
-  if (verdict.rule === 'discussion-locked') {
-    return new DomainError('discussion-locked', 'Moderators have locked this discussion: it accepts no new comments, replies or edits.')
-  }
+  if (verdict.rule === 'discussion-locked') return lockedDiscussion()
   if (verdict.rule === 'member-state') return new DomainError('account-unavailable', verdict.message)
   return new DomainError('invalid-input', verdict.message, { field: 'body' })
 }
@@ -407,9 +408,6 @@ export async function createComment({
       })
       .from(articles)
       .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
-      // The comment count is updated below: take the lock that update needs now. A share lock here
-      // deadlocked two members posting at once, each waiting for the other to let go.
-      .for('no key update')
     if (!article) throw new DomainError('not-found', 'There is no published story at this address.')
 
     let depth = 0
@@ -476,10 +474,16 @@ export async function createComment({
     if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
     await storeMentions(tx, created!.id, article.id, chipIds)
     if (!held) {
-      await tx
+      // The story's row is locked only here, for the last moment of the transaction: members posting
+      // to one story at once queue for microseconds, not for each other's whole posting. (Locking it
+      // at the start, for share, deadlocked them.) A moderator who locked the discussion meanwhile
+      // wins: the condition is checked again on the row as it is now.
+      const [counted] = await tx
         .update(articles)
         .set({ commentCount: sql`${articles.commentCount} + 1` })
-        .where(eq(articles.id, article.id))
+        .where(and(eq(articles.id, article.id), eq(articles.discussionLocked, false)))
+        .returning({ id: articles.id })
+      if (!counted) throw lockedDiscussion()
       await notifyReply(tx, { parentAuthorId, actorId: actor.id, articleId: article.id, commentId: created!.id })
       await publishEvent(tx, {
         type: 'comment-created',
