@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
-import { passwordResetTokens, sessions } from '#db/schema.ts'
+import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { isDomainError } from './errors.server.ts'
 import { hashResetToken, isResetTokenValid, requestPasswordReset, resetPassword } from './password-resets.server.ts'
 import { putSetting } from './settings.server.ts'
@@ -63,6 +63,18 @@ describe('password reset', () => {
     expect(await isResetTokenValid({ token })).toBe(false)
     const error = await resetPassword({ token, password: 'a brand new password' }).catch((e: unknown) => e)
     expect(isDomainError(error, 'invalid-token')).toBe(true)
+  })
+
+  it('does not let a banned member back in: the password stays, the link stays unused', async () => {
+    const user = await createTestUser()
+    await requestPasswordReset({ email: user.email, ip: '192.0.2.1', origin: 'http://localhost' })
+    const token = tokenFromLog(user.email)!
+    await db.update(users).set({ bannedAt: new Date(), banReason: 'Spam' }).where(eq(users.id, user.id))
+    const error = await resetPassword({ token, password: 'a brand new password' }).catch((e: unknown) => e)
+    expect(isDomainError(error, 'account-unavailable')).toBe(true)
+    expect((error as Error).message).toBe('This account is banned: Spam')
+    await db.update(users).set({ bannedAt: null, banReason: null }).where(eq(users.id, user.id))
+    await verifyLogin({ login: user.email, password: user.password, ip: '192.0.2.1' })
   })
 
   it('keeps only the newest link working', async () => {

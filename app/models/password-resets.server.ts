@@ -79,6 +79,15 @@ export async function resetPassword({ token, password }: { token: string; passwo
     if (!used) {
       throw new DomainError('invalid-token', 'This reset link has expired or has already been used. Ask for a new one.')
     }
+    // The reset logs the person in: a banned account must not get a session this way (the whole
+    // transaction rolls back, so the password stays as it was).
+    const [account] = await tx
+      .select({ bannedAt: users.bannedAt, banReason: users.banReason })
+      .from(users)
+      .where(eq(users.id, used.userId))
+    if (account?.bannedAt) {
+      throw new DomainError('account-unavailable', `This account is banned${account.banReason ? `: ${account.banReason}` : '.'}`)
+    }
     await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId))
     await tx.delete(sessions).where(eq(sessions.userId, used.userId))
     return { userId: used.userId }

@@ -14,7 +14,7 @@ import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
-import { deleteComment, editComment, getCommentPage } from '#app/models/comments.server.ts'
+import { deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
@@ -78,6 +78,11 @@ const intents = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const target = parseIds(params)
   const auth = await requireUser(request)
+  // The models find a comment by its id alone: the story in the address must be the comment's (and
+  // public), or a comment no one can read here could still be voted on, reported or changed.
+  if (!(await findCommentArticle({ commentId: target.commentId, articleSlug: target.slug }))) {
+    httpError(404, 'There is no comment at this address. It may belong to another story.')
+  }
   const formData = await readForm(request)
   const intent = formData.get('intent')
   if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote' && intent !== 'report') {
