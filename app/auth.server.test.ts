@@ -4,7 +4,7 @@ import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { db } from '#db/client.server.ts'
-import { sessions } from '#db/schema.ts'
+import { sessions, users } from '#db/schema.ts'
 import { getAuth, login, logout, requireRole, requireUser } from './auth.server.ts'
 
 beforeEach(truncateAll)
@@ -21,6 +21,16 @@ function requestWith(cookie: string | null, url = 'http://localhost/') {
 }
 
 describe('sessions', () => {
+  it('ends a banned member’s session at its next request, however it survived the ban', async () => {
+    const user = await createTestUser()
+    const cookie = cookieFrom(await login(requestWith(null), user.id))
+    await db.update(users).set({ bannedAt: new Date(), banReason: 'spam' }).where(eq(users.id, user.id))
+    const auth = await getAuth(requestWith(cookie.pair))
+    expect(auth.user).toBeNull()
+    expect(auth.setCookie).toMatch(/Max-Age=0/)
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([])
+  })
+
   it('logs in with an HttpOnly, SameSite=Lax cookie that validates on the next request', async () => {
     const user = await createTestUser()
     const response = await login(requestWith(null), user.id, '/articles/x?sort=new')

@@ -90,7 +90,10 @@ async function validate(request: Request): Promise<AuthResult> {
   const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
   if (!sessionId) return { user: null, session: null, setCookie: null }
   const { session, user } = await lucia.validateSession(sessionId)
-  if (!session) {
+  // A ban ends the member's sessions when it is made; a session that slipped past (a log-in racing the
+  // ban) ends here.
+  if (session && user.bannedAt) await lucia.invalidateSession(session.id)
+  if (!session || user.bannedAt) {
     return { user: null, session: null, setCookie: serializeCookie(lucia.createBlankSessionCookie(), request) }
   }
   // A session past half its life was just extended: send the cookie again with the new expiry.
@@ -114,7 +117,10 @@ export async function requireUser(request: Request) {
   const auth = await getAuth(request)
   if (auth.user) return auth as { user: User; session: Session; setCookie: string | null }
   const url = new URL(request.url)
-  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`)
+  // A cookie that named no live session (expired, logged out, made up) is cleared on the way.
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`, {
+    headers: auth.setCookie ? { 'Set-Cookie': auth.setCookie } : undefined,
+  })
 }
 
 /** For pages only readers need (log in, sign up): a member is sent on to where they were going. */
