@@ -111,6 +111,10 @@ app.use((req, res, next) => {
   const siteOrigins = [`${req.protocol}://${req.get('host') ?? ''}`.toLowerCase()]
   if (publicOrigin) siteOrigins.push(publicOrigin)
   if (isAllowedOrigin({ method: req.method, origin: req.get('origin'), referer: req.get('referer'), siteOrigins })) {
+    // Checked here, against every origin the site answers to. Remix checks Origin again, against Host
+    // or X-Forwarded-Host as sent, port and case included, and throws (an empty 500) when a proxy
+    // rewrote either or a browser sent "Origin: null": it is left nothing to compare.
+    delete req.headers.origin
     next()
     return
   }
@@ -243,6 +247,11 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
 const server = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
   logger.info({ url: `http://${env.HOST ?? 'localhost'}:${env.PORT}`, mode: env.NODE_ENV }, 'listening')
 })
+
+// Longer than any proxy keeps an idle connection (nginx upstream: 60 s), so the other side closes it:
+// a request sent just as this side closed an idle connection would be reset.
+server.keepAliveTimeout = 65_000
+server.headersTimeout = 66_000
 
 const DRAIN_MS = 10_000
 

@@ -7,6 +7,8 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
+// Also installs what the database layer throws during an outage (a 503 the error pages explain).
+import { OUTAGE_RETRY_AFTER_SECONDS } from '#app/lib/database-outage.server.ts'
 import { isHttps } from '#app/lib/http.server.ts'
 import { securityHeaders } from '#app/lib/security-headers.ts'
 
@@ -28,6 +30,7 @@ export default function handleRequest(
 ) {
   const nonce = crypto.randomBytes(16).toString('base64')
   applySecurityHeaders(request, responseHeaders, nonce)
+  if (responseStatusCode === 503) responseHeaders.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
   // Crawlers get the whole document at once; browsers get it streamed as it renders.
   const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
 
@@ -69,6 +72,7 @@ export default function handleRequest(
 
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
   response.headers.set('X-Content-Type-Options', 'nosniff')
+  if (response.status === 503) response.headers.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
   if (isHttps(request)) response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   return response
 }

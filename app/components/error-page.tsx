@@ -8,6 +8,38 @@ const titles: Record<number, string> = {
   409: 'That clashes with something that already happened',
   413: 'That was too large to accept',
   429: 'Slow down a little',
+  503: 'We can’t reach our database right now',
+}
+
+/** A form the server received but could not save (an outage): given back so nothing typed is lost. */
+type UnsavedForm = { action: string; values: Record<string, string> }
+
+function unsavedForm(data: unknown): UnsavedForm | null {
+  if (!data || typeof data !== 'object' || !('unsaved' in data)) return null
+  const unsaved = data.unsaved as Partial<UnsavedForm> | undefined
+  return typeof unsaved?.action === 'string' && unsaved.values && typeof unsaved.values === 'object'
+    ? (unsaved as UnsavedForm)
+    : null
+}
+
+/** The text a writer sent, in a form that sends it again. Works without JavaScript. */
+function UnsavedText({ unsaved }: { unsaved: UnsavedForm }) {
+  const { body, ...hidden } = unsaved.values
+  if (body === undefined) return null
+  return (
+    <form method="post" action={unsaved.action} className="stack">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <div className="field">
+        <label htmlFor="unsaved-body">Your text (not saved yet)</label>
+        <textarea id="unsaved-body" name="body" rows={6} defaultValue={body} />
+      </div>
+      <button type="submit" className="button">
+        Try again
+      </button>
+    </form>
+  )
 }
 
 /** The one error view every route renders: a status, a plain message, a way on. Never a stack. */
@@ -15,9 +47,11 @@ export function GeneralErrorBoundary() {
   const error = useRouteError()
   let status = 500
   let message = 'Something went wrong on our side. It has been logged; please try again in a moment.'
+  let unsaved: UnsavedForm | null = null
   if (isRouteErrorResponse(error)) {
     status = error.status
     const data: unknown = error.data
+    unsaved = unsavedForm(data)
     if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') {
       message = data.message
     } else if (typeof data === 'string' && data && status < 500) {
@@ -34,6 +68,7 @@ export function GeneralErrorBoundary() {
       <p className="error-page__status">Error {status}</p>
       <h1 id="error-title">{title}</h1>
       <p>{message}</p>
+      {unsaved ? <UnsavedText unsaved={unsaved} /> : null}
       <p>
         <Link to="/">Back to the latest stories</Link> or <Link to="/chips">browse the chip database</Link>.
       </p>

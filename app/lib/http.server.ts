@@ -20,9 +20,19 @@ export function httpError(status: 400 | 403 | 404 | 409 | 413 | 429, message: st
   throw data<ErrorPayload>({ message }, { status })
 }
 
+/** Far longer than any address the site's own links and forms make. */
+export const MAX_QUERY_STRING = 4096
+
 /** The request's query string parsed by a schema; a value it rejects is a 400 naming the parameter. */
 export function parseSearchParams<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
-  const params = new URL(request.url).searchParams
+  const url = new URL(request.url)
+  if (url.search.length > MAX_QUERY_STRING) {
+    return httpError(
+      400,
+      `This address is too long: its query string has ${url.search.length.toLocaleString('en-GB')} characters, and we read at most ${MAX_QUERY_STRING.toLocaleString('en-GB')}.`,
+    )
+  }
+  const params = url.searchParams
   const input: Record<string, string> = {}
   for (const key of params.keys()) {
     const values = params.getAll(key)
@@ -30,7 +40,16 @@ export function parseSearchParams<S extends z.ZodType>(request: Request, schema:
     input[key] = values[values.length - 1] ?? ''
   }
   const result = schema.safeParse(input)
-  if (result.success) return result.data
+  if (result.success) {
+    // A "%00" would reach Postgres as U+0000, which no text column or parameter accepts. Only the
+    // parameters the schema kept are checked: others are not this loader's to refuse.
+    for (const [key, value] of Object.entries((result.data ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'string' && value.includes('\u0000')) {
+        return httpError(400, `This address has a parameter we cannot use: ${key} holds a null character (%00).`)
+      }
+    }
+    return result.data
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.')
     return issue.code === 'invalid_value' && name ? `${name} is not one of the accepted values` : issue.message

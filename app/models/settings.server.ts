@@ -7,8 +7,9 @@ import { DomainError } from './errors.server.ts'
 // Product limits, each a named setting with a default and one line of description. Stored values
 // override the defaults; a stored value that no longer fits its schema is ignored, not fatal.
 
-const count = z.number().int().min(1).max(100_000)
-const minutes = z.number().int().min(1).max(60 * 24 * 30)
+const wholeNumber = z.number({ error: 'give a whole number' }).int('give a whole number')
+const count = wholeNumber.min(1, 'the least is 1').max(100_000, 'the most is 100,000')
+const minutes = wholeNumber.min(1, 'the least is 1').max(60 * 24 * 30, 'the most is 43,200 (30 days)')
 
 export const settingDefinitions = {
   loginAttemptsPerIp: { schema: count, default: 30, description: 'Log-in attempts allowed from one IP address per window' },
@@ -21,11 +22,11 @@ export const settingDefinitions = {
   maxCommentLength: { schema: count, default: 10_000, description: 'Longest comment accepted, in characters' },
   commentsPerMinute: { schema: count, default: 5, description: 'Comments a member may post per minute' },
   commentsPerDay: { schema: count, default: 50, description: 'Comments a member may post per day' },
-  newAccountHours: { schema: z.number().int().min(0).max(24 * 90), default: 24, description: 'How long an account counts as new' },
+  newAccountHours: { schema: wholeNumber.min(0, 'the least is 0').max(24 * 90, 'the most is 2,160 (90 days)'), default: 24, description: 'How long an account counts as new' },
   newAccountCommentsPerMinute: { schema: count, default: 2, description: 'Comments a new account may post per minute' },
   newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
   reportThreshold: { schema: count, default: 3, description: 'Reports that hide a comment until a moderator reviews it' },
-  maxLinks: { schema: z.number().int().min(0).max(1000), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
+  maxLinks: { schema: wholeNumber.min(0, 'the least is 0').max(1000, 'the most is 1,000'), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
   holdFirstComment: {
     schema: z.boolean(),
     default: true,
@@ -35,7 +36,8 @@ export const settingDefinitions = {
     schema: z
       .array(
         z.object({
-          word: z.string().trim().min(1).max(100),
+          // Stored as JSON, which Postgres refuses to hold a U+0000 in.
+          word: z.string().trim().min(1).max(100).refine((w) => !w.includes('\u0000'), 'A watched word cannot contain a null character.'),
           action: z.enum(['hold', 'reject']),
         }),
       )

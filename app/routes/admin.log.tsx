@@ -4,7 +4,7 @@ import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { actionLabels, ModerationLogTable } from '#app/components/moderation-log.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
-import { parseSearchParams } from '#app/lib/http.server.ts'
+import { httpError, parseSearchParams } from '#app/lib/http.server.ts'
 import { staffRoles } from '#app/models/admin.server.ts'
 import { listModerationLog } from '#app/models/moderation.server.ts'
 import { LogQuerySchema } from '#app/schemas/moderation.ts'
@@ -12,7 +12,9 @@ import { LogQuerySchema } from '#app/schemas/moderation.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
   const query = parseSearchParams(request, LogQuerySchema)
-  return { query, log: await listModerationLog({ actor: user, ...query }) }
+  const log = await listModerationLog({ actor: user, ...query })
+  if (query.page > log.pageCount) httpError(404, `There is no page ${query.page} of the moderation log.`)
+  return { query, log }
 }
 
 export const meta: MetaFunction = () => [{ title: 'Moderation log — Threadline admin' }]

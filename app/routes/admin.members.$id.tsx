@@ -89,7 +89,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
   const userId = memberId(params)
   const formData = await readForm(request)
-  const handler = intents[String(formData.get('intent'))]
+  // Own keys only: "constructor" or "toString" would otherwise find Object's own functions.
+  const intent = String(formData.get('intent'))
+  const handler = Object.hasOwn(intents, intent) ? intents[intent] : undefined
   if (!handler) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
   try {
     const result = await handler(formData, user, userId)

@@ -20,7 +20,7 @@ import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { domainFailure, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
@@ -73,6 +73,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return domainFailure(error, formData)
   }
 }
+
+// A throttled comment's answer says when to try again.
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: 'Story not found — Threadline' }]

@@ -12,7 +12,7 @@ import {
   firstInvalid,
   useSubmissionKey,
 } from '#app/components/forms.tsx'
-import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { httpError, requireSlug } from '#app/lib/http.server.ts'
 import { getCorrectionForm, suggestCorrection } from '#app/models/corrections.server.ts'
 import { CORRECTION_LIMITS, isCorrectableField, SuggestCorrectionSchema } from '#app/schemas/corrections.ts'
@@ -45,6 +45,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirect(`/chips/${chipSlug}?corrected=1`)
 }
+
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {

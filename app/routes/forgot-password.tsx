@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, useSubmissionKey } from '#app/components/forms.tsx'
-import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams, siteOrigin } from '#app/lib/http.server.ts'
 import { requestPasswordReset } from '#app/models/password-resets.server.ts'
 import { ForgotPasswordSchema } from '#app/schemas/auth.ts'
@@ -27,6 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // The same answer whether or not the address has an account.
   return redirect('/forgot-password?sent=1')
 }
+
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Threadline' }]
 

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { login, requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
-import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { verifyLogin } from '#app/models/users.server.ts'
 import { LoginSchema, RedirectToQuerySchema } from '#app/schemas/auth.ts'
@@ -25,6 +25,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return domainFailure(error, formData)
   }
 }
+
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Log in — Threadline' }]
 

@@ -4,7 +4,7 @@ import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Highlighted } from '#app/components/highlight.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { parseSearchParams } from '#app/lib/http.server.ts'
+import { httpError, parseSearchParams } from '#app/lib/http.server.ts'
 import { MAX_QUERY_LENGTH } from '#app/lib/search-markers.ts'
 import { search } from '#app/models/search.server.ts'
 import { PageQuerySchema } from '#app/schemas/pagination.ts'
@@ -12,7 +12,11 @@ import { PageQuerySchema } from '#app/schemas/pagination.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { page } = parseSearchParams(request, PageQuerySchema)
   const query = new URL(request.url).searchParams.get('q') ?? ''
-  return { query: query.slice(0, MAX_QUERY_LENGTH * 2), result: await search({ query, page }) }
+  const result = await search({ query, page })
+  if (result.kind === 'results' && page > result.pageCount) {
+    httpError(404, `There is no page ${page} of results: this search runs to ${result.pageCount}.`)
+  }
+  return { query: query.slice(0, MAX_QUERY_LENGTH * 2), result }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

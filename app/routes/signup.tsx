@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { login, requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
-import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { signUp } from '#app/models/users.server.ts'
 import { PASSWORD_RULES, RedirectToQuerySchema, SignupSchema, USERNAME_RULES } from '#app/schemas/auth.ts'
@@ -26,6 +26,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return domainFailure(error, formData)
   }
 }
+
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction = () => [{ title: 'Create an account — Threadline' }]
 

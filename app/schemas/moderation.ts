@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { moderationActionKinds, reportReasons, roles } from '#db/enums.ts'
+import { PageQuerySchema } from './pagination.ts'
 
 export const reportReasonLabels: Record<(typeof reportReasons)[number], string> = {
   spam: 'Spam',
@@ -9,6 +10,7 @@ export const reportReasonLabels: Record<(typeof reportReasons)[number], string> 
   other: 'Something else',
 }
 
+// The note is stored trimmed, otherwise as typed (moderators see it as text).
 export const ReportSchema = z
   .object({
     reason: z.enum(reportReasons, { error: 'Choose a reason.' }),
@@ -19,7 +21,11 @@ export const ReportSchema = z
     message: 'Tell the moderators what is wrong.',
   })
 
-const positiveId = z.coerce.number().int().positive().max(2_147_483_647)
+const positiveId = z.coerce
+  .number({ error: 'That reference is not a number.' })
+  .int('That reference is not a whole number.')
+  .positive('That reference must be 1 or more.')
+  .max(2_147_483_647, 'That reference is too large.')
 
 export const ModerateSchema = z.object({
   action: z.enum(['approve', 'hide', 'remove', 'restore'], { error: 'Choose what to do.' }),
@@ -60,5 +66,5 @@ export const PremoderateSchema = z.object({ on: z.enum(['true', 'false']).transf
 export const LogQuerySchema = z.object({
   action: z.preprocess((v) => (v === '' ? undefined : v), z.enum(moderationActionKinds).optional()),
   moderator: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(60).optional()),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  page: PageQuerySchema.shape.page,
 })

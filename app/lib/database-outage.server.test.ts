@@ -1,0 +1,55 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors'
+import { describe, expect, it } from 'vitest'
+import { DomainError } from '#app/models/errors.server.ts'
+import { DatabaseUnavailableError, isConnectionFailure } from '#db/connection.server.ts'
+import { isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './database-outage.server.ts'
+import { domainFailure } from './forms.server.ts'
+
+// The database layer and the forms agree on what an outage is; e2e/db-faults.spec.ts shows the
+// pages, with a real server taken away.
+
+const driverError = (code: string) => Object.assign(new Error(`write ${code} 127.0.0.1:5432`), { code })
+const wrapped = (code: string) => new DrizzleQueryError('select 1', [], driverError(code))
+
+describe('isConnectionFailure', () => {
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001'])(
+    'recognises %s, bare or wrapped by Drizzle',
+    (code) => {
+      expect(isConnectionFailure(driverError(code))).toBe(true)
+      expect(isConnectionFailure(wrapped(code))).toBe(true)
+    },
+  )
+
+  it.each(['23505', '22P02', '40001', '42P01'])('leaves %s (a statement’s own failure) alone', (code) => {
+    expect(isConnectionFailure(wrapped(code))).toBe(false)
+  })
+
+  it('knows its own error, and nothing else', () => {
+    expect(isConnectionFailure(new DatabaseUnavailableError('gone'))).toBe(true)
+    expect(isConnectionFailure(new Error('ECONNREFUSED in a message is not a code'))).toBe(false)
+    expect(isConnectionFailure(null)).toBe(false)
+    expect(isConnectionFailure('CONNECTION_CLOSED')).toBe(false)
+  })
+})
+
+describe('domainFailure during an outage', () => {
+  it('answers 503 with Retry-After, says the comment was not posted, and gives back all but passwords', () => {
+    const form = new FormData()
+    form.set('intent', 'comment')
+    form.set('body', 'What I wrote')
+    form.set('password', 'never sent back')
+    const failure = domainFailure(wrapped('ECONNREFUSED'), form) as unknown as {
+      data: { errors: { form: string[] }; values: Record<string, string> }
+      init: { status: number; headers: Record<string, string> }
+    }
+    expect(failure.init.status).toBe(503)
+    expect(failure.init.headers['Retry-After']).toBe(String(OUTAGE_RETRY_AFTER_SECONDS))
+    expect(failure.data.errors.form[0]).toMatch(/^Your comment was not posted: we can’t reach our database right now\./)
+    expect(failure.data.values).toEqual({ intent: 'comment', body: 'What I wrote' })
+  })
+
+  it('still rethrows what is neither an outage nor a domain refusal', () => {
+    expect(() => domainFailure(wrapped('23505'), new FormData())).toThrow(DrizzleQueryError)
+    expect(isDatabaseOutage(new DomainError('not-found', 'gone'))).toBe(false)
+  })
+})
