@@ -54,7 +54,8 @@ export function GeneralErrorBoundary() {
     unsaved = unsavedForm(data)
     if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') {
       message = data.message
-    } else if (typeof data === 'string' && data && status < 500) {
+    } else if (typeof data === 'string' && data && status < 500 && status !== 405) {
+      // (A 405's text is the framework's, naming internal route ids: the title says enough.)
       message = data
     } else if (status < 500) {
       message = titles[status] ?? 'The request could not be completed.'
