@@ -2,9 +2,11 @@ import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 
-// Start-up as an operator meets it: real processes, real environment variables.
+// Start-up as an operator meets it: real processes, real environment variables. Each one creates an
+// embedded database from nothing, which takes several times longer on a machine busy with other work.
+vi.setConfig({ testTimeout: 120_000 })
 
 const tsx = path.resolve('node_modules/tsx/dist/cli.mjs')
 // Their own output is what is checked here; warnings such as slow queries on a loaded machine are not.
@@ -21,7 +23,7 @@ function run(script: string, env: Record<string, string>, args: string[] = []) {
   const result = spawnSync(process.execPath, [tsx, script, ...args], {
     env: { ...baseEnv, ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 110_000,
   })
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() }
 }
