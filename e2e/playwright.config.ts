@@ -33,7 +33,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   workers: 2,
   reporter: [['list']],
-  timeout: 30_000,
+  // Generous: the suite shares two cores with the server it drives and, in CI, with other work.
+  timeout: 60_000,
   use: {
     baseURL,
     trace: 'retain-on-failure',
