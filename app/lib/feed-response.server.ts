@@ -27,6 +27,22 @@ function escapeText(text: string) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
+// XML 1.0 forbids most C0 controls and U+FFFE/U+FFFF anywhere, even written as references, and a
+// reader refuses the whole feed over one. Stored text keeps them (a comment may hold an escape
+// sequence pasted from a terminal); the XML feeds leave them out. They never occur in markup.
+const notXmlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
+
+// The feed package escapes only "&" (and xml-js only '"') in attribute values, and a "<" is not
+// allowed in one: a tag named "<b>bold</b>" would make the Atom feed, which puts tag names in
+// <category label="…">, unreadable. Attribute values hold no raw '"', so each is matched whole.
+const categoryTag = /<category((?:\s+[\w:-]+="[^"]*")*)(\s*\/?>)/g
+
+function wellFormedXml(xml: string) {
+  return xml
+    .replace(notXmlCharacters, '')
+    .replace(categoryTag, (_tag, attributes: string, end: string) => `<category${attributes.replace(/</g, '&lt;').replace(/>/g, '&gt;')}${end}`)
+}
+
 function render(data: FeedData, format: FeedFormat, origin: string, updated: Date) {
   const links = feedUrls(origin, data.feedPath)
   const feed = new Feed({
@@ -56,8 +72,8 @@ function render(data: FeedData, format: FeedFormat, origin: string, updated: Dat
       category: item.categories.map((name) => ({ name })),
     })
   }
-  if (format === 'rss') return feed.rss2()
-  if (format === 'atom') return feed.atom1()
+  if (format === 'rss') return wellFormedXml(feed.rss2())
+  if (format === 'atom') return wellFormedXml(feed.atom1())
   // The package writes JSON Feed 1; readers expect 1.1 now: a version and `authors` lists.
   const json = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[] }
   json.version = 'https://jsonfeed.org/version/1.1'

@@ -24,6 +24,14 @@ describe('renderMarkdown', () => {
     expect(html).toContain('click')
   })
 
+  it('leaves the markup after a dropped link well-formed', () => {
+    for (const profile of ['comment', 'article'] as const) {
+      expect(renderMarkdown('[x](ftp://example.com/f) then **bold**\n\n__proto__', profile)).toBe(
+        '<p>x then <strong>bold</strong></p>\n<p><strong>proto</strong></p>',
+      )
+    }
+  })
+
   it('marks reader links nofollow ugc and article links noopener', () => {
     expect(renderMarkdown('[BIS](https://www.bis.doc.gov/)', 'comment')).toContain(
       'rel="nofollow ugc noopener noreferrer"',
@@ -31,6 +39,15 @@ describe('renderMarkdown', () => {
     const article = renderMarkdown('[BIS](https://www.bis.doc.gov/)', 'article')
     expect(article).toContain('rel="noopener noreferrer"')
     expect(article).not.toContain('nofollow')
+  })
+
+  it('keeps lists and quotes nested past the parser’s limit as text, and everything after them', () => {
+    for (const profile of ['comment', 'article'] as const) {
+      const html = renderMarkdown(`${'- '.repeat(200)}deep list\n\n${'>'.repeat(200)} deep quote\n\nThe end.`, profile)
+      expect(html).toContain('deep list')
+      expect(html).toContain('deep quote')
+      expect(html).toMatch(/<p>The end\.<\/p>$/)
+    }
   })
 
   it('gives articles subheadings below the headline, and comments none', () => {

@@ -7,10 +7,48 @@ import sanitizeHtml from 'sanitize-html'
 
 export type MarkdownProfile = 'article' | 'comment'
 
-const parsers: Record<MarkdownProfile, InstanceType<typeof MarkdownIt>> = {
-  article: new MarkdownIt({ html: false, linkify: true, typographer: true }),
-  comment: new MarkdownIt({ html: false, linkify: true, typographer: false })
-    .disable(['heading', 'lheading', 'image', 'table', 'hr', 'strikethrough']),
+type Parser = InstanceType<typeof MarkdownIt>
+
+/**
+ * markdown-it stops reading blocks at its nesting limit and drops every line to the end of the
+ * enclosing block, which for a list item is the rest of the document: fifty nested "- " would make
+ * everything written after them vanish. Past the limit, the lines that belong to the block are kept
+ * as a plain paragraph instead, and parsing carries on after them.
+ */
+function keepTextPastNestingLimit(md: Parser): Parser {
+  const tokenize = md.block.tokenize.bind(md.block)
+  md.block.tokenize = (state, startLine, endLine) => {
+    if (state.level < md.options.maxNesting) return tokenize(state, startLine, endLine)
+    const first = state.skipEmptyLines(startLine)
+    let line = first
+    // The block's own lines, as the parser would have read them: up to the first one outdented.
+    while (line < endLine && (state.isEmpty(line) || state.sCount[line]! >= state.blkIndent)) line++
+    const text = first < line ? state.getLines(first, line, state.blkIndent, false).trim() : ''
+    if (text) {
+      state.push('paragraph_open', 'p', 1).map = [first, line]
+      const inline = state.push('inline', '', 0)
+      inline.content = text
+      inline.map = [first, line]
+      inline.children = []
+      state.push('paragraph_close', 'p', -1)
+    }
+    state.line = line
+  }
+  return md
+}
+
+const parsers: Record<MarkdownProfile, Parser> = {
+  article: keepTextPastNestingLimit(new MarkdownIt({ html: false, linkify: true, typographer: true })),
+  comment: keepTextPastNestingLimit(
+    new MarkdownIt({ html: false, linkify: true, typographer: false }).disable([
+      'heading',
+      'lheading',
+      'image',
+      'table',
+      'hr',
+      'strikethrough',
+    ]),
+  ),
 }
 
 const commentTags = ['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li']
@@ -58,10 +96,15 @@ function sanitize(html: string, profile: MarkdownProfile) {
       a: (tagName, attribs): sanitizeHtml.Tag =>
         attribs.href !== undefined && isAllowedHref(attribs.href, profile)
           ? { tagName, attribs: { href: attribs.href, rel: linkRel[profile] } }
-          : { tagName: 'span', attribs: {} },
+          : { tagName, attribs: {} },
       // Article headings start at h2: the page's h1 is the headline.
       ...(profile === 'article' ? { h1: 'h2' } : {}),
     },
+    // A link that may not stay loses its tag and keeps its text. (Renamed to a tag the allowlist
+    // drops, as it once was, it left sanitize-html closing the next element at its depth with the
+    // wrong name, "<strong>…</span>": a browser then keeps <strong> open over the rest of the page,
+    // and React's hydration of that page fails.)
+    exclusiveFilter: (frame) => (frame.tag === 'a' && frame.attribs.href === undefined ? 'excludeTag' : false),
   })
 }
 

@@ -44,6 +44,8 @@ export const PasswordSchema = z
   .max(256, 'Passwords have at most 256 characters.')
   .refine((p) => p.trim().length > 0, 'A password cannot be only spaces.')
 
+// Stored trimmed. Control characters (U+0000 among them) and the direction overrides and isolates
+// that can disguise a name are refused; everything else, markup included, is kept and shown as text.
 export const DisplayNameSchema = z
   .string({ error: 'Enter a display name.' })
   .trim()

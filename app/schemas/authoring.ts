@@ -76,6 +76,11 @@ function atMost(max: number, label: string) {
   })
 }
 
+// What the authoring forms store (see also parseForm, which refuses U+0000 in any field): short and
+// long text fields (standfirst, chip fields) trimmed with LF line ends; a headline trimmed with each
+// run of whitespace folded to one space; an article body with LF line ends and no trailing
+// whitespace. Nothing else is changed: markup, entities, invisible and direction characters are kept
+// as typed, and escaped or sanitised where they are shown.
 function limitedText(max: number, label: string) {
   return z
     .string()

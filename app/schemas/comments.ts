@@ -1,10 +1,19 @@
 import { z } from 'zod'
 import { commentSorts } from '#app/lib/comment-tree.ts'
+import { normaliseNewlines } from './authoring.ts'
 
 export const MAX_COMMENT_LENGTH = 10_000
 
+/**
+ * A comment is stored as written, with one normalisation: line ends are LF. Browsers send a
+ * textarea's line ends as CRLF, which would count twice against the length limit (a comment of
+ * 9,800 characters over 290 lines arrived as 10,090). Everything else is kept: leading and
+ * trailing spaces, invisible and direction characters, markup, which Markdown rendering escapes.
+ * (A U+0000 is refused by parseForm; a lone surrogate arrives as U+FFFD.)
+ */
 export const CommentBodySchema = z
   .string({ error: 'Write something before posting.' })
+  .transform(normaliseNewlines)
   .refine((body) => body.trim().length > 0, 'Write something before posting.')
   .check((ctx) => {
     if (ctx.value.length > MAX_COMMENT_LENGTH) {
