@@ -320,7 +320,7 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
   })
 
   test('a member’s hostile display names show as text beside their comment', async ({ browser }) => {
-    test.setTimeout(120_000)
+    test.setTimeout(180_000)
     const { page, alarms } = await contextPage(browser, '10.232.0.1')
     await signUp(page, newAccount())
     await page.goto(`/articles/${slug}`)
@@ -415,7 +415,8 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
 })
 
 test('every corpus entry as a search query shows as text and runs nothing', async ({ page }) => {
-  test.setTimeout(120_000)
+  // About 300 searches and 40 page loads: a minute beside another worker, more on a busier machine.
+  test.setTimeout(240_000)
   // The query as the search model folds it: U+0000 counts as a space, whitespace runs become one.
   const folded = (q: string) => q.replace(/\u0000/g, ' ').trim().replace(/\s+/g, ' ')
   const queries = [
@@ -482,16 +483,17 @@ test('every corpus entry as a search query shows as text and runs nothing', asyn
 })
 
 test('sign-up refuses every hostile username beside the field, and the page runs nothing', async ({ page, baseURL }) => {
-  test.setTimeout(120_000)
+  // About 300 requests: 17 s on an idle machine, several times that while other suites share the cores.
+  test.setTimeout(240_000)
   const candidates = corpus.filter((e) => !/^[A-Za-z][A-Za-z0-9_-]{2,29}$/.test(wellFormed(e.text).trim()))
   expect(candidates.length).toBeGreaterThan(corpus.length * 0.95)
 
   // Through the form, with JavaScript: a representative of each kind.
   const alarms = await watch(page)
   await page.goto('/signup')
+  // (Every attribute breaker goes through the plain posts below, which check the field's value.)
   const representatives = [...new Map(candidates.map((e) => [e.category, e])).values()]
-  const breakers = ['attribute-breakers-01', 'attribute-breakers-02', 'attribute-breakers-03', 'attribute-breakers-05', 'xss-polyglot-01']
-  for (const entry of [...representatives, ...corpus.filter((e) => breakers.includes(e.id))]) {
+  for (const entry of representatives) {
     await page.getByLabel('Email').fill(`hostile-${stamp}@example.com`)
     await page.getByLabel('Username').fill(entry.text)
     await page.getByLabel('Password').fill('a long enough password')
