@@ -102,8 +102,9 @@ test('a moderator locks a discussion and readers are told why no form is offered
   const moderator = await contextPage(browser, '10.212.0.1')
   await logIn(moderator, 'moderator', 'threadline-demo')
   await moderator.goto('/admin/discussions')
-  const lock = moderator.getByRole('button', { name: 'Lock Blackwell B200 and What Comes After It' })
-  const unlock = moderator.getByRole('button', { name: 'Unlock Blackwell B200 and What Comes After It' })
+  // Exact names: "Lock …" is also a part of "Unlock …", and would find the other button.
+  const lock = moderator.getByRole('button', { name: 'Lock Blackwell B200 and What Comes After It', exact: true })
+  const unlock = moderator.getByRole('button', { name: 'Unlock Blackwell B200 and What Comes After It', exact: true })
   // A retry may find the discussion still locked by the attempt before it.
   if (await unlock.isVisible()) {
     await unlock.click()
