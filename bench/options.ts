@@ -10,6 +10,8 @@ export type BenchOptions = {
   timeout: number
   build: boolean
   keep: boolean
+  /** Write a V8 CPU profile of the app to bench/.out/profiles when it stops. */
+  profile: boolean
   soak: boolean
   soakSeconds: number
   port: number
@@ -21,7 +23,7 @@ export type BenchOptions = {
 }
 
 const usage = `usage: npm run bench -- [--duration S] [--connections N] [--timeout S] [--no-build] [--keep]
-                        [--only TEXT] [--port P] [--static-port P]
+                        [--only TEXT] [--port P] [--static-port P] [--profile]
        npm run bench -- --soak [--soak-seconds S]`
 
 function positiveInteger(name: string, value: string | undefined, fallback: number) {
@@ -45,6 +47,7 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
         timeout: { type: 'string' },
         'no-build': { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
+        profile: { type: 'boolean', default: false },
         soak: { type: 'boolean', default: false },
         'soak-seconds': { type: 'string' },
         port: { type: 'string' },
@@ -68,6 +71,7 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     timeout: positiveInteger('timeout', values.timeout, 10),
     build: !values['no-build'],
     keep: values.keep,
+    profile: values.profile,
     soak: values.soak,
     soakSeconds: positiveInteger('soak-seconds', values['soak-seconds'], 120),
     port: positiveInteger('port', values.port, 3210),

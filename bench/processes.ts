@@ -30,10 +30,10 @@ export type Service = { child: ChildProcess; pid: number; stop: () => Promise<vo
  * Starts a long-running Node process running a TypeScript file, with stdout (and stderr) written to
  * `logFile`. Resolves once it is spawned; readiness is the caller's check.
  */
-export function startService(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Service {
+export function startService(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Service {
   fs.mkdirSync(path.dirname(logFile), { recursive: true })
   const log = fs.createWriteStream(logFile)
-  const child = track(spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   if (child.pid === undefined) throw new Error(`could not start ${script}`)

@@ -69,7 +69,9 @@ function timed(label: string) {
 
 async function startApp(url: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(options.port), DATABASE_URL: url }
-  const app = startService('./server.ts', [], env, path.join(outDir, 'server.log'))
+  // --profile: V8 writes a .cpuprofile when the app exits (open it in Chrome's DevTools).
+  const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'profiles')] : []
+  const app = startService('./server.ts', [], env, path.join(outDir, 'server.log'), nodeArgs)
   await waitForOk(`http://127.0.0.1:${options.port}/healthz`, app.child)
   return app
 }
