@@ -233,4 +233,47 @@ test.describe('with JavaScript disabled', () => {
     await context.close()
     expect(account.username).toBeTruthy()
   })
+
+  test('a refused reply or vote says why, and the reply’s text is kept, even with no form of its own left', async ({ page, browser, baseURL }) => {
+    await signUp(page)
+    const slug = '/articles/cuda-lock-in-rocm-oneapi-chinese-developers'
+    const stamp = Date.now().toString(36)
+    await page.goto(`${slug}?sort=new`)
+    await postComment(page, `Soon gone ${stamp}`)
+    const doomed = commentBy(page, `Soon gone ${stamp}`)
+    await expect(doomed).toBeVisible()
+    const doomedId = (await doomed.getAttribute('id'))!.slice(1)
+    await postComment(page, `Still here ${stamp}`)
+    const kept = commentBy(page, `Still here ${stamp}`)
+    await expect(kept).toBeVisible()
+    const keptId = (await kept.getAttribute('id'))!.slice(1)
+
+    // Another member opens the reply form on the comment's own page and types...
+    const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': '10.202.0.10' } })
+    const other = await context.newPage()
+    await signUp(other, newAccount())
+    await other.goto(`${slug}/comments/${doomedId}?act=reply`)
+    const replyText = `A reply worth keeping ${stamp}`
+    await other.getByLabel(/Reply to/).fill(replyText)
+    // ...while its author deletes it.
+    const deleted = await page.request.post(`${slug}/comments/${doomedId}`, { form: { intent: 'delete' }, headers: { Origin: baseURL! }, maxRedirects: 0 })
+    expect(deleted.status()).toBe(302)
+    await other.getByRole('button', { name: 'Post reply' }).click()
+    // The deleted comment takes no reply and has no form: the story's own form holds the text and says why.
+    const storyForm = other.locator('form.comment-form').first()
+    await expect(storyForm.getByRole('alert')).toContainText('has been deleted or removed')
+    await expect(storyForm.getByLabel('Your comment')).toHaveValue(replyText)
+
+    // A vote the server cannot read (a tampered button) is answered beside the button on the comment's page.
+    const target = `${slug}/comments/${doomedId}`
+    const refused = await other.request.post(target, { form: { intent: 'vote', vote: 'sideways' }, headers: { Origin: baseURL! } })
+    expect(refused.status()).toBe(400)
+    await other.goto(`${slug}/comments/${keptId}`)
+    const vote = other.locator(`#c${keptId} > details > .comment__actions button.vote__button`)
+    await vote.evaluate((button) => button.setAttribute('value', 'sideways'))
+    await vote.click()
+    await expect(other.locator(`#c${keptId} > details > .comment__actions [role=alert]`)).toHaveText('A vote is “up” or “undo”.')
+    await expect(other.locator(`#c${keptId} > details > summary .comment__score`)).toHaveText('0 points')
+    await context.close()
+  })
 })

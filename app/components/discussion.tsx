@@ -75,6 +75,19 @@ export function Discussion({
   )
 }
 
+/** Ids of the comments on this page that show a reply form: where a failed reply comes back to. */
+export function replyTargets(tree: DiscussionComment[]): Set<string> {
+  const ids = new Set<string>()
+  const visit = (comments: DiscussionComment[]) => {
+    for (const comment of comments) {
+      if (comment.canReply) ids.add(String(comment.id))
+      visit(comment.children)
+    }
+  }
+  visit(tree)
+  return ids
+}
+
 function followClientLink(event: MouseEvent<HTMLElement>, navigate: NavigateFunction) {
   const link = (event.target as Element).closest?.('a[data-client-nav]')
   if (!(link instanceof HTMLAnchorElement) || event.defaultPrevented || event.button !== 0) return
@@ -174,7 +187,7 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
   })
   return (
     <div className="comment__actions">
-      <VoteButton comment={comment} actionUrl={actionUrl} />
+      <VoteButton comment={comment} actionUrl={actionUrl} focused={focused} />
       {comment.canReply ? (
         <Disclosure {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
           {(close) => (
@@ -195,7 +208,7 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
         </Disclosure>
       ) : null}
       {comment.canDelete ? (
-        <Disclosure {...panel('delete', 'Delete')}>{() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} />}</Disclosure>
+        <Disclosure {...panel('delete', 'Delete', (values) => focused && values?.intent === 'delete')}>{() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} focused={focused} />}</Disclosure>
       ) : null}
       {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
         <Disclosure {...panel('report', 'Report', (values) => values?.reporting === String(comment.id))}>
@@ -272,16 +285,29 @@ function Disclosure({
   )
 }
 
-function VoteButton({ comment, actionUrl }: { comment: DiscussionComment; actionUrl: string }) {
+function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionComment; actionUrl: string; focused: boolean }) {
   const fetcher = useFetcher<FormResult>()
+  // Without JavaScript a vote is a post to the comment's own page, which carries the answer.
+  const actionData = useActionData<FormResult>()
+  const result = fetcher.data ?? (focused && actionData?.values?.intent === 'vote' ? actionData : undefined)
+  const messages = result?.ok ? [] : messagesBesides(result?.errors)
   const pending = fetcher.formData?.get('vote')
   const voted = pending ? pending === 'up' : comment.viewerVoted
   const score = comment.score + (voted ? 1 : 0) - (comment.viewerVoted ? 1 : 0)
+  const alert = messages.length ? (
+    <span role="alert" className="field__errors">
+      {messages.join(' ')}
+    </span>
+  ) : null
   if (!comment.canVote) {
+    // (A refused vote can leave the comment unvotable: removed, or its discussion locked meanwhile.)
     return (
-      <span className="vote vote--static" aria-label={pluralize(comment.score, 'point')}>
-        ▲ {formatNumber(comment.score)}
-      </span>
+      <>
+        <span className="vote vote--static" aria-label={pluralize(comment.score, 'point')}>
+          ▲ {formatNumber(comment.score)}
+        </span>
+        {alert}
+      </>
     )
   }
   return (
@@ -310,12 +336,29 @@ function VoteButton({ comment, actionUrl }: { comment: DiscussionComment; action
         {formatNumber(score)}
         <span className="visually-hidden"> points</span>
       </button>
-      {fetcher.data?.errors?.form ? (
-        <span role="alert" className="field__errors">
-          {fetcher.data.errors.form[0]}
-        </span>
-      ) : null}
+      {alert}
     </form>
+  )
+}
+
+/**
+ * The messages of a failure that no field of the form shows beside itself: the form's own, and those
+ * of fields it has no input for (a tampered hidden field, an unknown vote), so none goes unseen.
+ */
+function messagesBesides(errors: FormResult['errors'], ...shownByFields: string[]): string[] {
+  if (!errors) return []
+  const fields = Object.entries(errors.fields ?? {}).filter(([name]) => !shownByFields.includes(name))
+  return [...(errors.form ?? []), ...fields.flatMap(([, list]) => list ?? [])]
+}
+
+function FormMessages({ messages }: { messages: string[] }) {
+  if (messages.length === 0) return null
+  return (
+    <div className="form-errors" role="alert">
+      {messages.map((e) => (
+        <p key={e}>{e}</p>
+      ))}
+    </div>
   )
 }
 
@@ -341,6 +384,7 @@ export function CommentForm({
   label,
   submitLabel,
   onPosted,
+  claimsReplyTo,
 }: {
   slug: string
   parentId?: number
@@ -348,10 +392,19 @@ export function CommentForm({
   label: string
   submitLabel: string
   onPosted?: () => void
+  /**
+   * For the story's own form: whether a failed no-JS reply to `parentId` has no form of its own on
+   * this page (a tampered or unknown reference, a comment gone since): this form then shows its
+   * messages and keeps its text, so nothing typed is lost.
+   */
+  claimsReplyTo?: (parentId: string) => boolean
 }) {
   const fetcher = useFetcher<FormResult>({ key: `comment-form-${parentId ?? 'top'}` })
   const actionData = useActionData<FormResult>()
-  const mine = (r: FormResult | undefined) => (r?.values?.parentId ?? '') === String(parentId ?? '')
+  const mine = (r: FormResult | undefined) => {
+    const target = r?.values?.parentId ?? ''
+    return target === String(parentId ?? '') || (parentId === undefined && (claimsReplyTo?.(target) ?? false))
+  }
   // Without JavaScript the page itself carries the result; with it, the fetcher does.
   const result = fetcher.data ?? (mine(actionData) ? actionData : undefined)
   const formRef = useRef<HTMLFormElement>(null)
@@ -367,6 +420,7 @@ export function CommentForm({
   const id = `comment-body-${parentId ?? 'new'}`
   const errors = result?.ok ? undefined : result?.errors
   const bodyErrors = errors?.fields?.body
+  const formErrors = messagesBesides(errors, 'body')
   const kept = result?.ok ? '' : (result?.values?.body ?? '')
   return (
     <>
@@ -380,13 +434,7 @@ export function CommentForm({
       >
         <input type="hidden" name="parentId" value={parentId ?? ''} />
         <input type="hidden" name="returnTo" value={returnTo} />
-        {errors?.form?.length ? (
-          <div className="form-errors" role="alert">
-            {errors.form.map((e) => (
-              <p key={e}>{e}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormMessages messages={formErrors} />
         <div className="field">
           <label htmlFor={id}>{label}</label>
           <p className="field__hint" id={`${id}-hint`}>
@@ -457,19 +505,13 @@ function EditForm({
   useFocusAfterPost(fetcher, onSaved)
   const id = `edit-body-${comment.id}`
   const bodyErrors = result?.ok ? undefined : result?.errors?.fields?.body
-  const formErrors = result?.ok ? undefined : result?.errors?.form
+  const formErrors = result?.ok ? [] : messagesBesides(result?.errors, 'body')
   return (
     <fetcher.Form method="post" action={actionUrl} className="comment-form stack" noValidate>
       <input type="hidden" name="intent" value="edit" />
       <input type="hidden" name="editing" value={comment.id} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {formErrors?.length ? (
-        <div className="form-errors" role="alert">
-          {formErrors.map((e) => (
-            <p key={e}>{e}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormMessages messages={formErrors} />
       <div className="field">
         <label htmlFor={id}>Edit your comment</label>
         <textarea
@@ -507,13 +549,7 @@ function ReportForm({ commentId, actionUrl, returnTo }: { commentId: number; act
       <input type="hidden" name="intent" value="report" />
       <input type="hidden" name="reporting" value={commentId} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {errors?.form?.length ? (
-        <div className="form-errors" role="alert">
-          {errors.form.map((e) => (
-            <p key={e}>{e}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormMessages messages={messagesBesides(errors, 'note')} />
       <div className="field">
         <label htmlFor={`${id}-reason`}>What is wrong with it?</label>
         <select id={`${id}-reason`} name="reason" defaultValue={result?.values?.reason ?? 'spam'}>
@@ -558,12 +594,15 @@ function fetcherMessage(result: { alreadyReported?: boolean }) {
     : 'Thanks: your report was received. The moderators will review this comment.'
 }
 
-function DeleteForm({ actionUrl, returnTo }: { actionUrl: string; returnTo: string }) {
+function DeleteForm({ actionUrl, returnTo, focused }: { actionUrl: string; returnTo: string; focused: boolean }) {
   const fetcher = useFetcher<FormResult>()
+  const actionData = useActionData<FormResult>()
+  const result = fetcher.data ?? (focused && actionData?.values?.intent === 'delete' ? actionData : undefined)
   return (
     <fetcher.Form method="post" action={actionUrl} className="stack">
       <input type="hidden" name="intent" value="delete" />
       <input type="hidden" name="returnTo" value={returnTo} />
+      <FormMessages messages={result?.ok ? [] : messagesBesides(result?.errors)} />
       <p>Delete this comment? Its replies stay, under a “[deleted]” placeholder.</p>
       <button type="submit" className="button button--danger">
         {fetcher.state !== 'idle' ? 'Deleting…' : 'Yes, delete it'}

@@ -12,6 +12,7 @@ import {
   LiveUpdates,
   LockedNotice,
   SignInToComment,
+  replyTargets,
 } from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
@@ -115,6 +116,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export default function ArticlePage() {
   const { article, discussion, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
+  const repliable = useMemo(() => replyTargets(tree), [tree])
   const location = useLocation()
   const returnTo = location.pathname + location.search
   const reported = new URLSearchParams(location.search).get('reported')
@@ -207,7 +209,13 @@ export default function ArticlePage() {
         {article.discussionLocked ? (
           <LockedNotice />
         ) : viewer ? (
-          <CommentForm slug={article.slug} returnTo={returnTo} label="Your comment" submitLabel="Post comment" />
+          <CommentForm
+            slug={article.slug}
+            returnTo={returnTo}
+            label="Your comment"
+            submitLabel="Post comment"
+            claimsReplyTo={(parentId) => parentId !== '' && !repliable.has(parentId)}
+          />
         ) : (
           <SignInToComment returnTo={location.pathname} />
         )}
