@@ -17,7 +17,9 @@ const development = process.env.NODE_ENV === 'development'
 
 function applySecurityHeaders(request: Request, headers: Headers, nonce: string) {
   for (const [name, value] of Object.entries(securityHeaders({ nonce, https: isHttps(request), development }))) {
-    headers.set(name, value)
+    // A route may be stricter than the site (the password-reset page sends no referrer at all); the
+    // script policy always comes from here, since it carries this response's nonce.
+    if (name === 'Content-Security-Policy' || !headers.has(name)) headers.set(name, value)
   }
 }
 

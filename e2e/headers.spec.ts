@@ -67,6 +67,13 @@ test('documents allow only scripts with this response’s nonce, new for every r
   expect(body).not.toContain(nonces[0]!)
 })
 
+test('the password-reset page, whose address holds a secret, sends no referrer', async ({ request }) => {
+  for (const response of [await request.get('/reset-password/not-a-real-token'), await request.get('/reset-password/not-a-real-token.data')]) {
+    expect(response.headers()['referrer-policy']).toBe('no-referrer')
+    expect(response.headers()['x-content-type-options']).toBe('nosniff')
+  }
+})
+
 test('HSTS is sent over HTTPS only', async ({ request }) => {
   const plain = await request.get('/')
   expect(plain.headers()['strict-transport-security']).toBeUndefined()

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { login } from '#app/auth.server.ts'
@@ -18,6 +18,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const valid = token !== null && (await isResetTokenValid({ token }))
   return data({ valid }, { status: valid ? 200 : 400, headers: { 'Referrer-Policy': 'no-referrer' } })
 }
+
+// The token is in the address: no request from this page, to any site, may carry it as a referrer.
+export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer' })
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request)
