@@ -10,6 +10,7 @@ import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
+import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
 import {
   isNotModified,
   isShareable,
@@ -142,10 +143,14 @@ const pageCache = new PageCache()
 // connection is down changes could be missed, so each (re)connection empties it too.
 await database.listen(
   'threadline_events',
-  () => pageCache.clear(),
+  (payload) => {
+    pageCache.clear()
+    heardChangeEvent(payload)
+  },
   () => {
     pageCache.clear()
     pageCache.enabled = true
+    setListening(true)
   },
 )
 

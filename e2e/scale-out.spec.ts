@@ -155,6 +155,33 @@ test('log-in throttling counts failures made through every instance', async () =
   }
 })
 
+test('a setting changed through one instance holds at once on the other', async () => {
+  const { client } = await memberOnA()
+  // A has read its settings (and keeps them in memory while it hears changes).
+  await postComment(client, `Before the limit changes (${crypto.randomBytes(4).toString('hex')})`)
+  const admin = await clientOf(B)
+  expect((await admin.post('/login', { form: { login: 'admin', password: 'threadline-demo' }, maxRedirects: 0 })).status()).toBe(302)
+  const setLimit = async (maxCommentLength: number) => {
+    const saved = await admin.post('/admin/settings', { form: { intent: 'save', maxCommentLength: String(maxCommentLength) }, maxRedirects: 0 })
+    expect(saved.headers().location).toBe('/admin/settings?saved=1')
+  }
+  await setLimit(40)
+  try {
+    // A refused comment costs no allowance, so asking again until the change arrives is free.
+    await expect
+      .poll(
+        async () => {
+          const response = await client.post(`/articles/${slug}`, { form: { intent: 'comment', body: 'Sixty characters of comment, which is over the new limit.' }, maxRedirects: 0 })
+          return response.status() === 400 && (await response.text()).includes('40')
+        },
+        { message: 'A refuses a comment over the limit set through B', timeout: 2_000, intervals: [10, 50, 100] },
+      )
+      .toBe(true)
+  } finally {
+    await setLimit(10_000)
+  }
+})
+
 // Last, so that a failure here leaves the checks above run: in serial mode a failure skips the rest.
 test('a comment posted through one instance clears the other instance’s cached page for readers', async () => {
   // Signed up first: a new account is a write too, and must not be what clears the cache.

@@ -8,6 +8,7 @@ import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
 import { renderArticleBody } from './compare.server.ts'
 import { chipFigureColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
+import { forgetTable } from '#app/lib/table-cache.server.ts'
 
 // Writing and editing articles and chips, for authors, moderators and admins. Every function checks
 // the actor's role first; routes check too, but these checks are the ones that hold.
@@ -446,7 +447,7 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
       { field: 'slug' },
     )
   try {
-    return await db.transaction(async (tx) => {
+    const saved = await db.transaction(async (tx) => {
       if (slug !== undefined) {
         const [existing] = await tx.select({ id: chips.id }).from(chips).where(eq(chips.slug, slug)).for('update')
         if (!existing) throw new DomainError('not-found', 'There is no chip with that slug. It may have been renamed.')
@@ -492,6 +493,9 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
       }
       return { slug: input.slug }
     })
+    // Comments posted through this instance from now on link the chip's new names.
+    forgetTable('chips')
+    return saved
   } catch (error) {
     if (isUniqueViolation(error, 'chips_slug_key')) throw takenError()
     throw error

@@ -11,6 +11,7 @@ import { consumeRateLimit, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
 import { allChipCards } from './chips.server.ts'
+import { readThrough } from '#app/lib/table-cache.server.ts'
 
 export const TOP_LEVEL_PER_PAGE = 50
 
@@ -300,8 +301,11 @@ async function prepareModeration(actorId: string, body: string) {
 }
 
 /** Every chip's names, for linking mentions; small, and read once per write. */
-async function chipDirectory() {
-  return db.select({ id: chips.id, slug: chips.slug, name: chips.name, aliases: chips.aliases }).from(chips)
+/** Every chip's names, to link in comments: read by every post, kept while the table is unchanged. */
+function chipDirectory() {
+  return readThrough('chip-directory', ['chips'], () =>
+    db.select({ id: chips.id, slug: chips.slug, name: chips.name, aliases: chips.aliases }).from(chips),
+  )
 }
 
 /** Renders a comment and links the chips it names; the ids are stored as mentions. */

@@ -1,5 +1,5 @@
-import { inArray } from 'drizzle-orm'
 import { z } from 'zod'
+import { forgetTable, readThrough } from '#app/lib/table-cache.server.ts'
 import { db } from '#db/client.server.ts'
 import { moderationActions, settings, type Role } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
@@ -51,19 +51,27 @@ export type SettingKey = keyof typeof settingDefinitions
 export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>
 export type SettingValues<K extends SettingKey> = { [P in K]: SettingValue<P> }
 
-/** The current values of some settings, in one query. */
-export async function getSettings<K extends SettingKey>(keys: K[]): Promise<SettingValues<K>> {
-  const rows = await db
-    .select({ key: settings.key, value: settings.value })
-    .from(settings)
-    .where(inArray(settings.key, keys))
+/** Every setting's current value, from one query. */
+async function readAllSettings(): Promise<Record<SettingKey, unknown>> {
+  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings)
   const stored = new Map(rows.map((r) => [r.key, r.value]))
-  const values = {} as Record<string, unknown>
-  for (const key of keys) {
+  const values = {} as Record<SettingKey, unknown>
+  for (const key of Object.keys(settingDefinitions) as SettingKey[]) {
     const definition = settingDefinitions[key]
     const parsed = definition.schema.safeParse(stored.get(key))
     values[key] = parsed.success ? parsed.data : definition.default
   }
+  return values
+}
+
+/**
+ * The current values of some settings. Nearly every request reads one, so the table is kept in this
+ * process while its changes are heard (`readThrough`); `fresh` reads it from the database anyway.
+ */
+export async function getSettings<K extends SettingKey>(keys: K[], { fresh = false } = {}): Promise<SettingValues<K>> {
+  const all = await (fresh ? readAllSettings() : readThrough('settings', ['settings'], readAllSettings))
+  const values = {} as Record<string, unknown>
+  for (const key of keys) values[key] = all[key]
   return values as SettingValues<K>
 }
 
@@ -74,13 +82,14 @@ export async function putSetting<K extends SettingKey>(key: K, value: SettingVal
     .insert(settings)
     .values({ key, value: parsed, updatedById })
     .onConflictDoUpdate({ target: settings.key, set: { value: parsed, updatedById, updatedAt: new Date() } })
+  forgetTable('settings')
 }
 
 /** Every setting with its current value and description, for the admin page. */
 export async function listSettings({ actor }: { actor: { role: Role } }) {
   if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can see and change settings.')
   const keys = Object.keys(settingDefinitions) as SettingKey[]
-  const values = await getSettings(keys)
+  const values = await getSettings(keys, { fresh: true })
   return keys.map((key) => ({
     key,
     value: values[key] as unknown,
@@ -120,4 +129,5 @@ export async function updateSettings({
     }
     await tx.insert(moderationActions).values({ actorId: actor.id, action: 'settings', details: { keys: parsed.map((p) => p.key) } })
   })
+  forgetTable('settings')
 }
