@@ -7,7 +7,7 @@ import { articles, chipMentions, chips, comments, commentVotes, notifications, u
 import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
-import { consumeRateLimit, type RateLimit } from './rate-limits.server.ts'
+import { consumeRateLimits, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
 import { allChipCards } from './chips.server.ts'
@@ -262,7 +262,7 @@ export async function getCommentThread({
 /** Everything the auto-moderation pipeline needs that is not in the transaction: one round trip each. */
 async function prepareModeration(actorId: string, body: string) {
   if (body.trim().length === 0) throw new DomainError('invalid-input', 'Write something before posting.', { field: 'body' })
-  const [settings, [actor], [published]] = await Promise.all([
+  const [settings, [actor]] = await Promise.all([
     getSettings(['maxCommentLength', 'watchedWords', 'maxLinks', 'holdFirstComment']),
     db
       .select({
@@ -273,14 +273,12 @@ async function prepareModeration(actorId: string, body: string) {
         banReason: users.banReason,
         suspendedUntil: users.suspendedUntil,
         alwaysPremoderate: users.alwaysPremoderate,
+        // Spelled out: in a one-table select Drizzle leaves column names unqualified, and "id" would
+        // then name the comment's.
+        hasPublishedComment: sql<boolean>`exists (select 1 from comments c where c.author_id = "users"."id" and c.status = 'published')`,
       })
       .from(users)
       .where(eq(users.id, actorId)),
-    db
-      .select({ id: comments.id })
-      .from(comments)
-      .where(and(eq(comments.authorId, actorId), eq(comments.status, 'published')))
-      .limit(1),
   ])
   if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
   if (actor.bannedAt) {
@@ -294,13 +292,12 @@ async function prepareModeration(actorId: string, body: string) {
       watchedWords: settings.watchedWords,
       maxLinks: settings.maxLinks,
       holdFirstComment: settings.holdFirstComment,
-      member: { ...actor, hasPublishedComment: published !== undefined },
+      member: actor,
       now: new Date(),
     })
   return { actor, moderate }
 }
 
-/** Every chip's names, for linking mentions; small, and read once per write. */
 /** Every chip's names, to link in comments: read by every post, kept while the table is unchanged. */
 function chipDirectory() {
   return readThrough('chip-directory', ['chips'], () =>
@@ -316,8 +313,9 @@ async function renderComment(body: string) {
   return { html, chipIds: ids }
 }
 
-async function storeMentions(tx: Transaction, commentId: number, articleId: number, chipIds: number[]) {
-  await tx.delete(chipMentions).where(eq(chipMentions.commentId, commentId))
+async function storeMentions(tx: Transaction, commentId: number, articleId: number, chipIds: number[], { isNew = false } = {}) {
+  // (A comment just written has none to replace.)
+  if (!isNew) await tx.delete(chipMentions).where(eq(chipMentions.commentId, commentId))
   if (chipIds.length) {
     await tx.insert(chipMentions).values(chipIds.map((chipId) => ({ chipId, articleId, commentId })))
   }
@@ -454,7 +452,7 @@ export async function createComment({
     }
     // Counted in the transaction, after the checks: a comment refused as invalid costs no allowance,
     // and a refused one rolls its count back, so the window never drifts past its limit.
-    for (const limit of limits) await consumeRateLimit(limit, tx)
+    await consumeRateLimits(limits, tx)
 
     const held = verdict.action === 'hold'
     if (parentId != null) {
@@ -476,7 +474,7 @@ export async function createComment({
       })
       .returning({ id: comments.id, createdAt: comments.createdAt })
     if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
-    await storeMentions(tx, created!.id, article.id, chipIds)
+    await storeMentions(tx, created!.id, article.id, chipIds, { isNew: true })
     if (!held) {
       // The story's row is locked only here, for the last moment of the transaction: members posting
       // to one story at once queue for microseconds, not for each other's whole posting. (Locking it

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { db } from '#db/client.server.ts'
 import { isDomainError } from './errors.server.ts'
-import { consumeRateLimit, hitRateLimit } from './rate-limits.server.ts'
+import { consumeRateLimit, consumeRateLimits, hitRateLimit, hitRateLimits } from './rate-limits.server.ts'
 
 beforeEach(truncateAll)
 
@@ -22,6 +22,23 @@ describe('rate limits', () => {
     for (let i = 0; i < 4; i++) await hitRateLimit(limit)
     await db.execute(sql`update rate_limits set reset_at = now() - interval '1 second'`)
     expect((await hitRateLimit(limit)).count).toBe(1)
+  })
+
+  it('counts several limits in one statement, each with its own window, and refuses on the one spent', async () => {
+    const minute = { key: 'test:minute', limit: 2, windowSeconds: 60, action: 'attempts in a minute' }
+    const day = { key: 'test:day', limit: 5, windowSeconds: 86_400, action: 'attempts today' }
+    const first = await hitRateLimits([day, minute])
+    expect(first.map((r) => r.count)).toEqual([1, 1])
+    expect(first[0]!.retryAfterSeconds).toBeGreaterThan(86_000)
+    expect(first[1]!.retryAfterSeconds).toBeLessThanOrEqual(60)
+    // The minute's window ends; the day's does not. The minute starts again with its own length.
+    await db.execute(sql`update rate_limits set reset_at = now() - interval '1 second' where key = 'test:minute'`)
+    const second = await hitRateLimits([minute, day])
+    expect(second.map((r) => r.count)).toEqual([1, 2])
+    expect(second[0]!.retryAfterSeconds).toBeLessThanOrEqual(60)
+    await consumeRateLimits([minute, day])
+    const error = await consumeRateLimits([minute, day]).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/^Too many attempts in a minute\./)
   })
 
   it('counts correctly under concurrent attempts', async () => {
