@@ -20,4 +20,12 @@ describe('exactTime', () => {
   it('names the date, time and zone', () => {
     expect(exactTime('2026-11-29T07:05:00Z')).toBe('29 November 2026 at 07:05 UTC')
   })
+
+  it('words every month as the en-GB long date style does', () => {
+    const intl = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })
+    for (let month = 0; month < 12; month++) {
+      const date = new Date(Date.UTC(2026, month, month + 1, month * 2, month * 5 + 1, 59))
+      expect(exactTime(date)).toBe(`${intl.format(date)} UTC`)
+    }
+  })
 })
