@@ -105,8 +105,7 @@ export async function createMembers(handle: DatabaseHandle, { writers, historySl
   const reader = await make('bench-viewer', 'bench_viewer', 'Bench Viewer')
   const writerList: Member[] = []
   for (let i = 1; i <= writers; i++) writerList.push(await make(`${WRITER_PREFIX}${i}`, `bench_writer_${i}`, `Bench Writer ${i}`))
-  // Root ids of the comments just written, and the article's count, as the app would keep them.
-  await handle.rows(sql`update comments set root_id = id where article_id = ${article.id} and root_id is null`)
+  // The article's count, as the app would keep it (each comment's root is set by the comments_root trigger).
   await handle.rows(sql`
     update articles set comment_count = (select count(*) from comments where article_id = ${article.id} and status = 'published')
     where id = ${article.id}`)

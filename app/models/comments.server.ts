@@ -463,6 +463,7 @@ export async function createComment({
       .values({
         articleId: article.id,
         parentId: parentId ?? null,
+        // (A top-level comment's own id, filled in by the comments_root trigger: migration 0008.)
         rootId,
         depth,
         authorId: actor.id,
@@ -473,7 +474,6 @@ export async function createComment({
         heldDetail: held ? verdict.detail : null,
       })
       .returning({ id: comments.id, createdAt: comments.createdAt })
-    if (rootId === null) await tx.update(comments).set({ rootId: created!.id }).where(eq(comments.id, created!.id))
     await storeMentions(tx, created!.id, article.id, chipIds, { isNew: true })
     if (!held) {
       // The story's row is locked only here, for the last moment of the transaction: members posting
