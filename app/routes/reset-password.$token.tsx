@@ -16,11 +16,13 @@ function tokenOf(params: { token?: string }) {
 export async function loader({ params }: LoaderFunctionArgs) {
   const token = tokenOf(params)
   const valid = token !== null && (await isResetTokenValid({ token }))
-  return data({ valid }, { status: valid ? 200 : 400, headers: { 'Referrer-Policy': 'no-referrer' } })
+  return data({ valid }, { status: valid ? 200 : 400, headers: { 'Referrer-Policy': 'same-origin' } })
 }
 
-// The token is in the address: no request from this page, to any site, may carry it as a referrer.
-export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer' })
+// The token is in the address: no request from this page to another site may carry it as a
+// referrer. (Not "no-referrer": a browser then sends the page's own form with "Origin: null", which
+// the cross-site check must refuse.)
+export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin' })
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request)
