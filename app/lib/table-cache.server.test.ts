@@ -60,6 +60,16 @@ describe('readThrough', () => {
     expect(await readThrough('k', ['settings'], source.read)).toBe('v4')
   })
 
+  it('keeps the result of a lazy thenable, such as a query builder, not the thenable', async () => {
+    setListening(true)
+    let runs = 0
+    // Like a Drizzle query: nothing happens until it is awaited, and each await runs it again.
+    const query = { then: (resolve: (rows: string[]) => void) => resolve([`run ${++runs}`]) } as PromiseLike<string[]>
+    expect(await readThrough('q', ['chips'], () => query)).toEqual(['run 1'])
+    expect(await readThrough('q', ['chips'], () => query)).toEqual(['run 1'])
+    expect(runs).toBe(1)
+  })
+
   it('does not keep a failed read', async () => {
     setListening(true)
     const failing = () => Promise.reject(new Error('connection lost'))

@@ -27,12 +27,14 @@ const entries = state.entries
  * `read()`'s result, from this process's copy while it is fresh. Concurrent callers share one read;
  * a failed read is not kept.
  */
-export function readThrough<T>(key: string, tables: readonly string[], read: () => Promise<T>): Promise<T> {
-  if (!state.listening) return read()
+export function readThrough<T>(key: string, tables: readonly string[], read: () => PromiseLike<T>): Promise<T> {
+  // Promise.resolve runs a query builder once: Drizzle's builders are thenables that query the
+  // database again each time they are awaited, so a builder itself must never be what is kept.
+  if (!state.listening) return Promise.resolve(read())
   const now = Date.now()
   const cached = entries.get(key)
   if (cached && cached.expires > now) return cached.value as Promise<T>
-  const entry: Entry = { tables, value: read(), expires: now + MAX_AGE_MS }
+  const entry: Entry = { tables, value: Promise.resolve(read()), expires: now + MAX_AGE_MS }
   entries.set(key, entry)
   entry.value.catch(() => {
     if (entries.get(key) === entry) entries.delete(key)
