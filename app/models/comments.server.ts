@@ -313,9 +313,8 @@ async function renderComment(body: string) {
   return { html, chipIds: ids }
 }
 
-async function storeMentions(tx: Transaction, commentId: number, articleId: number, chipIds: number[], { isNew = false } = {}) {
-  // (A comment just written has none to replace.)
-  if (!isNew) await tx.delete(chipMentions).where(eq(chipMentions.commentId, commentId))
+/** Records the chips a comment names. (An edited comment's old mentions are deleted first.) */
+async function addMentions(tx: Transaction, commentId: number, articleId: number, chipIds: number[]) {
   if (chipIds.length) {
     await tx.insert(chipMentions).values(chipIds.map((chipId) => ({ chipId, articleId, commentId })))
   }
@@ -474,7 +473,7 @@ export async function createComment({
         heldDetail: held ? verdict.detail : null,
       })
       .returning({ id: comments.id, createdAt: comments.createdAt })
-    await storeMentions(tx, created!.id, article.id, chipIds, { isNew: true })
+    await addMentions(tx, created!.id, article.id, chipIds)
     if (!held) {
       // The story's row is locked only here, for the last moment of the transaction: members posting
       // to one story at once queue for microseconds, not for each other's whole posting. (Locking it
@@ -551,7 +550,8 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
       throw new DomainError('edit-window-closed', `Comments can be edited for ${editWindowMinutes} minutes after posting.`)
     }
     await tx.update(comments).set({ body, bodyHtml, editedAt: new Date() }).where(eq(comments.id, commentId))
-    await storeMentions(tx, commentId, comment.articleId, chipIds)
+    await tx.delete(chipMentions).where(eq(chipMentions.commentId, commentId))
+    await addMentions(tx, commentId, comment.articleId, chipIds)
     // A hold rule that trips on the new words sends it back to the queue. The first-comment rule
     // does not: it is about the member, who already passed or waits anyway.
     if (verdict.action === 'hold' && verdict.rule !== 'first-comment' && comment.status === 'published') {
