@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
@@ -5,15 +6,17 @@ import { createTestUser } from '#app/test/users.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { db } from '#db/client.server.ts'
 import { sessions, users } from '#db/schema.ts'
-import { getAuth, login, logout, requireRole, requireUser } from './auth.server.ts'
+import { getAuth, login, logout, requireRole, requireUser, sessionIdFor } from './auth.server.ts'
 
 beforeEach(truncateAll)
 
 const DAY = 86_400_000
 
+/** The cookie a response sets: its token, and the id its session is stored under (the token's hash). */
 function cookieFrom(response: Response) {
   const header = response.headers.get('Set-Cookie') ?? ''
-  return { header, pair: header.split(';')[0]!, id: header.split(';')[0]!.split('=')[1]! }
+  const token = header.split(';')[0]!.split('=')[1]!
+  return { header, pair: header.split(';')[0]!, token, id: sessionIdFor(token) }
 }
 
 function requestWith(cookie: string | null, url = 'http://localhost/') {
@@ -57,6 +60,32 @@ describe('sessions', () => {
     for (const target of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
       expect((await login(requestWith(null), user.id, target)).headers.get('Location')).toBe('/')
     }
+  })
+
+  it('keeps only the SHA-256 of the browser’s token: the table holds nothing a browser could present', async () => {
+    const user = await createTestUser()
+    const { token, pair } = cookieFrom(await login(requestWith(null), user.id, '/', '203.0.113.9'))
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const rows = await db.select().from(sessions).where(eq(sessions.userId, user.id))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.id).toBe(crypto.createHash('sha256').update(token).digest('hex'))
+    expect(JSON.stringify(rows)).not.toContain(token)
+    expect(rows[0]!.ipArea).toBe('203.0.113.0/24')
+    // The stored id is no key: presented as a cookie it opens nothing.
+    expect((await getAuth(requestWith(`threadline_session=${rows[0]!.id}`))).user).toBeNull()
+    expect((await getAuth(requestWith(pair))).user?.id).toBe(user.id)
+  })
+
+  it('moves "last seen" forward at most every few minutes', async () => {
+    const user = await createTestUser()
+    const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
+    const [before] = await db.select({ lastSeenAt: sessions.lastSeenAt }).from(sessions).where(eq(sessions.id, id))
+    expect(await recordQueries(() => getAuth(requestWith(pair)))).toHaveLength(1)
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await db.update(sessions).set({ lastSeenAt: hourAgo }).where(eq(sessions.id, id))
+    expect(await recordQueries(() => getAuth(requestWith(pair)))).toHaveLength(2)
+    const [after] = await db.select({ lastSeenAt: sessions.lastSeenAt }).from(sessions).where(eq(sessions.id, id))
+    expect(after!.lastSeenAt.getTime()).toBeGreaterThanOrEqual(before!.lastSeenAt.getTime())
   })
 
   it('issues a new session id at every log-in and ends the one the browser had (no fixation)', async () => {

@@ -1,15 +1,34 @@
+import crypto from 'node:crypto'
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle'
 import { redirect } from '@remix-run/node'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, lt, sql } from 'drizzle-orm'
 import { Cookie, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from 'lucia'
 import { httpError, isHttps } from '#app/lib/http.server.ts'
+import { ipArea } from '#app/lib/ip-area.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
+import { readSessionCookie, SESSION_COOKIE } from '#app/lib/session-cookie.ts'
 import { db } from '#db/client.server.ts'
 import { notifications, sessions, users, type Role } from '#db/schema.ts'
 import { oncePerRequest } from '#app/lib/logger.server.ts'
 
 // The only module that imports lucia (deprecated upstream but sound): sessions live in Postgres, one
 // query validates a request, and the expiry slides forward while a member keeps coming back.
+//
+// The browser holds a random token; the database holds only its SHA-256, as the session's id. Lucia
+// is handed the hash wherever it says "session id", and the cookie always carries the token.
+
+/** 256 random bits: the secret a browser holds. */
+function newSessionToken(): string {
+  return crypto.randomBytes(32).toString('base64url')
+}
+
+/** The id a token's session is stored under. */
+export function sessionIdFor(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+// How often a session's "last seen" moves forward: a write per session per interval, not per request.
+const LAST_SEEN_INTERVAL_MS = 5 * 60_000
 
 /**
  * Lucia's Drizzle adapter, with the member's count of unread notifications read in the same query
@@ -28,6 +47,12 @@ class ThreadlineAdapter extends DrizzlePostgreSQLAdapter {
       .where(eq(sessions.id, sessionId))
     if (!row) return [null, null]
     const { id, userId, expiresAt, ...sessionAttributes } = row.session
+    if (Date.now() - sessionAttributes.lastSeenAt.getTime() > LAST_SEEN_INTERVAL_MS) {
+      await db
+        .update(sessions)
+        .set({ lastSeenAt: sql`now()` })
+        .where(and(eq(sessions.id, id), lt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${LAST_SEEN_INTERVAL_MS / 1000})`)))
+    }
     const { id: uid, ...userAttributes } = row.user
     return [
       { id, userId, expiresAt, attributes: sessionAttributes },
@@ -41,7 +66,7 @@ const adapter = new ThreadlineAdapter(db as never, sessions, users)
 export const lucia = new Lucia(adapter, {
   sessionExpiresIn: new TimeSpan(30, 'd'),
   sessionCookie: {
-    name: 'threadline_session',
+    name: SESSION_COOKIE,
     // Secure is decided per request: set whenever the site is reached over HTTPS.
     attributes: { sameSite: 'lax', secure: false, path: '/' },
   },
@@ -71,7 +96,7 @@ declare module 'lucia' {
       commentSort: string | null
       unreadNotifications: number
     }
-    DatabaseSessionAttributes: { createdAt: Date; userAgent: string }
+    DatabaseSessionAttributes: { createdAt: Date; userAgent: string; ipArea: string; lastSeenAt?: Date; publicId?: string }
   }
 }
 
@@ -86,10 +111,15 @@ function serializeCookie(cookie: Cookie, request: Request) {
 // loader its own copy of the Request, so the sharing is per served request (see logger.server.ts).
 const perRequest = new WeakMap<Request, Promise<AuthResult>>()
 
+/** The token of the request's session cookie (see session-cookie.ts: the page cache asks the same). */
+function tokenOf(request: Request): string | null {
+  return readSessionCookie(request.headers.get('Cookie')).token
+}
+
 async function validate(request: Request): Promise<AuthResult> {
-  const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
-  if (!sessionId) return { user: null, session: null, setCookie: null }
-  const { session, user } = await lucia.validateSession(sessionId)
+  const token = tokenOf(request)
+  if (!token) return { user: null, session: null, setCookie: null }
+  const { session, user } = await lucia.validateSession(sessionIdFor(token))
   // A ban ends the member's sessions when it is made; a session that slipped past (a log-in racing the
   // ban) ends here.
   if (session && user.bannedAt) await lucia.invalidateSession(session.id)
@@ -97,7 +127,7 @@ async function validate(request: Request): Promise<AuthResult> {
     return { user: null, session: null, setCookie: serializeCookie(lucia.createBlankSessionCookie(), request) }
   }
   // A session past half its life was just extended: send the cookie again with the new expiry.
-  const setCookie = session.fresh ? serializeCookie(lucia.createSessionCookie(session.id), request) : null
+  const setCookie = session.fresh ? serializeCookie(lucia.createSessionCookie(token), request) : null
   return { user, session, setCookie }
 }
 
@@ -105,8 +135,8 @@ export function getAuth(request: Request): Promise<AuthResult> {
   let result = perRequest.get(request)
   if (!result) {
     // An action may change what validation returns (a new name, a log-out): after one, loaders check again.
-    const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '') ?? ''
-    result = request.method === 'GET' ? oncePerRequest(`auth:${sessionId}`, () => validate(request)) : validate(request)
+    const token = tokenOf(request) ?? ''
+    result = request.method === 'GET' ? oncePerRequest(`auth:${token}`, () => validate(request)) : validate(request)
     perRequest.set(request, result)
   }
   return result
@@ -137,23 +167,32 @@ export async function requireRole(request: Request, roles: Role[]) {
 }
 
 /**
- * Starts a new session (a fresh id every time, so a planted cookie is useless) and redirects to
+ * Starts a session for `userId` and returns the cookie that carries its token. `clientIp` is kept
+ * only as its network (ip-area.ts), for the member's list of sessions.
+ */
+export async function startSession(request: Request, userId: string, clientIp?: string) {
+  const token = newSessionToken()
+  const userAgent = (request.headers.get('User-Agent') ?? '').slice(0, 200)
+  await lucia.createSession(userId, { createdAt: new Date(), userAgent, ipArea: ipArea(clientIp) }, { sessionId: sessionIdFor(token) })
+  return serializeCookie(lucia.createSessionCookie(token), request)
+}
+
+/**
+ * Starts a new session (a fresh token every time, so a planted cookie is useless) and redirects to
  * `redirectTo` when it is a path on this site.
  */
-export async function login(request: Request, userId: string, redirectTo?: string | null) {
-  const previous = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
-  if (previous) await lucia.invalidateSession(previous)
-  const userAgent = (request.headers.get('User-Agent') ?? '').slice(0, 200)
-  const session = await lucia.createSession(userId, { createdAt: new Date(), userAgent })
+export async function login(request: Request, userId: string, redirectTo?: string | null, clientIp?: string) {
+  const previous = tokenOf(request)
+  if (previous) await lucia.invalidateSession(sessionIdFor(previous))
   return redirect(safeRedirect(redirectTo), {
-    headers: { 'Set-Cookie': serializeCookie(lucia.createSessionCookie(session.id), request) },
+    headers: { 'Set-Cookie': await startSession(request, userId, clientIp) },
   })
 }
 
 /** Ends the session on the server, not just in the browser. */
 export async function logout(request: Request, redirectTo = '/') {
-  const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
-  if (sessionId) await lucia.invalidateSession(sessionId)
+  const token = tokenOf(request)
+  if (token) await lucia.invalidateSession(sessionIdFor(token))
   return redirect(safeRedirect(redirectTo), {
     headers: { 'Set-Cookie': serializeCookie(lucia.createBlankSessionCookie(), request) },
   })

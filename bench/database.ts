@@ -96,11 +96,13 @@ export async function createMembers(handle: DatabaseHandle, { writers, historySl
     await handle.rows(sql`
       insert into comments (article_id, root_id, depth, author_id, body, body_html, created_at)
       values (${article.id}, null, 0, ${id}, ${`Earlier comment by ${displayName}.`}, ${`<p>Earlier comment by ${displayName}.</p>`}, now() - interval '20 days')`)
-    const sessionId = crypto.randomBytes(20).toString('hex')
+    // The browser holds the token; the table, as the app writes it, its SHA-256.
+    const token = crypto.randomBytes(32).toString('base64url')
+    const sessionId = crypto.createHash('sha256').update(token).digest('hex')
     await handle.rows(sql`
       insert into sessions (id, user_id, expires_at, created_at, user_agent)
       values (${sessionId}, ${id}, now() + interval '30 days', now(), 'threadline bench')`)
-    return { id, cookie: `${SESSION_COOKIE}=${sessionId}` }
+    return { id, cookie: `${SESSION_COOKIE}=${token}` }
   }
   const reader = await make('bench-viewer', 'bench_viewer', 'Bench Viewer')
   const writerList: Member[] = []

@@ -16,6 +16,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core'
 import {
   articleStatuses,
@@ -69,11 +70,14 @@ export const users = pgTable(
   ],
 )
 
-// Lucia v3's session table, in the shape its Drizzle adapter expects.
+// Lucia v3's session table, in the shape its Drizzle adapter expects. The id is the SHA-256 (hex) of
+// the token the browser holds: a read of this table, a backup or a log hands out no live session.
 export const sessions = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(),
+    // What the account page names a session by, to list it and to log it out: not a secret.
+    publicId: uuid('public_id').notNull().defaultRandom(),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -81,8 +85,12 @@ export const sessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     // A short description of the browser, so a member can tell their sessions apart.
     userAgent: text('user_agent').notNull().default(''),
+    // The network the session was started from (an IPv4 /24 or IPv6 /48), never the address itself.
+    ipArea: text('ip_area').notNull().default(''),
+    // Moved forward at most every few minutes while the session is used.
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId)],
+  (t) => [index('sessions_user_id_idx').on(t.userId), uniqueIndex('sessions_public_id_key').on(t.publicId)],
 )
 
 // Only a SHA-256 of each token is stored: a leaked table cannot be used to reset a password.

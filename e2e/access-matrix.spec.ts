@@ -30,6 +30,8 @@ let baseURL = ''
 const contexts = new Map<Person, APIRequestContext>()
 const accounts = new Map<Person, Account & { id: string }>()
 let fixture: Fixture
+/** Every visitor's live session token: no response, to anyone, may contain one. */
+let liveTokens: string[] = []
 let suspendedOwnComment = 0
 const ownerText = `The owner’s comment, ${run}.`
 
@@ -154,6 +156,7 @@ function judge(visitor: Visitor, check: Check, answer: Answer): string | null {
       (target.endsWith('*') ? answer.location.startsWith(target.slice(0, -1)) : answer.location === target)
   } else ok = answer.status === want
   if (!ok) return `expected ${want}, got ${got}`
+  if (liveTokens.some((token) => answer.text.includes(token))) return 'the answer carries a live session token'
   if (answer.status === 403 && answer.text.includes('Cross-site request refused'))
     return 'refused by the cross-site guard, not the app'
   if (answer.status === 200 && check.contentType && !answer.contentType.startsWith(check.contentType)) {
@@ -189,6 +192,12 @@ function matrixChecks(f: Fixture, which: 'now' | 'last') {
   )
 }
 
+/** The single-fetch address of a page's data, as Remix's client asks for it. */
+function dataPathOf(path: string) {
+  const url = new URL(path, 'http://x')
+  return `${url.pathname === '/' ? '/_root' : url.pathname.replace(/\/$/, '')}.data${url.search}`
+}
+
 /** A comment's score as a reader sees it. */
 async function scoreOf(commentId: number) {
   const page = await (await get('anonymous', `/articles/${fixture.article.slug}/comments/${commentId}`)).text()
@@ -214,7 +223,7 @@ test('every route module has an entry in the access matrix, and every entry a mo
     ownerComment: 3,
     reportedComment: 4,
     ownerId: 'someone',
-    ownerSessionId: 'a-session',
+    ownerSessionId: '00000000-0000-4000-8000-000000000000',
     otherArticleSlug: 'another-story',
   }
   const files = listRouteFiles()
@@ -295,8 +304,8 @@ test.describe('as each kind of visitor', () => {
     )
     await expectRedirect(await restrict('banned', { intent: 'ban', reason: 'Access matrix' }), 'ban')
 
-    const ownerSessionId = (await as('owner').storageState()).cookies.find((c) => c.name === 'threadline_session')?.value
-    expect(ownerSessionId).toBeTruthy()
+    const ownerSessionId = /name="sessionId" value="([^"]+)"/.exec(await (await get('owner', '/account')).text())?.[1]
+    expect(ownerSessionId, 'the public id of the owner’s session').toBeTruthy()
     fixture = {
       article: { id: articleId, slug, title },
       draftId,
@@ -306,6 +315,8 @@ test.describe('as each kind of visitor', () => {
       ownerSessionId: ownerSessionId!,
       otherArticleSlug: 'h200-exports-to-china-approved',
     }
+    const cookies = await Promise.all([...contexts.values()].map((c) => c.storageState()))
+    liveTokens = cookies.flatMap((state) => state.cookies.filter((c) => c.name === 'threadline_session').map((c) => c.value))
   })
 
   test.afterAll(async () => {
@@ -318,6 +329,27 @@ test.describe('as each kind of visitor', () => {
     const { failures, count } = await runChecks(matrixChecks(fixture, 'now'))
     test.info().annotations.push({ type: 'checks', description: String(count) })
     expect(failures).toEqual([])
+  })
+
+  test('no page or data response, to anyone, carries a live session token', async () => {
+    test.setTimeout(180_000)
+    // Every signed-in visitor, the owner and the second author (and the banned member's ended one).
+    expect(liveTokens.length).toBeGreaterThanOrEqual(visitors.length)
+    const paths = matrixChecks(fixture, 'now')
+      .filter(({ check }) => check.method === 'GET' && !check.stream)
+      .flatMap(({ check }) => [check.path, dataPathOf(check.path)])
+    const queue = visitors.flatMap((visitor) => paths.map((path) => ({ visitor, path })))
+    const total = queue.length
+    const leaks: string[] = []
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const text = await (await get(next.visitor, next.path)).text()
+        if (liveTokens.some((token) => text.includes(token))) leaks.push(`GET ${next.path} as ${next.visitor}`)
+      }
+    }
+    await Promise.all(Array.from({ length: 8 }, worker))
+    test.info().annotations.push({ type: 'requests', description: String(total) })
+    expect(leaks).toEqual([])
   })
 
   test('nobody edits, deletes or votes as the owner of a comment', async () => {

@@ -27,7 +27,7 @@ export type Fixture = {
   /** Another of the owner's comments, the one visitors report (enough reports hide it). */
   reportedComment: number
   ownerId: string
-  /** The owner's live session id (the value of their session cookie). */
+  /** The public id of the owner's live session, as their account page names it. */
   ownerSessionId: string
   /** A seeded story the comments above do not belong to. */
   otherArticleSlug: string

@@ -148,7 +148,19 @@ test('the account page changes the display name, ends other sessions and deletes
   await expect(page.getByRole('status')).toHaveText('Your display name is saved.')
   await expect(page.locator('.user-menu summary')).toContainText('Dana Policy-Watcher')
 
-  await expect(page.locator('.session-list li')).toHaveCount(2)
+  // Each session by its browser, network and last activity; the other one can be logged out from here.
+  const sessions = page.locator('.session-list li')
+  await expect(sessions).toHaveCount(2)
+  await expect(sessions.first()).toContainText(/Last active .* from the network \d+\.\d+\.\d+\.0\/24/)
+  await sessions.filter({ hasNotText: 'This browser' }).getByRole('button', { name: 'Log out this session' }).click()
+  await expect(page.getByRole('status')).toHaveText('That session has been logged out.')
+  await expect(sessions).toHaveCount(1)
+  await otherPage.reload()
+  await expect(otherPage.getByRole('link', { name: 'Log in' })).toBeVisible()
+  await logIn(otherPage, account.email, account.password)
+  await page.reload()
+  await expect(sessions).toHaveCount(2)
+
   await page.getByLabel('Current password').fill(account.password)
   await page.getByLabel('New password', { exact: true }).fill('changed long password')
   await page.getByLabel('Repeat the new password').fill('changed long password')

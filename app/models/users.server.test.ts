@@ -133,12 +133,19 @@ describe('sessions and passwords', () => {
     const other = await createTestUser()
     await addSession(user.id, 'mine')
     await addSession(other.id, 'theirs')
+    await addSession(user.id, 'my-laptop')
     const listed = await listSessions({ actorId: user.id, currentSessionId: 'mine' })
-    expect(listed.map((s) => [s.id, s.current])).toEqual([['mine', true]])
-    await expectCode(endSession({ actorId: user.id, sessionId: 'theirs' }), 'not-found')
+    expect(listed.map((s) => s.current).sort()).toEqual([false, true])
+    // Sessions are named by public ids, never by their stored ids.
+    expect(JSON.stringify(listed)).not.toMatch(/mine|my-laptop/)
+    const [theirs] = await db.select({ publicId: sessions.publicId }).from(sessions).where(eq(sessions.id, 'theirs'))
+    await expectCode(endSession({ actorId: user.id, publicId: theirs!.publicId, currentSessionId: 'mine' }), 'not-found')
     expect(await db.select().from(sessions).where(eq(sessions.id, 'theirs'))).toHaveLength(1)
-    await endSession({ actorId: user.id, sessionId: 'mine' })
-    expect(await db.select().from(sessions).where(eq(sessions.id, 'mine'))).toHaveLength(0)
+    const laptop = listed.find((s) => !s.current)!
+    expect(await endSession({ actorId: user.id, publicId: laptop.publicId, currentSessionId: 'mine' })).toEqual({ wasCurrent: false })
+    const mine = listed.find((s) => s.current)!
+    expect(await endSession({ actorId: user.id, publicId: mine.publicId, currentSessionId: 'mine' })).toEqual({ wasCurrent: true })
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0)
   })
 })
 

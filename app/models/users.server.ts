@@ -183,22 +183,38 @@ export async function changePassword({
   })
 }
 
+/**
+ * The actor's live sessions, named by their public ids: the stored id (the hash of a browser's token)
+ * never leaves the server.
+ */
 export async function listSessions({ actorId, currentSessionId }: { actorId: string; currentSessionId: string }) {
   const rows = await db
-    .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent })
+    .select({
+      publicId: sessions.publicId,
+      current: sql<boolean>`${sessions.id} = ${currentSessionId}`,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+      ipArea: sessions.ipArea,
+    })
     .from(sessions)
     .where(and(eq(sessions.userId, actorId), sql`${sessions.expiresAt} > now()`))
-    .orderBy(sql`${sessions.createdAt} desc`)
-  return rows.map((r) => ({ ...r, current: r.id === currentSessionId }))
+    .orderBy(sql`${sessions.lastSeenAt} desc`, sql`${sessions.createdAt} desc`)
+  return rows
 }
 
-/** Ends one of the actor's own sessions; another member's session id is simply not found. */
-export async function endSession({ actorId, sessionId }: { actorId: string; sessionId: string }) {
-  const ended = await db
+/**
+ * Ends one of the actor's own sessions, named by its public id; another member's session is simply
+ * not found. Says whether it was the session making the request.
+ */
+export async function endSession({ actorId, publicId, currentSessionId }: { actorId: string; publicId: string; currentSessionId: string }) {
+  const [ended] = await db
     .delete(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, actorId)))
+    .where(and(eq(sessions.publicId, publicId), eq(sessions.userId, actorId)))
     .returning({ id: sessions.id })
-  if (ended.length === 0) throw new DomainError('not-found', 'That session has already ended.')
+  if (!ended) throw new DomainError('not-found', 'That session has already ended.')
+  return { wasCurrent: ended.id === currentSessionId }
 }
 
 /**

@@ -6,6 +6,7 @@ import { logout, requireUser } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
+import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { changeDisplayName, changePassword, deleteAccount, endSession, getUser, listSessions } from '#app/models/users.server.ts'
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getUser({ userId: user.id }),
     listSessions({ actorId: user.id, currentSessionId: session.id }),
   ])
-  return { account, sessions }
+  return { account, sessions, now: new Date() }
 }
 
 type Auth = Awaited<ReturnType<typeof requireUser>>
@@ -49,8 +50,8 @@ const intents = {
   async 'end-session'(request: Request, formData: FormData, { user, session }: Auth) {
     const parsed = parseForm(formData, EndSessionSchema)
     if (!parsed.ok) return parsed.response
-    await endSession({ actorId: user.id, sessionId: parsed.data.sessionId })
-    if (parsed.data.sessionId === session.id) return logout(request)
+    const { wasCurrent } = await endSession({ actorId: user.id, publicId: parsed.data.sessionId, currentSessionId: session.id })
+    if (wasCurrent) return logout(request)
     return redirect('/account?saved=session-ended#sessions')
   },
   async 'delete-account'(request: Request, formData: FormData, { user }: Auth) {
@@ -85,7 +86,7 @@ const savedMessages: Record<string, string> = {
 }
 
 export default function AccountPage() {
-  const { account, sessions } = useLoaderData<typeof loader>()
+  const { account, sessions, now } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
@@ -174,18 +175,20 @@ export default function AccountPage() {
         <FormErrorSummary errors={errorsFor('end-session')?.form} id="session-errors" />
         <ul className="session-list">
           {sessions.map((s) => (
-            <li key={s.id}>
+            <li key={s.publicId}>
               <div>
                 <strong>{s.userAgent ? describeAgent(s.userAgent) : 'Unknown browser'}</strong>
                 {s.current ? <span className="pill">This browser</span> : null}
                 <p className="muted">
-                  Logged in <time dateTime={isoDate(s.createdAt)}>{formatDate(s.createdAt)}</time>; expires{' '}
+                  Last active <time dateTime={isoDate(s.lastSeenAt)} title={exactTime(s.lastSeenAt)}>{relativeTime(s.lastSeenAt, now)}</time>
+                  {s.ipArea ? <> from the network {s.ipArea}</> : null}. Logged in{' '}
+                  <time dateTime={isoDate(s.createdAt)}>{formatDate(s.createdAt)}</time>; expires{' '}
                   <time dateTime={isoDate(s.expiresAt)}>{formatDate(s.expiresAt)}</time> unless you come back.
                 </p>
               </div>
               <Form method="post">
                 <input type="hidden" name="intent" value="end-session" />
-                <input type="hidden" name="sessionId" value={s.id} />
+                <input type="hidden" name="sessionId" value={s.publicId} />
                 <button type="submit" className="button button--secondary">
                   {s.current ? 'Log out here' : 'Log out this session'}
                 </button>

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { lucia } from '#app/auth.server.ts'
+import { startSession } from '#app/auth.server.ts'
 import { seedRealisticDiscussion } from '#app/test/discussion.ts'
 import { recordQueriesWithParams, sequentialScans, type RecordedQuery } from '#app/test/queries.ts'
 import { renderRequest } from '#app/test/render.ts'
@@ -28,8 +28,7 @@ beforeAll(async () => {
   await seedRealisticDiscussion(await articleId(SMALL), 200)
   await seedRealisticDiscussion(await articleId(LARGE), 2000)
   // A member who has voted and has unread notifications: the most their pages ever read.
-  const session = await lucia.createSession('reader-7', { createdAt: new Date(), userAgent: 'test' })
-  memberCookie = lucia.createSessionCookie(session.id).serialize().split(';')[0]!
+  memberCookie = (await startSession(new Request('http://localhost/'), 'reader-7')).split(';')[0]!
   await database.rows(sql`insert into comment_votes (comment_id, user_id, value) select id, 'reader-7', 1 from comments where author_id <> 'reader-7' limit 30`)
   await database.rows(sql`
     insert into notifications (user_id, kind, message, article_id)

@@ -20,7 +20,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return parsed.response
   try {
     const user = await verifyLogin({ login: parsed.data.login, password: parsed.data.password, ip: context.clientIp })
-    return await login(request, user.id, parsed.data.redirectTo)
+    return await login(request, user.id, parsed.data.redirectTo, context.clientIp)
   } catch (error) {
     return domainFailure(error, formData)
   }

@@ -24,14 +24,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
 // the cross-site check must refuse.)
 export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin' })
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readForm(request)
   const parsed = parseForm(formData, ResetPasswordSchema)
   if (!parsed.ok) return parsed.response
   try {
     const { userId } = await resetPassword({ token: tokenOf(params) ?? '', password: parsed.data.password })
     // Every other session ended with the reset; this one starts fresh.
-    return await login(request, userId, '/account?saved=password-reset')
+    return await login(request, userId, '/account?saved=password-reset', context.clientIp)
   } catch (error) {
     return domainFailure(error, formData)
   }

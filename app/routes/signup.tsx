@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const { email, username, password, redirectTo } = parsed.data
     const user = await signUp({ email, username, password, ip: context.clientIp })
-    return await login(request, user.id, redirectTo)
+    return await login(request, user.id, redirectTo, context.clientIp)
   } catch (error) {
     return domainFailure(error, formData)
   }

@@ -93,7 +93,7 @@ export const ChangePasswordSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' })
 
-export const EndSessionSchema = z.object({ sessionId: z.string().min(1).max(200) })
+export const EndSessionSchema = z.object({ sessionId: z.uuid({ error: 'That is not a session of yours.' }) })
 
 export const DeleteAccountSchema = z.object({
   password: z.string({ error: 'Enter your password to confirm.' }).min(1, 'Enter your password to confirm.'),
