@@ -8,6 +8,8 @@ import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
+import { siteOrigin } from '#app/lib/http.server.ts'
+import { isAnonymousRequest } from '#app/lib/session-cookie.ts'
 import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
 import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
@@ -41,6 +43,30 @@ app.disable('x-powered-by')
 app.set('trust proxy', env.TRUST_PROXY)
 
 let shuttingDown = false
+
+// Forwarded headers are a proxy's word about the client; from anyone else they are the client's own
+// invention. Unless a proxy is trusted they are dropped before anything (Express, the Remix adapter,
+// a loader) can read them: the adapter would otherwise take X-Forwarded-Host's port into every
+// request's URL.
+const FORWARDED_HEADERS = ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-prefix', 'forwarded']
+const publicHost = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).host.toLowerCase() : null
+
+/** The host the client asked for: the trusted proxy's X-Forwarded-Host, else Host. */
+function requestedHost(req: express.Request) {
+  const forwarded = env.TRUST_PROXY > 0 ? req.get('X-Forwarded-Host')?.split(',')[0]?.trim() : undefined
+  return (forwarded || req.get('Host') || '').toLowerCase()
+}
+
+app.use((req, res, next) => {
+  if (env.TRUST_PROXY === 0) for (const name of FORWARDED_HEADERS) delete req.headers[name]
+  // With a public address configured, a request for any other host is not for this site. (The
+  // health check is asked by address, by load balancers.)
+  if (publicHost && requestedHost(req) !== publicHost && req.path !== '/healthz') {
+    res.status(421).set('Connection', 'close').type('text/plain').send(`This server answers for ${publicHost} only.\n`)
+    return
+  }
+  next()
+})
 
 // Every request gets an id (the proxy's, when it sent a sane one), a scope that its log lines and its
 // loaders share, and one log line when it ends.
@@ -210,8 +236,12 @@ async function renderShared(req: express.Request, res: express.Response, key: st
     const conditional = { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] }
     delete req.headers['if-none-match']
     delete req.headers['if-modified-since']
+    // What every reader will be sent is rendered for nobody: whatever the cookies, no session can
+    // reach a stored page.
+    const cookie = req.headers.cookie
+    delete req.headers.cookie
     const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
-    Object.assign(req.headers, conditional)
+    Object.assign(req.headers, conditional, cookie === undefined ? {} : { cookie })
     if (!isShareable(response)) {
       settle(null)
       await send(res, response)
@@ -229,9 +259,8 @@ async function renderShared(req: express.Request, res: express.Response, key: st
 
 app.all('*', async (req, res, next) => {
   try {
-    // The host is part of the key: pages name their own origin (canonical links, feeds).
-    const url = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`
-    const key = pageCacheKey({ method: req.method, path: req.path, url, cookie: req.headers.cookie })
+    // Pages name the configured origin, never the request's host: the address alone is the key.
+    const key = pageCacheKey({ method: req.method, path: req.path, url: req.originalUrl, anonymous: isAnonymousRequest(req.headers.cookie) })
     if (key && pageCache.enabled) {
       const stored = pageCache.get(key) ?? (await pageCache.inflight.get(key))
       if (stored) return sendStored(req, res, stored, 'HIT')
@@ -250,7 +279,13 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
 })
 
 const server = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
-  logger.info({ url: `http://${env.HOST ?? 'localhost'}:${env.PORT}`, mode: env.NODE_ENV }, 'listening')
+  logger.info({ url: siteOrigin(), mode: env.NODE_ENV }, 'listening')
+  if (!env.PUBLIC_URL) {
+    logger.warn(
+      { url: siteOrigin() },
+      'PUBLIC_URL is not set: links in mails and feeds point at this local address. Set PUBLIC_URL to the site’s public address (https://…).',
+    )
+  }
 })
 
 // Longer than any proxy keeps an idle connection (nginx upstream: 60 s), so the other side closes it:

@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : null
   // A renewed session (sliding expiry) goes back to the browser with the page.
   return data(
-    { user, origin: siteOrigin(request) },
+    { user, origin: siteOrigin() },
     auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined,
   )
 }

@@ -93,7 +93,7 @@ function render(data: FeedData, format: FeedFormat, origin: string, updated: Dat
  */
 export function feedResponse(request: Request, data: FeedData | null, format: FeedFormat, notFound: string): Response {
   if (!data) return new Response(`${notFound}\n`, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
-  const origin = siteOrigin(request)
+  const origin = siteOrigin()
   const updated = new Date(Math.max(0, ...data.items.map((i) => i.updated.getTime())))
   const lastModified = new Date(Math.floor(updated.getTime() / 1000) * 1000)
   const etag = `W/"${crypto

@@ -70,7 +70,21 @@ export function isHttps(request: Request): boolean {
   return env.PUBLIC_URL?.startsWith('https:') === true || new URL(request.url).protocol === 'https:'
 }
 
-/** The site's public origin, for links that leave the page (emails, feeds). */
-export function siteOrigin(request: Request): string {
-  return env.PUBLIC_URL ?? new URL(request.url).origin
+/**
+ * The site's public origin, for every absolute address the app writes (mails, feeds, canonical and
+ * social links, the sitemap). From configuration only, never from a request: a Host or
+ * X-Forwarded-Host header is whatever the client chose, and a mailed link built from one hands a
+ * reset token to the host it names.
+ */
+export function siteOrigin(): string {
+  return configuredOrigin
 }
+
+/** PUBLIC_URL, or the address `npm start` announces: http://localhost:PORT (or HOST, when it names one). */
+export function originFromEnv({ PUBLIC_URL, HOST, PORT }: Pick<typeof env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  if (PUBLIC_URL) return new URL(PUBLIC_URL).origin
+  const host = !HOST || HOST === '0.0.0.0' || HOST === '::' ? 'localhost' : HOST.includes(':') ? `[${HOST}]` : HOST
+  return `http://${host}:${PORT}`
+}
+
+const configuredOrigin = originFromEnv(env)

@@ -184,10 +184,12 @@ export function isNotModified(page: StoredPage, { ifNoneMatch, ifModifiedSince }
   return Number.isFinite(lastModified) && Number.isFinite(since) && lastModified <= since
 }
 
-/** The cache key of a request an anonymous reader may be served from the cache, else null. */
-export function pageCacheKey({ method, path, url, cookie }: { method: string; path: string; url: string; cookie: string | undefined }) {
-  if (method !== 'GET') return null
-  if (cookie && /(?:^|;\s*)threadline_session=/.test(cookie)) return null
+/**
+ * The cache key of a request an anonymous reader may be served from the cache, else null. Whether the
+ * request is anonymous is session-cookie.ts's answer, the one the session check itself uses.
+ */
+export function pageCacheKey({ method, path, url, anonymous }: { method: string; path: string; url: string; anonymous: boolean }) {
+  if (method !== 'GET' || !anonymous) return null
   if (!CACHEABLE_PATHS.some((pattern) => pattern.test(path))) return null
   return url
 }

@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
+import { siteOrigin } from '#app/lib/http.server.ts'
 import { sendMail } from './mail.server.ts'
 import { hashPassword } from './passwords.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'
@@ -17,7 +18,7 @@ export function hashResetToken(token: string): string {
  * Emails a single-use reset link when the address belongs to an account. The caller always shows the
  * same answer, so asking never reveals whether an account exists.
  */
-export async function requestPasswordReset({ email, ip, origin }: { email: string; ip: string; origin: string }) {
+export async function requestPasswordReset({ email, ip }: { email: string; ip: string }) {
   const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings([
     'resetRequestsPerIpPerHour',
     'resetTokenMinutes',
@@ -44,7 +45,8 @@ export async function requestPasswordReset({ email, ip, origin }: { email: strin
       expiresAt: sql`now() + make_interval(mins => ${resetTokenMinutes})`,
     })
   })
-  const link = `${origin}/reset-password/${token}`
+  // The configured origin, never the request's: see siteOrigin.
+  const link = `${siteOrigin()}/reset-password/${token}`
   await sendMail({
     to: email,
     subject: 'Reset your Threadline password',

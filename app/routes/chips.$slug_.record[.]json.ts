@@ -7,7 +7,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'chip')
   const [chip] = await exportChipRecords({ slug })
   if (!chip) return Response.json({ error: 'There is no chip with this address.' }, { status: 404 })
-  const origin = siteOrigin(request)
+  const origin = siteOrigin()
   return Response.json(
     { licence: DATA_LICENCE, chip: { ...chip, url: `${origin}/chips/${chip.slug}` } },
     { headers: { 'Cache-Control': 'public, max-age=300, s-maxage=300', 'Access-Control-Allow-Origin': '*' } },

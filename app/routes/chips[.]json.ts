@@ -3,7 +3,7 @@ import { siteOrigin } from '#app/lib/http.server.ts'
 import { DATA_LICENCE, exportChipRecords } from '#app/models/chips.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const origin = siteOrigin(request)
+  const origin = siteOrigin()
   const records = await exportChipRecords()
   return Response.json(
     { licence: DATA_LICENCE, source: `${origin}/chips`, chips: records.map((c) => ({ ...c, url: `${origin}/chips/${c.slug}` })) },

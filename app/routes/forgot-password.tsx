@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
-import { parseSearchParams, siteOrigin } from '#app/lib/http.server.ts'
+import { parseSearchParams } from '#app/lib/http.server.ts'
 import { requestPasswordReset } from '#app/models/password-resets.server.ts'
 import { ForgotPasswordSchema } from '#app/schemas/auth.ts'
 
@@ -20,7 +20,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(formData, ForgotPasswordSchema)
   if (!parsed.ok) return parsed.response
   try {
-    await requestPasswordReset({ email: parsed.data.email, ip: context.clientIp, origin: siteOrigin(request) })
+    await requestPasswordReset({ email: parsed.data.email, ip: context.clientIp })
   } catch (error) {
     return domainFailure(error, formData)
   }

@@ -13,7 +13,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     'Disallow: /signup',
     'Disallow: /search',
     '',
-    `Sitemap: ${siteOrigin(request)}/sitemap.xml`,
+    `Sitemap: ${siteOrigin()}/sitemap.xml`,
     '',
   ].join('\n')
   return new Response(body, { headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'public, max-age=3600' } })

@@ -6,7 +6,7 @@ const escapeXml = (text: string) =>
   text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const origin = siteOrigin(request)
+  const origin = siteOrigin()
   const entries = await listSitemapEntries()
   const urls = entries.map(
     (e) =>
