@@ -62,8 +62,38 @@ export type Instance = {
   exited: Promise<number | null>
 }
 
-/** Starts the production build on `port` against `databaseUrl`; resolves once /healthz answers 200. */
-export async function startInstance({ port, databaseUrl }: { port: number; databaseUrl: string }): Promise<Instance> {
+/**
+ * A database of its own for a spec's instances: a new database on the server when DATABASE_URL is set,
+ * else a new embedded one (each instance on it then needs its own directory: see `embeddedDataDir`).
+ */
+export async function createSpecDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const database = await createDatabase(process.env.DATABASE_URL)
+    return { env: { DATABASE_URL: database.url }, drop: database.drop }
+  }
+  return { env: { DATABASE_URL: '' }, drop: async () => {} }
+}
+
+/** A new directory for an embedded database, removed by `drop`. */
+export function embeddedDataDir() {
+  fs.mkdirSync(logDir, { recursive: true })
+  const dir = fs.mkdtempSync(path.join(logDir, 'data-'))
+  return { dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Starts the production build on `port` against `databaseUrl` (or with `env` naming the database);
+ * resolves once /healthz answers 200.
+ */
+export async function startInstance({
+  port,
+  databaseUrl,
+  env = {},
+}: {
+  port: number
+  databaseUrl?: string
+  env?: Record<string, string>
+}): Promise<Instance> {
   const url = `http://127.0.0.1:${port}`
   fs.mkdirSync(logDir, { recursive: true })
   const log = fs.createWriteStream(path.join(logDir, `instance-${port}.log`))
@@ -77,7 +107,8 @@ export async function startInstance({ port, databaseUrl }: { port: number; datab
       HOST: '127.0.0.1',
       PORT: String(port),
       TRUST_PROXY: '1',
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -93,7 +124,8 @@ export async function startInstance({ port, databaseUrl }: { port: number; datab
     log.end()
   }
 
-  const deadline = Date.now() + 60_000
+  // An embedded database is created, migrated and seeded at the first start: slow on a busy machine.
+  const deadline = Date.now() + 120_000
   while (true) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the instance on port ${port} exited (${child.exitCode ?? child.signalCode}); see ${log.path}`)
@@ -102,7 +134,7 @@ export async function startInstance({ port, databaseUrl }: { port: number; datab
     if (ok) return { url, stop, kill: (signal) => child.kill(signal), exited }
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`the instance on port ${port} did not become healthy within 60 s (see ${log.path})`)
+      throw new Error(`the instance on port ${port} did not become healthy within 120 s (see ${log.path})`)
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }

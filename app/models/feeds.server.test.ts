@@ -10,6 +10,7 @@ import { loader as moderationFeed } from '#app/routes/moderation_.feed[.]xml.ts'
 import { loader as sitemap } from '#app/routes/sitemap[.]xml.ts'
 import { loader as tagAtom } from '#app/routes/tags.$slug_.feed[.]atom.ts'
 import { loader as tagRss } from '#app/routes/tags.$slug_.feed[.]xml.ts'
+import { siteOrigin } from '#app/lib/http.server.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { db } from '#db/client.server.ts'
@@ -20,7 +21,8 @@ import { moderateComments } from './moderation.server.ts'
 import { putSetting } from './settings.server.ts'
 import { search } from './search.server.ts'
 
-const origin = 'https://threadline.test'
+// Feeds name the configured origin (PUBLIC_URL, else the local address), whatever the request's host.
+const origin = siteOrigin()
 const parser = new Parser()
 const tricky = 'Chips & “quotes” <b>not bold</b> — 华为 昇腾 🚀 \'apostrophe\''
 
