@@ -14,10 +14,12 @@ import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
 import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
 import {
+  changeEventFrom,
   isNotModified,
   isShareable,
   PageCache,
   pageCacheKey,
+  pagesChangedBy,
   SHARED_PAGE_CACHE_CONTROL,
   toStoredPage,
   withFreshNonce,
@@ -82,8 +84,6 @@ app.use((req, res, next) => {
     const line = { reqId: id, method: req.method, path: req.originalUrl, status, ms: Math.round(ms * 10) / 10, cache: res.getHeader('X-Cache') }
     if (status >= 500) logger.error(line, 'request')
     else logger.info(line, 'request')
-    // A write through this instance clears its cache at once; other instances hear of it by NOTIFY.
-    if (req.method !== 'GET' && req.method !== 'HEAD' && status < 400) pageCache.clear()
   })
   requestScope.run({ id, memo: new Map() }, next)
 })
@@ -165,12 +165,15 @@ const handleRemix = createRequestHandler(build, env.NODE_ENV)
 const { database } = await import('#db/client.server.ts')
 
 const pageCache = new PageCache()
-// Any change to what pages show, from any instance, empties the cache. While the listening
-// connection is down changes could be missed, so each (re)connection empties it too.
+// A change to what pages show, from any instance (this one included: its own writes come back the
+// same way), drops the pages that show it. Only the database's triggers decide: a request that
+// changed nothing (a log-out, a preview, a refused form) drops nothing. While the listening
+// connection is down changes could be missed, so each (re)connection empties the cache.
 await database.listen(
   'threadline_events',
   (payload) => {
-    pageCache.clear()
+    const change = changeEventFrom(payload)
+    if (change) pageCache.invalidate(pagesChangedBy(change))
     heardChangeEvent(payload)
   },
   () => {

@@ -1,5 +1,7 @@
+import { request } from '@playwright/test'
 import { sessionCookieHeaders } from '../app/test/cookie-variants.ts'
 import { expect, signUp, test } from './fixtures.ts'
+import { createSpecDatabase, embeddedDataDir, startInstance, type Instance } from './instances.ts'
 
 // The shared cache of anonymous pages must never hold what one member sees. A member's own session
 // token is sent under every spelling of the cookie's name that some reader of cookies would honour
@@ -34,4 +36,121 @@ test('no spelling of a member’s session cookie puts their page in, or takes it
   }
   test.info().annotations.push({ type: 'cookie variants', description: String(variants) })
   expect(variants).toBeGreaterThan(150)
+})
+
+test.describe('on an instance of its own, which no other suite writes to', () => {
+  test.describe.configure({ mode: 'serial' })
+  const port = Number(process.env.E2E_PORT ?? 3100) + 240
+  const origin = `http://127.0.0.1:${port}`
+  const S1 = '/articles/h200-exports-to-china-approved'
+  const S2 = '/articles/how-2022-controls-created-h800-and-a800'
+  let instance: Instance | undefined
+  const drops: (() => Promise<void>)[] = []
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000)
+    const database = await createSpecDatabase()
+    drops.push(database.drop)
+    const data = database.env.DATABASE_URL ? null : embeddedDataDir()
+    if (data) drops.push(data.drop)
+    instance = await startInstance({ port, env: { ...database.env, ...(data ? { DATA_DIR: data.dir } : {}) } })
+  })
+
+  test.afterAll(async () => {
+    await instance?.stop()
+    for (const drop of drops) await drop()
+  })
+
+  let ip = 0
+  /** A client of the instance from an address of its own; it keeps its cookies. */
+  async function client() {
+    ip++
+    return request.newContext({ baseURL: origin, extraHTTPHeaders: { Origin: origin, 'X-Forwarded-For': `10.77.${ip >> 8}.${ip & 255}` } })
+  }
+
+  /** Reads `path` as a reader with no cookies, and says whether the shared cache answered. */
+  async function read(path: string) {
+    const response = await fetch(`${origin}${path}`, { headers: { 'X-Forwarded-For': '10.78.0.1' } })
+    await response.arrayBuffer()
+    expect(response.status).toBe(200)
+    return response.headers.get('x-cache')
+  }
+
+  async function warm(path: string) {
+    for (let i = 0; i < 5 && (await read(path)) !== 'HIT'; i++);
+    expect(await read(path)).toBe('HIT')
+  }
+
+  test('requests that change nothing public leave readers’ pages in the cache', async () => {
+    const reader = await client()
+    await warm(S2)
+    const answers: (string | null)[] = []
+    // Log-outs without a session, previews, failed log-ins, refused forms: many, from one client.
+    for (let round = 0; round < 40; round++) {
+      await Promise.all([
+        reader.post('/logout', { maxRedirects: 0 }),
+        reader.post(S2, { form: { intent: 'preview', body: `*round ${round}*` }, maxRedirects: 0 }),
+        reader.post('/login', { form: { login: 'nobody-at-all', password: 'wrong password' }, maxRedirects: 0 }),
+        reader.post('/signup', { form: { email: 'not an address', username: '', password: '' }, maxRedirects: 0 }),
+      ])
+      answers.push(await read(S2))
+    }
+    expect(answers.filter((a) => a !== 'HIT')).toEqual([])
+    await reader.dispose()
+  })
+
+  test('a storm of votes on one story re-renders it about once a second, and no other story at all', async () => {
+    test.setTimeout(120_000)
+    const admin = await client()
+    expect((await admin.post('/login', { form: { login: 'admin', password: 'threadline-demo' }, maxRedirects: 0 })).status()).toBe(302)
+    // New members' first comments would wait for a moderator; this test is about votes.
+    expect((await admin.post('/admin/settings', { form: { intent: 'save' }, maxRedirects: 0 })).status()).toBe(302)
+    const posted = await admin.post(S1, { form: { intent: 'comment', body: 'Vote on this.' }, maxRedirects: 0 })
+    const commentId = /#c(\d+)$/.exec(posted.headers().location ?? '')?.[1]
+    expect(commentId, 'the comment to vote on').toBeTruthy()
+    const voters = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const voter = await client()
+        const form = { email: `storm-${i}-${Date.now()}@example.com`, username: `storm_${i}_${Date.now() % 100000}`, password: 'a long storm password' }
+        expect((await voter.post('/signup', { form, maxRedirects: 0 })).status()).toBe(302)
+        return voter
+      }),
+    )
+    await Promise.all([warm(S1), warm(S2)])
+
+    const seen: Record<string, (string | null)[]> = { [S1]: [], [S2]: [] }
+    const stormMs = 4000
+    const until = Date.now() + stormMs
+    let votes = 0
+    const storm = voters.map(async (voter, i) => {
+      for (let up = true; Date.now() < until; up = !up) {
+        const answer = await voter.post(`${S1}/comments/${commentId}`, { form: { intent: 'vote', vote: up ? 'up' : 'undo' }, maxRedirects: 0 })
+        expect(answer.status(), `voter ${i}`).toBe(302)
+        votes++
+      }
+      // Every voter ends with an upvote.
+      await voter.post(`${S1}/comments/${commentId}`, { form: { intent: 'vote', vote: 'up' }, maxRedirects: 0 })
+    })
+    const reading = (async () => {
+      while (Date.now() < until) {
+        seen[S1]!.push(await read(S1))
+        seen[S2]!.push(await read(S2))
+      }
+    })()
+    await Promise.all([...storm, reading])
+
+    const misses = seen[S1]!.filter((a) => a !== 'HIT').length
+    test.info().annotations.push({ type: 'storm', description: `${votes} votes in ${stormMs} ms; ${S1}: ${misses} renders in ${seen[S1]!.length} reads` })
+    expect(votes).toBeGreaterThan(50)
+    expect(seen[S2]!.filter((a) => a !== 'HIT')).toEqual([])
+    expect(misses).toBeLessThanOrEqual(stormMs / 1000 + 3)
+    // And the storm's outcome reaches readers within the coalescing window.
+    await expect
+      .poll(async () => {
+        const page = await (await fetch(`${origin}${S1}`)).text()
+        return new RegExp(`id="c${commentId}"[\\s\\S]*?aria-label="(\\d+) points?"`).exec(page)?.[1]
+      }, { timeout: 5000 })
+      .toBe('12')
+    await Promise.all([admin, ...voters].map((c) => c.dispose()))
+  })
 })

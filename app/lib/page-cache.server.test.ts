@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { isNotModified, isShareable, PageCache, pageCacheKey, toStoredPage, withFreshNonce } from './page-cache.server.ts'
+import {
+  changeEventFrom,
+  type ChangeEvent,
+  isNotModified,
+  isShareable,
+  PageCache,
+  pageCacheKey,
+  pagesChangedBy,
+  toStoredPage,
+  withFreshNonce,
+} from './page-cache.server.ts'
 import { isAnonymousRequest } from './session-cookie.ts'
 
 const csp = (nonce: string) => `default-src 'self'; script-src 'self' 'nonce-${nonce}'`
@@ -32,6 +42,41 @@ describe('PageCache', () => {
     expect(cache.get('/')?.parts.join('')).toBe('fresh')
     cache.clear()
     expect(cache.get('/')).toBeUndefined()
+  })
+
+  it('drops only the pages a change names, and refuses a render that such a change overtook', () => {
+    const cache = new PageCache({ coalesceMs: 0 })
+    cache.enabled = true
+    for (const key of ['/a', '/b']) cache.set(key, cache.generation, page(key))
+    const before = cache.generation
+    cache.invalidate((key) => key === '/a')
+    expect(cache.get('/a')).toBeUndefined()
+    expect(cache.get('/b')).toBeDefined()
+    // Rendered before the change: not stored for the page it changed, stored for another.
+    expect(cache.set('/a', before, page('stale'))).toBe(false)
+    expect(cache.set('/c', before, page('unaffected'))).toBe(true)
+  })
+
+  it('coalesces a storm of invalidations: the first at once, the rest once per window', () => {
+    const cache = new PageCache({ coalesceMs: 1000 })
+    cache.enabled = true
+    cache.set('/a', cache.generation, page('a'))
+    cache.invalidate((key) => key === '/a', 10_000)
+    expect(cache.get('/a')).toBeUndefined()
+    const generation = cache.generation
+    cache.set('/a', generation, page('a again'))
+    // 99 more changes within the window: the page stays until the window ends, then goes once.
+    for (let i = 1; i < 100; i++) cache.invalidate((key) => key === '/a', 10_000 + i)
+    expect(cache.get('/a')).toBeDefined()
+    expect(cache.generation).toBe(generation)
+    cache.flush(11_000)
+    expect(cache.get('/a')).toBeUndefined()
+    expect(cache.generation).toBe(generation + 1)
+    // A clear never waits.
+    cache.set('/b', cache.generation, page('b'))
+    cache.invalidate('all', 11_001)
+    cache.clear()
+    expect(cache.get('/b')).toBeUndefined()
   })
 
   it('forgets pages after their lifetime and the least recently used beyond its bounds', () => {
@@ -69,6 +114,72 @@ describe('pageCacheKey', () => {
     for (const path of ['/articles/a-story.data', '/account', '/admin', '/search', '/login', '/notifications', '/chips/compare/x']) {
       expect(key(path)).toBeNull()
     }
+  })
+})
+
+describe('pagesChangedBy', () => {
+  const keys = [
+    '/',
+    '/?page=2',
+    '/articles/a-story',
+    '/articles/a-story?sort=new',
+    '/articles/a-story/comments/12',
+    '/articles/a-story/comments.xml',
+    '/articles/a-story-sequel',
+    '/articles/another',
+    '/tags/china',
+    '/tags/china/feed.xml',
+    '/chips',
+    '/chips/h200',
+    '/chips/h200/feed.atom',
+    '/feed.xml',
+  ]
+  const dropped = (event: ChangeEvent) => {
+    const match = pagesChangedBy(event)
+    return keys.filter((key) => match === 'all' || match(key))
+  }
+
+  it('a vote reaches its story’s pages only', () => {
+    expect(dropped({ table: 'comment_votes', story: 'a-story', scope: 'story' })).toEqual([
+      '/articles/a-story',
+      '/articles/a-story?sort=new',
+      '/articles/a-story/comments/12',
+      '/articles/a-story/comments.xml',
+    ])
+  })
+
+  it('a comment reaches its story’s pages and the lists that count comments, not the feeds', () => {
+    expect(dropped({ table: 'comments', story: 'a-story', scope: 'discussion' })).toEqual([
+      '/',
+      '/?page=2',
+      '/articles/a-story',
+      '/articles/a-story?sort=new',
+      '/articles/a-story/comments/12',
+      '/articles/a-story/comments.xml',
+      '/tags/china',
+      '/chips/h200',
+    ])
+    expect(dropped({ table: 'chip_mentions', story: 'a-story', scope: 'chip-pages' })).toEqual(['/chips/h200'])
+  })
+
+  it('anything else, or a change that names no story, drops every page', () => {
+    for (const event of [
+      { table: 'comments', story: null, scope: 'discussion' },
+      { table: 'articles', story: null, scope: null },
+      { table: 'users', story: null, scope: null },
+      { table: 'settings', story: null, scope: null },
+      { table: 'chips', story: 'a-story', scope: null },
+    ] as ChangeEvent[]) {
+      expect(pagesChangedBy(event)).toBe('all')
+    }
+  })
+
+  it('reads only data-changed events', () => {
+    expect(changeEventFrom('{"type":"data-changed","table":"comments","story":"a-story","scope":"story"}')).toEqual({ table: 'comments', story: 'a-story', scope: 'story' })
+    expect(changeEventFrom('{"type":"data-changed","table":"tags"}')).toEqual({ table: 'tags', story: null, scope: null })
+    expect(changeEventFrom('{"type":"data-changed","table":"comments","story":"a-story","scope":"everything"}')?.scope).toBeNull()
+    expect(changeEventFrom('{"type":"comment-created","articleId":1}')).toBeNull()
+    expect(changeEventFrom('not json')).toBeNull()
   })
 })
 

@@ -5,10 +5,14 @@ import crypto from 'node:crypto'
 // first of them (per change) pays for the database and the render.
 //
 // Correctness comes from invalidation, not from short lifetimes: every write to what a public page
-// shows announces itself on the events channel (a trigger per table, see migration 0007), and every
-// instance drops its whole cache when one arrives. Dropping everything is coarse but cannot miss a
-// dependency; a page is re-rendered once per change, however many readers follow. The lifetime
-// below only bounds how stale a relative time ("5 minutes ago") can get.
+// shows announces itself on the events channel (triggers, see migrations 0007 and 0010), and every
+// instance drops the pages that show it when one arrives: a comment or a vote names its story, and
+// only that story's pages (and, for a comment, the lists that count comments) go; any other change
+// drops everything, which is coarse but cannot miss a dependency. Invalidations are coalesced: the
+// first after a quiet spell applies at once, later ones at most once per `coalesceMs`, so a storm of
+// votes re-renders a story about once a second instead of once per vote. A reader may thus see a
+// page up to `coalesceMs` older than the last write. The lifetime below only bounds how stale a
+// relative time ("5 minutes ago") can get.
 //
 // Every document carries a fresh CSP nonce: a stored page is kept split at its nonce and joined with
 // a new one for each reader, so no two responses share a nonce.
@@ -24,7 +28,13 @@ export type StoredPage = {
   storedAt: number
 }
 
-export type PageCacheOptions = { maxEntries?: number; maxBytes?: number; ttlMs?: number }
+export type PageCacheOptions = { maxEntries?: number; maxBytes?: number; ttlMs?: number; coalesceMs?: number }
+
+/** Which stored pages an invalidation drops: the keys it matches, or all of them. */
+export type PageMatch = ((key: string) => boolean) | 'all'
+
+// How many recent invalidations are remembered, to refuse a render that one of them overtook.
+const REMEMBERED_INVALIDATIONS = 256
 
 const NONCE_IN_CSP = /'nonce-([A-Za-z0-9+/=]+)'/
 
@@ -32,8 +42,13 @@ export class PageCache {
   readonly maxEntries: number
   readonly maxBytes: number
   readonly ttlMs: number
-  /** Bumped by every invalidation; a render that began before one is not stored. */
+  readonly coalesceMs: number
+  /** Bumped by every invalidation applied; a render that began before one that matches it is not stored. */
   generation = 0
+  private applied: { generation: number; match: PageMatch }[] = []
+  private pending: PageMatch[] = []
+  private lastApplied = Number.NEGATIVE_INFINITY
+  private timer: NodeJS.Timeout | undefined
   /**
    * Off until the change listener is in place. If its connection drops, changes made meanwhile by
    * other instances are missed until it is back (the reconnection empties the cache): the lifetime
@@ -44,10 +59,11 @@ export class PageCache {
   private bytes = 0
   readonly inflight = new Map<string, Promise<StoredPage | null>>()
 
-  constructor({ maxEntries = 1000, maxBytes = 128 * 1024 * 1024, ttlMs = 60_000 }: PageCacheOptions = {}) {
+  constructor({ maxEntries = 1000, maxBytes = 128 * 1024 * 1024, ttlMs = 60_000, coalesceMs = 1000 }: PageCacheOptions = {}) {
     this.maxEntries = maxEntries
     this.maxBytes = maxBytes
     this.ttlMs = ttlMs
+    this.coalesceMs = coalesceMs
   }
 
   get size() {
@@ -68,9 +84,9 @@ export class PageCache {
     return page
   }
 
-  /** Stores `page` unless the cache was invalidated since `generation` was read. */
+  /** Stores `page` unless an invalidation of its key was applied since `generation` was read. */
   set(key: string, generation: number, page: StoredPage): boolean {
-    if (!this.enabled || generation !== this.generation || page.bytes > this.maxBytes / 4) return false
+    if (!this.enabled || page.bytes > this.maxBytes / 4 || this.invalidatedSince(key, generation)) return false
     this.delete(key)
     this.entries.set(key, page)
     this.bytes += page.bytes
@@ -81,11 +97,45 @@ export class PageCache {
     return true
   }
 
-  /** Drops every page: something they show has changed. */
-  clear() {
+  private invalidatedSince(key: string, generation: number) {
+    if (generation === this.generation) return false
+    const oldest = this.applied[0]
+    // Further back than remembered: assume the worst.
+    if (!oldest || oldest.generation > generation + 1) return true
+    return this.applied.some((i) => i.generation > generation && (i.match === 'all' || i.match(key)))
+  }
+
+  /**
+   * Drops the pages `match` names, now if none was dropped within `coalesceMs`, else together with
+   * any others that arrive meanwhile, once that time is up.
+   */
+  invalidate(match: PageMatch, now = Date.now()) {
+    this.pending.push(match)
+    if (now - this.lastApplied >= this.coalesceMs) return this.flush(now)
+    this.timer ??= setTimeout(() => this.flush(), this.lastApplied + this.coalesceMs - now)
+    this.timer.unref?.()
+  }
+
+  /** Applies every pending invalidation. */
+  flush(now = Date.now()) {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.pending.length === 0) return
+    const match: PageMatch = this.pending.includes('all')
+      ? 'all'
+      : ((pending) => (key: string) => pending.some((m) => (m as (key: string) => boolean)(key)))([...this.pending])
+    this.pending = []
+    this.lastApplied = now
     this.generation++
-    this.entries.clear()
-    this.bytes = 0
+    this.applied.push({ generation: this.generation, match })
+    if (this.applied.length > REMEMBERED_INVALIDATIONS) this.applied.shift()
+    for (const key of [...this.entries.keys()]) if (match === 'all' || match(key)) this.delete(key)
+  }
+
+  /** Drops every page at once, with whatever was pending: nothing stored can be trusted. */
+  clear() {
+    this.pending.push('all')
+    this.flush()
   }
 
   private delete(key: string) {
@@ -192,6 +242,51 @@ export function pageCacheKey({ method, path, url, anonymous }: { method: string;
   if (method !== 'GET' || !anonymous) return null
   if (!CACHEABLE_PATHS.some((pattern) => pattern.test(path))) return null
   return url
+}
+
+/**
+ * What a write announced (migration 0010): its table and, for a discussion write, its story and how
+ * far it reaches: 'story' (that story's pages), 'discussion' (those and the lists that count
+ * comments), 'chip-pages' (the chip pages that list discussion). No scope: it may show anywhere.
+ */
+export type ChangeEvent = { table: string; story: string | null; scope: 'story' | 'discussion' | 'chip-pages' | null }
+
+const scopes = new Set(['story', 'discussion', 'chip-pages'])
+
+/** A payload of the `threadline_events` channel, when it says that data changed; null for other events. */
+export function changeEventFrom(payload: string): ChangeEvent | null {
+  try {
+    const event = JSON.parse(payload) as { type?: unknown; table?: unknown; story?: unknown; scope?: unknown }
+    if (event.type !== 'data-changed' || typeof event.table !== 'string') return null
+    return {
+      table: event.table,
+      story: typeof event.story === 'string' ? event.story : null,
+      scope: typeof event.scope === 'string' && scopes.has(event.scope) ? (event.scope as ChangeEvent['scope']) : null,
+    }
+  } catch {
+    return null
+  }
+}
+
+const pathOf = (key: string) => key.split('?', 1)[0]!
+const isStoryPage = (story: string) => (key: string) => {
+  const path = pathOf(key)
+  return path === `/articles/${story}` || path.startsWith(`/articles/${story}/`)
+}
+// Lists that show how many comments a story has, or the latest discussion naming a chip.
+const countsComments = (key: string) => /^\/(?:$|tags\/[a-z0-9-]+$|chips\/[a-z0-9-]+$)/.test(pathOf(key))
+const showsChipDiscussion = (key: string) => /^\/chips\/[a-z0-9-]+$/.test(pathOf(key))
+
+/**
+ * The stored pages a change makes stale. A discussion write reaches its story's pages (the story, its
+ * comments' pages, its comments feed) and, when it changes what is counted, the lists that count
+ * comments; a chip mention, the chip pages. Anything else may be shown anywhere: every page goes.
+ */
+export function pagesChangedBy({ story, scope }: ChangeEvent): PageMatch {
+  if (scope === 'chip-pages') return showsChipDiscussion
+  if (scope === null || story === null) return 'all'
+  const storyPage = isStoryPage(story)
+  return scope === 'story' ? storyPage : (key) => storyPage(key) || countsComments(key)
 }
 
 /** The Cache-Control of a page every anonymous reader shares: shared caches may keep it briefly. */
