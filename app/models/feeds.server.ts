@@ -1,4 +1,5 @@
 import { and, desc, eq, exists, sql } from 'drizzle-orm'
+import sanitizeHtml from 'sanitize-html'
 import { db } from '#db/client.server.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { articleChips, articles, articleTags, chipExportEvents, chips, comments, tags, users } from '#db/schema.ts'
@@ -9,6 +10,8 @@ import { listPublicModerationLog } from './moderation.server.ts'
 
 export const FEED_ITEMS = 50
 
+// Every field but `html` is plain text: the renderer escapes it for each format. `html` is stored,
+// sanitised HTML (never Markdown source), or empty when the item has only its summary.
 export type FeedItem = {
   id: string
   title: string
@@ -28,6 +31,49 @@ export type FeedData = {
   path: string
   feedPath: string
   items: FeedItem[]
+  /** The feed's date while it has no items: that of the story or chip it follows, or of the site. */
+  updatedWhenEmpty: Date
+}
+
+const SUMMARY_LENGTH = 280
+
+// The ends of blocks and line breaks, where the words on either side must not run together.
+const blockEnds = /<\/(?:p|li|blockquote|pre|h[1-6]|tr|th|td|ul|ol|table)>|<br\s*\/?>|<hr\s*\/?>/gi
+const textReferences: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&' }
+
+/**
+ * The words of stored, sanitised HTML as plain text, on one line. sanitize-html, given no tags to
+ * keep, parses the markup properly and writes the text back with exactly these four references, so
+ * undoing them gives the text a reader sees on the page.
+ */
+export function plainTextFromHtml(html: string): string {
+  const escaped = sanitizeHtml(html.replace(blockEnds, '$& '), { allowedTags: [], allowedAttributes: {} })
+  return escaped
+    .replace(/&(?:lt|gt|quot|amp);/g, (ref) => textReferences[ref]!)
+    .replace(/[\t\n\f\r ]+/g, ' ')
+    .trim()
+}
+
+/** At most SUMMARY_LENGTH characters, cut between code points, with an ellipsis when cut. */
+export function summarise(text: string): string {
+  const points = Array.from(text)
+  return points.length > SUMMARY_LENGTH ? `${points.slice(0, SUMMARY_LENGTH - 1).join('')}…` : text
+}
+
+/**
+ * The site's date, for a feed with nothing in it: its newest public story, or, before the first,
+ * when its first account was made (a database with neither is a site not yet set up: now).
+ */
+async function siteUpdated(): Promise<Date> {
+  const [row] = await db
+    .select({
+      at: sql<Date | string | null>`coalesce(
+        (select max(greatest(${articles.publishedAt}, ${articles.updatedAt})) from ${articles} where ${isPublicArticle()}),
+        (select min(${users.createdAt}) from ${users})
+      )`,
+    })
+    .from(sql`(select 1) as one`)
+  return row?.at ? new Date(row.at) : new Date()
 }
 
 export type ArticleFeedScope = { kind: 'site' } | { kind: 'tag'; slug: string } | { kind: 'chip'; slug: string }
@@ -69,12 +115,14 @@ async function articleItems(filter: ReturnType<typeof exists> | undefined): Prom
 /** The newest public articles of the site, of a tag, or mentioning a chip; null for an unknown scope. */
 export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData | null> {
   if (scope.kind === 'site') {
+    const items = await articleItems(undefined)
     return {
       title: 'Threadline',
       description: 'Independent reporting on AI accelerators, export controls and open-source AI.',
       path: '/',
       feedPath: '/feed',
-      items: await articleItems(undefined),
+      items,
+      updatedWhenEmpty: items.length ? items[0]!.updated : await siteUpdated(),
     }
   }
   if (scope.kind === 'tag') {
@@ -83,15 +131,20 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
     const filter = exists(
       db.select({ one: sql`1` }).from(articleTags).where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tagId, tag.id))),
     )
+    const items = await articleItems(filter)
     return {
       title: `Threadline: ${tag.name}`,
       description: tag.description || `Stories on ${tag.name}.`,
       path: `/tags/${scope.slug}`,
       feedPath: `/tags/${scope.slug}/feed`,
-      items: await articleItems(filter),
+      items,
+      updatedWhenEmpty: items.length ? items[0]!.updated : await siteUpdated(),
     }
   }
-  const [chip] = await db.select({ id: chips.id, name: chips.name, vendor: chips.vendor }).from(chips).where(eq(chips.slug, scope.slug))
+  const [chip] = await db
+    .select({ id: chips.id, name: chips.name, vendor: chips.vendor, updatedAt: chips.updatedAt })
+    .from(chips)
+    .where(eq(chips.slug, scope.slug))
   if (!chip) return null
   const filter = exists(
     db.select({ one: sql`1` }).from(articleChips).where(and(eq(articleChips.articleId, articles.id), eq(articleChips.chipId, chip.id))),
@@ -110,7 +163,7 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
       })
       .from(chipExportEvents)
       .where(eq(chipExportEvents.chipId, chip.id))
-      .orderBy(desc(chipExportEvents.effectiveDate))
+      .orderBy(desc(chipExportEvents.effectiveDate), desc(chipExportEvents.id))
       .limit(FEED_ITEMS),
   ])
   const statusItems: FeedItem[] = events.map((e) => {
@@ -133,13 +186,14 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
     path: `/chips/${scope.slug}`,
     feedPath: `/chips/${scope.slug}/feed`,
     items: [...stories, ...statusItems].sort((a, b) => b.published.getTime() - a.published.getTime()).slice(0, FEED_ITEMS),
+    updatedWhenEmpty: chip.updatedAt,
   }
 }
 
 /** The newest published comments of one article's discussion; held, hidden, removed and deleted ones never. */
 export async function getCommentsFeed({ slug }: { slug: string }): Promise<FeedData | null> {
   const [article] = await db
-    .select({ id: articles.id, title: articles.title })
+    .select({ id: articles.id, title: articles.title, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
     .from(articles)
     .where(and(eq(articles.slug, slug), isPublicArticle()))
   if (!article) return null
@@ -147,7 +201,6 @@ export async function getCommentsFeed({ slug }: { slug: string }): Promise<FeedD
     .select({
       id: comments.id,
       bodyHtml: comments.bodyHtml,
-      body: comments.body,
       createdAt: comments.createdAt,
       editedAt: comments.editedAt,
       authorName: users.displayName,
@@ -170,13 +223,15 @@ export async function getCommentsFeed({ slug }: { slug: string }): Promise<FeedD
         title: `${author} on “${article.title}”`,
         path: `/articles/${slug}/comments/${c.id}#c${c.id}`,
         html: c.bodyHtml,
-        summary: c.body.length > 280 ? `${c.body.slice(0, 277)}…` : c.body,
+        // From what the page shows, not the Markdown source.
+        summary: summarise(plainTextFromHtml(c.bodyHtml)),
         published: c.createdAt,
         updated: c.editedAt ?? c.createdAt,
         authors: [author],
         categories: [],
       }
     }),
+    updatedWhenEmpty: article.publishedAt ?? article.updatedAt,
   }
 }
 
@@ -225,5 +280,6 @@ export async function getModerationFeed(): Promise<FeedData> {
         categories: [e.action],
       }
     }),
+    updatedWhenEmpty: entries[0]?.createdAt ?? (await siteUpdated()),
   }
 }
