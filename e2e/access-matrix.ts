@@ -226,8 +226,8 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
     { method: 'GET', path: `/articles/${f.article.slug}`, expect: all(200), contentType: 'text/html' },
     { method: 'GET', path: '/articles/no-such-story', expect: all(404) },
     { method: 'GET', path: `/articles/${f.article.slug}?page=999`, expect: all(404) },
-    // A preview saves nothing, so readers may use it before they log in.
-    { method: 'POST', path: `/articles/${f.article.slug}`, form: { intent: 'preview', body: '*x*' }, expect: all(200) },
+    // A preview saves nothing, but rendering costs: members only (and throttled).
+    { method: 'POST', path: `/articles/${f.article.slug}`, form: { intent: 'preview', body: '*x*' }, expect: signedIn(200) },
     { method: 'POST', path: `/articles/${f.article.slug}`, form: { intent: 'anything' }, expect: all(400) },
     {
       method: 'POST',

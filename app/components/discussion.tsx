@@ -14,6 +14,8 @@ export type DiscussionComment = CommentNode<CommentView>
 type FormResult = {
   ok?: boolean
   commentId?: number
+  /** Where a new comment is shown, when not on this page. */
+  location?: string
   /** Why a posted comment waits for a moderator. */
   held?: string | null
   preview?: string
@@ -107,6 +109,10 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
         : placeholders[comment.status]
       : null
   const continues = comment.depth >= shared.maxDepth && comment.replyCount > 0
+  // Replies past the page's share of a long thread wait on the comment's own page (the focused
+  // comment of that page pages through its replies instead).
+  const unshown = comment.replyCount - comment.children.filter((c) => c.status === 'published').length
+  const more = !continues && unshown > 0 && shared.focus?.id !== comment.id
   return (
     <article id={anchor} className={`comment comment--${comment.status}`} aria-labelledby={`${anchor}-by`} tabIndex={-1}>
       <details open>
@@ -149,6 +155,13 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
               </li>
             ))}
           </ol>
+        ) : null}
+        {more ? (
+          <p className="comment__continue">
+            <a href={`${permalink}#${anchor}`} data-client-nav="">
+              {pluralize(unshown, 'more reply', 'more replies')} →
+            </a>
+          </p>
         ) : null}
         {continues ? (
           <p className="comment__continue">
@@ -364,16 +377,18 @@ function FormMessages({ messages }: { messages: string[] }) {
 
 function useFocusAfterPost(fetcher: { state: string; data?: FormResult }, onPosted?: () => void) {
   const handled = useRef<FormResult | undefined>(undefined)
+  const navigate = useNavigate()
   useEffect(() => {
     const data = fetcher.data
     if (fetcher.state !== 'idle' || !data?.ok || handled.current === data) return
     handled.current = data
     onPosted?.()
-    if (data.commentId) {
+    if (data.location) navigate(data.location)
+    else if (data.commentId) {
       // The revalidated page now holds the comment: take the reader to it.
       requestAnimationFrame(() => document.getElementById(commentAnchor(data.commentId!))?.focus())
     }
-  }, [fetcher.state, fetcher.data, onPosted])
+  }, [fetcher.state, fetcher.data, onPosted, navigate])
 }
 
 /** The form for a new comment or a reply: Markdown, a preview, optimistic posting. */

@@ -1,4 +1,3 @@
-import { MAX_SHOWN_DEPTH } from './comment-tree.ts'
 import { commentAnchor } from './dom-ids.ts'
 import { safeRedirect } from './safe-redirect.ts'
 
@@ -12,7 +11,7 @@ export function commentRedirect({
   returnTo,
 }: {
   slug: string
-  created: { id: number; depth: number; parentId: number | null }
+  created: { id: number; depth: number; parentId: number | null; shownOnStoryPage: boolean }
   returnTo: string | undefined
 }) {
   const anchor = `#${commentAnchor(created.id)}`
@@ -20,6 +19,7 @@ export function commentRedirect({
   if (created.parentId === null) return `${articlePath}?sort=new${anchor}`
   const back = safeRedirect(returnTo, articlePath)
   const onArticlePage = back === articlePath || back.startsWith(`${articlePath}?`)
-  if (onArticlePage && created.depth <= MAX_SHOWN_DEPTH) return `${back}${anchor}`
-  return `${articlePath}/comments/${created.parentId}${anchor}`
+  if (onArticlePage && created.shownOnStoryPage) return `${back}${anchor}`
+  // The parent's own page, newest replies first: the new one is on its first page.
+  return `${articlePath}/comments/${created.parentId}?sort=new${anchor}`
 }

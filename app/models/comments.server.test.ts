@@ -13,6 +13,9 @@ import {
   editComment,
   getCommentThread,
   getDiscussion,
+  previewComment,
+  REPLIES_PER_THREAD,
+  TOP_LEVEL_PER_PAGE,
   type CommentView,
 } from './comments.server.ts'
 import { isDomainError } from './errors.server.ts'
@@ -321,6 +324,57 @@ describe('reading a discussion', () => {
     const newest = await getDiscussion({ article, viewer: null, sort: 'new', page: 1 })
     const ids = newest.tree.map((c) => c.id)
     expect(ids).toEqual([...ids].sort((a, b) => b - a))
+  })
+
+  it('carries a bounded share of each thread on the story’s page, and pages a comment’s replies on its own', async () => {
+    const article = await createArticle()
+    const ada = await createTestUser()
+    await seedDiscussion(article.id, ada.id, 1, TOP_LEVEL_PER_PAGE + 15)
+    const [root] = await db.select({ id: comments.id }).from(comments).where(sql`${comments.articleId} = ${article.id} and ${comments.parentId} is null`)
+    await db.update(comments).set({ replyCount: TOP_LEVEL_PER_PAGE + 15 }).where(eq(comments.id, root!.id))
+    const [first] = await db.select({ id: comments.id }).from(comments).where(eq(comments.parentId, root!.id)).orderBy(comments.id).limit(1)
+    await db.insert(comments).values(
+      Array.from({ length: REPLIES_PER_THREAD + 5 }, (_, i) => ({
+        articleId: article.id,
+        authorId: ada.id,
+        parentId: first!.id,
+        rootId: root!.id,
+        depth: 2,
+        body: `deeper ${i}`,
+        bodyHtml: `<p>deeper ${i}</p>`,
+      })),
+    )
+    await db.update(comments).set({ replyCount: REPLIES_PER_THREAD + 5 }).where(eq(comments.id, first!.id))
+
+    // The story's page: the thread's oldest replies, which hang together, and no more.
+    const { tree } = await getDiscussion({ article, viewer: null, sort: 'old', page: 1 })
+    const shown = flatten(tree)
+    expect(shown).toHaveLength(1 + REPLIES_PER_THREAD)
+    expect(shown.slice(1).every((c) => c.parentId === root!.id || c.parentId === first!.id)).toBe(true)
+    expect(tree[0]!.replyCount).toBe(TOP_LEVEL_PER_PAGE + 15)
+
+    // The comment's own page: its replies a page at a time, each with a bounded share of its thread.
+    const pageOne = (await getCommentThread({ article, commentId: root!.id, viewer: null, sort: 'old' }))!
+    expect(pageOne.pageCount).toBe(2)
+    expect(pageOne.tree.children).toHaveLength(TOP_LEVEL_PER_PAGE)
+    expect(pageOne.tree.children[0]!.id).toBe(first!.id)
+    expect(pageOne.tree.children[0]!.children).toHaveLength(REPLIES_PER_THREAD)
+    const pageTwo = (await getCommentThread({ article, commentId: root!.id, viewer: null, sort: 'old', page: 2 }))!
+    expect(pageTwo.tree.children).toHaveLength(15)
+    // Every direct reply is on exactly one page.
+    const ids = [...pageOne.tree.children, ...pageTwo.tree.children].map((c) => c.id)
+    expect(new Set(ids).size).toBe(TOP_LEVEL_PER_PAGE + 15)
+    // And the first reply's own page holds all of its replies.
+    const firstPage = (await getCommentThread({ article, commentId: first!.id, viewer: null, sort: 'old' }))!
+    expect(firstPage.tree.children).toHaveLength(REPLIES_PER_THREAD + 5)
+    expect(firstPage.ancestors.map((a) => a.id)).toEqual([root!.id])
+  })
+
+  it('previews a comment as it would be posted, a limited number of times a minute', async () => {
+    const ada = await createTestUser()
+    await putSetting('previewsPerMinute', 3)
+    for (let i = 0; i < 3; i++) expect(await previewComment({ actorId: ada.id, body: `*try ${i}*` })).toBe(`<p><em>try ${i}</em></p>`)
+    await expectCode(previewComment({ actorId: ada.id, body: 'once more' }), 'rate-limited')
   })
 
   it('caps the depth shown and continues the thread on the comment’s own page', async () => {

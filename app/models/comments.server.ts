@@ -7,13 +7,19 @@ import { articles, chipMentions, chips, comments, commentVotes, notifications, u
 import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
-import { consumeRateLimits, type RateLimit } from './rate-limits.server.ts'
+import { consumeRateLimit, consumeRateLimits, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
 import { allChipCards } from './chips.server.ts'
 import { readThrough } from '#app/lib/table-cache.server.ts'
 
 export const TOP_LEVEL_PER_PAGE = 50
+/**
+ * Replies shown under one comment's thread on a page (the oldest, so the shown ones hang together);
+ * the rest are a "more replies" link away. With TOP_LEVEL_PER_PAGE it bounds what one page carries,
+ * however long a thread grows.
+ */
+export const REPLIES_PER_THREAD = 10
 
 type Viewer = { id: string } | null
 
@@ -171,19 +177,18 @@ export async function getDiscussion({
   const replies =
     rootIds.length === 0
       ? []
-      : await db
-          .select(commentColumnsFor(viewer))
-          .from(comments)
-          .leftJoin(users, eq(users.id, comments.authorId))
-          .where(
-            and(
-              inArray(comments.rootId, rootIds),
-              sql`${comments.parentId} is not null`,
-              sql`${comments.depth} <= ${MAX_SHOWN_DEPTH}`,
-              visibleTo(viewer),
-            ),
-          )
-          .orderBy(...sortOrder(sort))
+      : await repliesIn(
+          // The first replies of each thread, oldest first: a reply is newer than what it answers, so
+          // the ones kept always hang together under their top-level comment.
+          sql`select id from (
+            select c.id, row_number() over (partition by c.root_id order by c.created_at, c.id) as rank
+            from ${comments} c
+            where c.root_id in (${sql.join(rootIds.map((id) => sql`${id}`), sql`, `)})
+              and c.parent_id is not null and c.depth <= ${MAX_SHOWN_DEPTH} and ${visibleIn('c', viewer)}
+          ) ranked where rank <= ${REPLIES_PER_THREAD}`,
+          viewer,
+          sort,
+        )
   const rows: CommentRow[] = [...roots, ...replies]
   const context = { viewer, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
   const totalRoots = roots[0]?.totalRoots ?? 0
@@ -196,66 +201,104 @@ export async function getDiscussion({
   }
 }
 
+/** Held comments are seen by their author only: the same rule as visibleTo, for raw SQL over `alias`. */
+function visibleIn(alias: string, viewer: Viewer) {
+  const status = sql.raw(`${alias}.status`)
+  const author = sql.raw(`${alias}.author_id`)
+  return viewer ? sql`(${status} <> 'pending' or ${author} = ${viewer.id})` : sql`${status} <> 'pending'`
+}
+
 /**
- * A comment's own page: the comment, the chain of parents above it for context, and its replies down
- * to the shown depth. Four queries: the settings, the chain (recursive, upwards), then together the
- * chain's rows and the replies (recursive, downwards), each saying whether the viewer upvoted it.
+ * Replies chosen by `ids` (a query of comment ids), with their authors and whether the viewer upvoted
+ * each, in the order of `sort`.
+ */
+function repliesIn(ids: SQL, viewer: Viewer, sort: CommentSort) {
+  return db
+    .select(commentColumnsFor(viewer))
+    .from(comments)
+    .leftJoin(users, eq(users.id, comments.authorId))
+    .where(sql`${comments.id} in (${ids})`)
+    .orderBy(...sortOrder(sort))
+}
+
+/**
+ * A comment's own page: the comment, the chain of parents above it for context, and one page of its
+ * direct replies, each with the first replies of its own thread down to the shown depth. Five queries:
+ * the settings, the chain (recursive, upwards), then together the chain's rows and the page of
+ * replies, then their threads (recursive, downwards); each row says whether the viewer upvoted it.
  */
 export async function getCommentThread({
   article,
   commentId,
   viewer,
   sort,
+  page = 1,
 }: {
   article: ArticleRef
   commentId: number
   viewer: Viewer
   sort: CommentSort
+  page?: number
 }) {
   const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
-  const chain = await database.rows<{ id: number }>(sql`
-    with recursive chain(id, parent_id, hops) as (
-      select id, parent_id, 0 from ${comments} where id = ${commentId} and article_id = ${article.id}
-      union all
-      select c.id, c.parent_id, chain.hops + 1 from ${comments} c join chain on c.id = chain.parent_id
-    )
-    select id from chain order by hops desc`)
-  if (chain.length === 0) return null
-  const chainIds = chain.map((r) => Number(r.id))
-
-  const [contextRows, replies] = await Promise.all([
-    db
-      .select(commentColumnsFor(viewer))
-      .from(comments)
-      .leftJoin(users, eq(users.id, comments.authorId))
-      .where(inArray(comments.id, chainIds)),
+  const [chain, children] = await Promise.all([
+    // The comment and every comment above it, if it belongs to this story.
     db
       .select(commentColumnsFor(viewer))
       .from(comments)
       .leftJoin(users, eq(users.id, comments.authorId))
       .where(
-        and(
-          sql`${comments.id} in (
-            with recursive sub(id, hops) as (
-              select id, 1 from ${comments} where parent_id = ${commentId}
-              union all
-              select c.id, sub.hops + 1 from ${comments} c join sub on c.parent_id = sub.id where sub.hops < ${MAX_SHOWN_DEPTH}
-            ) select id from sub)`,
-          visibleTo(viewer),
-        ),
+        sql`${comments.id} in (
+          with recursive chain(id, parent_id) as (
+            select id, parent_id from ${comments} where id = ${commentId} and article_id = ${article.id}
+            union all
+            select c.id, c.parent_id from ${comments} c join chain on c.id = chain.parent_id
+          ) select id from chain)`,
       )
-      .orderBy(...sortOrder(sort)),
+      .orderBy(comments.depth),
+    db
+      .select({ ...commentColumnsFor(viewer), total: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(comments)
+      .leftJoin(users, eq(users.id, comments.authorId))
+      .where(and(eq(comments.parentId, commentId), eq(comments.articleId, article.id), visibleTo(viewer)))
+      .orderBy(...sortOrder(sort))
+      .limit(TOP_LEVEL_PER_PAGE)
+      .offset((page - 1) * TOP_LEVEL_PER_PAGE),
   ])
-  const byId = new Map(contextRows.map((r) => [r.id, r]))
-  const focused = byId.get(commentId)
-  if (!focused || (focused.status === 'pending' && focused.authorId !== viewer?.id)) return null
-  const ancestors = chainIds.slice(0, -1).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
+  const focused = chain.at(-1)
+  if (!focused || focused.id !== commentId || (focused.status === 'pending' && focused.authorId !== viewer?.id)) return null
+  const childIds = children.map((c) => c.id)
+  // Below each reply on this page, the first replies of its own thread, as under a top-level comment
+  // on the story's page.
+  const below =
+    childIds.length === 0
+      ? []
+      : await repliesIn(
+          sql`select id from (
+            select id, row_number() over (partition by thread order by created_at, id) as rank from (
+              with recursive sub(id, thread, hops, created_at, status, author_id) as (
+                select id, id, 1, created_at, status, author_id from ${comments}
+                where id in (${sql.join(childIds.map((id) => sql`${id}`), sql`, `)})
+                union all
+                select c.id, sub.thread, sub.hops + 1, c.created_at, c.status, c.author_id
+                from ${comments} c join sub on c.parent_id = sub.id where sub.hops < ${MAX_SHOWN_DEPTH}
+              ) select * from sub where hops > 1 and ${visibleIn('sub', viewer)}
+            ) threads
+          ) ranked where rank <= ${REPLIES_PER_THREAD}`,
+          viewer,
+          sort,
+        )
+  const ancestors = chain.slice(0, -1)
   const context = { viewer, now: Date.now(), editWindowMs: editWindowMinutes * 60_000, locked: article.discussionLocked }
-  const [tree] = buildCommentTree([focused, ...replies].map((r) => ({ ...toView(r, context), parentId: r.id === commentId ? null : r.parentId })))
+  const rows: CommentRow[] = [focused, ...children, ...below]
+  const [tree] = buildCommentTree(rows.map((r) => ({ ...toView(r, context), parentId: r.id === commentId ? null : r.parentId })))
+  const totalReplies = children[0]?.total ?? 0
   return {
     ancestors: ancestors.map((r) => toView(r, context)),
     tree: tree!,
     maxDepth: focused.depth + MAX_SHOWN_DEPTH,
+    page,
+    pageCount: Math.max(1, Math.ceil(totalReplies / TOP_LEVEL_PER_PAGE)),
   }
 }
 
@@ -311,6 +354,16 @@ async function renderComment(body: string) {
   const { html, slugs } = linkChipMentions(renderMarkdown(body, 'comment'), directory)
   const ids = directory.filter((c) => slugs.includes(c.slug)).map((c) => c.id)
   return { html, chipIds: ids }
+}
+
+/**
+ * A comment rendered as it would be posted, for the writer's preview. Members only, and throttled:
+ * rendering is the costliest thing a form can ask for, and a preview stores nothing to hold anyone to.
+ */
+export async function previewComment({ actorId, body }: { actorId: string; body: string }) {
+  const { previewsPerMinute } = await getSettings(['previewsPerMinute'])
+  await consumeRateLimit({ key: `preview:${actorId}`, limit: previewsPerMinute, windowSeconds: 60, action: 'previews in a minute' })
+  return (await renderComment(body)).html
 }
 
 /** Records the chips a comment names. (An edited comment's old mentions are deleted first.) */
@@ -494,11 +547,20 @@ export async function createComment({
         authorId: actor.id,
       })
     }
+    // The story's page shows the first REPLIES_PER_THREAD replies of a thread: is this one of them?
+    const [earlier] =
+      rootId === null
+        ? [{ n: 0 }]
+        : await tx
+            .select({ n: sql<number>`count(*)`.mapWith(Number) })
+            .from(comments)
+            .where(and(eq(comments.rootId, rootId), sql`${comments.parentId} is not null`, sql`${comments.id} < ${created!.id}`))
     return {
       id: created!.id,
       articleSlug: article.slug,
       depth,
       parentId: parentId ?? null,
+      shownOnStoryPage: depth <= MAX_SHOWN_DEPTH && (earlier?.n ?? 0) < REPLIES_PER_THREAD,
       status: held ? ('pending' as const) : ('published' as const),
       message: held ? verdict.message : null,
     }
@@ -599,11 +661,13 @@ export async function getCommentPage({
   commentId,
   viewer,
   sort,
+  page = 1,
 }: {
   articleSlug: string
   commentId: number
   viewer: (Viewer & { commentSort?: string | null }) | null
   sort: CommentSort | undefined
+  page?: number
 }) {
   const [article] = await db
     .select({
@@ -618,6 +682,6 @@ export async function getCommentPage({
     .where(and(eq(articles.slug, articleSlug), isPublicArticle()))
   if (!article) return null
   const chosen = sort ?? commentSorts.find((s) => s === viewer?.commentSort) ?? 'top'
-  const thread = await getCommentThread({ article, commentId, viewer, sort: chosen })
+  const thread = await getCommentThread({ article, commentId, viewer, sort: chosen, page })
   return thread ? { article, ...thread, sort: chosen } : null
 }

@@ -25,6 +25,7 @@ export const settingDefinitions = {
   newAccountHours: { schema: wholeNumber.min(0, 'the least is 0').max(24 * 90, 'the most is 2,160 (90 days)'), default: 24, description: 'How long an account counts as new' },
   newAccountCommentsPerMinute: { schema: count, default: 2, description: 'Comments a new account may post per minute' },
   newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
+  previewsPerMinute: { schema: count, default: 20, description: 'Comment previews a member may ask for per minute' },
   reportThreshold: { schema: count, default: 3, description: 'Reports that hide a comment until a moderator reviews it' },
   maxLinks: { schema: wholeNumber.min(0, 'the least is 0').max(1000, 'the most is 1,000'), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
   holdFirstComment: {

@@ -25,11 +25,10 @@ import { domainFailure, formFailure, parseForm, readForm, retryAfterHeaders } fr
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
-import { renderMarkdown } from '#app/lib/markdown.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
-import { createComment } from '#app/models/comments.server.ts'
+import { createComment, previewComment } from '#app/models/comments.server.ts'
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -56,20 +55,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const slug = requireSlug(params.slug, 'story')
   const formData = await readForm(request)
   const intent = formData.get('intent')
+  if (intent !== 'comment' && intent !== 'preview') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+
+  const { user } = await requireUser(request)
   if (intent === 'preview') {
     const parsed = parseForm(formData, PreviewSchema)
     if (!parsed.ok) return parsed.response
-    return formFailure(200, {}, formData, undefined, { preview: renderMarkdown(parsed.data.body, 'comment') })
+    try {
+      return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
+    } catch (error) {
+      return domainFailure(error, formData)
+    }
   }
-  if (intent !== 'comment') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-
-  const { user } = await requireUser(request)
   const parsed = parseForm(formData, CreateCommentSchema)
   if (!parsed.ok) return parsed.response
   try {
     const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
-    if (context.isDataRequest) return { ok: true, commentId: created.id, held: created.message }
-    return redirect(commentRedirect({ slug, created, returnTo: parsed.data.returnTo }))
+    const location = commentRedirect({ slug, created, returnTo: parsed.data.returnTo })
+    // With JavaScript the page stays, and shows the new comment when it has room for it; a reply past
+    // its thread's share of the page is shown where it is.
+    if (context.isDataRequest) return { ok: true, commentId: created.id, held: created.message, location: created.shownOnStoryPage ? undefined : location }
+    return redirect(location)
   } catch (error) {
     return domainFailure(error, formData)
   }

@@ -5,6 +5,7 @@ import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
 import { Discussion, DiscussionControls, LockedNotice } from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
@@ -29,10 +30,13 @@ function parseIds(params: { slug?: string; id?: string }) {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { slug, commentId } = parseIds(params)
-  const { sort } = parseSearchParams(request, DiscussionQuerySchema)
+  const { sort, page: pageNumber } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
-  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort })
+  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber })
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
+  if (pageNumber > page.pageCount) {
+    httpError(404, `There is no page ${pageNumber} of the replies to this comment: they run to ${page.pageCount} pages.`)
+  }
   const { chipCards, ...article } = page.article
   return {
     article,
@@ -41,6 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     discussion: packDiscussion(shipCommentBodies(context, [page.tree])),
     maxDepth: page.maxDepth,
     sort: page.sort,
+    replies: { page: page.page, pageCount: page.pageCount },
     chipCards,
     viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
@@ -109,7 +114,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
-  const { article, ancestors, discussion, maxDepth, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion), [discussion])
   const location = useLocation()
   const focused = tree[0]!
@@ -157,6 +162,15 @@ export default function CommentPage() {
         tree={tree}
         shared={shared}
         header={focused.children.length > 1 ? <DiscussionControls sort={sort} basePath={location.pathname} /> : null}
+        footer={
+          <Pagination
+            page={replies.page}
+            pageCount={replies.pageCount}
+            basePath={location.pathname}
+            search={location.search}
+            labels={{ previous: '← Earlier replies', next: 'More replies →' }}
+          />
+        }
       />
     </section>
   )
