@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_SHOWN_DEPTH, type CommentNode } from '#app/lib/comment-tree.ts'
@@ -466,6 +467,22 @@ describe('reply counts', () => {
       expect(await replyCount(), what).toBe(expected)
       expect(await countsAgainstTruth(), what).toEqual([])
     }
+  })
+})
+
+describe('migration 0009', () => {
+  it('recounts replies kept the old way (every reply, held ones included) as published ones only', async () => {
+    const article = await createArticle()
+    const ada = await createTestUser()
+    const [parent] = await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'p', bodyHtml: '<p>p</p>', replyCount: 4 }).returning()
+    const reply = (status: 'published' | 'pending' | 'removed') => ({ articleId: article.id, authorId: ada.id, parentId: parent!.id, rootId: parent!.id, depth: 1, body: 'r', bodyHtml: '<p>r</p>', status })
+    await db.insert(comments).values([reply('published'), reply('pending'), reply('removed'), reply('published')])
+    // A childless comment that claims replies, as a held reply used to leave behind.
+    await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'q', bodyHtml: '<p>q</p>', replyCount: 1 })
+    const migration = fs.readFileSync(new URL('../../db/migrations/0009_published_reply_counts.sql', import.meta.url), 'utf8')
+    await database.rows(sql.raw(migration))
+    expect((await countsAgainstTruth()).filter((r) => r.kind === 'reply_count')).toEqual([])
+    expect((await db.select({ n: comments.replyCount }).from(comments).where(eq(comments.id, parent!.id)))[0]!.n).toBe(2)
   })
 })
 

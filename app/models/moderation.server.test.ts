@@ -350,6 +350,12 @@ describe('reports from new accounts and many reports at once', () => {
       await ageAccount(settled.id, 25)
       expect(await reportComment({ actorId: settled.id, commentId: c.id, reason: 'spam', note: '' })).toMatchObject({ hidden: false })
     }
+    // An account old enough now, but not yet when it reported (30 hours old, reported 10 hours ago):
+    // its report stays uncounted.
+    const then = await createTestUser()
+    await ageAccount(then.id, 30)
+    await reportComment({ actorId: then.id, commentId: c.id, reason: 'spam', note: '' })
+    await db.update(reports).set({ createdAt: sql`now() - interval '10 hours'` }).where(eq(reports.reporterId, then.id))
     // ...and so does an author whose account is brand new: that is the third.
     const author = await createTestUser({ role: 'author' })
     expect(await reportComment({ actorId: author.id, commentId: c.id, reason: 'off_topic', note: '' })).toMatchObject({ hidden: true })
@@ -359,8 +365,9 @@ describe('reports from new accounts and many reports at once', () => {
 
     // Moderators see every report, and which ones counted.
     const [item] = await getModerationQueue({ actor: moderator })
-    expect(item!.reports).toHaveLength(7)
-    expect(item!.reports.map((r) => r.counted)).toEqual([false, false, false, false, true, true, true])
+    expect(item!.reports).toHaveLength(8)
+    // (Oldest first: the report moved back ten hours leads.)
+    expect(item!.reports.map((r) => r.counted)).toEqual([false, false, false, false, false, true, true, true])
   })
 
   it('throttles each account’s reports, counted with the report: a repeat is free and a refusal stores nothing', async () => {
