@@ -220,6 +220,8 @@ test('every route module has an entry in the access matrix, and every entry a mo
   const placeholder: Fixture = {
     article: { id: 1, slug: 'a-story', title: 'A story' },
     draftId: 2,
+    articleSave: { intent: 'save' },
+    othersArticleId: 5,
     ownerComment: 3,
     reportedComment: 4,
     ownerId: 'someone',
@@ -306,9 +308,14 @@ test.describe('as each kind of visitor', () => {
 
     const ownerSessionId = /name="sessionId" value="([^"]+)"/.exec(await (await get('owner', '/account')).text())?.[1]
     expect(ownerSessionId, 'the public id of the owner’s session').toBeTruthy()
+    // The first seeded story is by the demo "editor", a second author.
+    const othersArticleId = 1
+    expectSays(await (await get('admin', `/admin/articles/${othersArticleId}`)).text(), 'by Threadline Editors', 'the seeded story')
     fixture = {
       article: { id: articleId, slug, title },
       draftId,
+      articleSave: articleForm({ title, slug, status: 'published' }),
+      othersArticleId,
       ownerComment: commentIdFrom(await expectRedirect(ownerComment, 'the owner’s comment')),
       reportedComment: commentIdFrom(await expectRedirect(reportedComment, 'the owner’s second comment')),
       ownerId: accounts.get('owner')!.id,
@@ -439,19 +446,27 @@ test.describe('as each kind of visitor', () => {
     expect(/<input[^>]*name="reportThreshold"[^>]*>/.exec(settings)?.[0]).toContain('value="3"')
   })
 
-  test('authors share the newsroom’s articles; members cannot touch them', async () => {
+  test('authors edit and publish only their own articles, admins any; members none', async () => {
     const path = `/admin/articles/${fixture.draftId}`
     const hijack = await post('member', path, articleForm({ title: `Hijacked ${run}`, status: 'draft' }))
     expect(hijack.status()).toBe(403)
     expectSays(await hijack.text(), 'This page is for staff only.', 'the refusal')
-    // Any author may edit any article: the desk edits each other's copy.
-    await expectRedirect(
-      await post('editor', path, articleForm({ title: `Access matrix draft, subbed ${run}`, status: 'draft' })),
-      'edit',
-    )
-    const editor = await (await get('author', path)).text()
-    expectSays(editor, `Access matrix draft, subbed ${run}`, 'the editor')
-    expectSays(editor, `Hijacked ${run}`, 'the editor', false)
+    // A second author neither opens, edits nor publishes the first one's draft.
+    expect((await get('editor', path)).status()).toBe(403)
+    for (const status of ['draft', 'published'] as const) {
+      const attempt = await post('editor', path, articleForm({ title: `Taken over ${run}`, status }))
+      expect(attempt.status(), `the editor saves it as ${status}`).toBe(403)
+      expectSays(await attempt.text(), 'Only its author or an admin can edit or publish this article.', 'the refusal')
+    }
+    const untouched = await (await get('author', path)).text()
+    expectSays(untouched, `Access matrix draft ${run}`, 'the author’s editor')
+    expectSays(untouched, `Taken over ${run}`, 'the author’s editor', false)
+    expect((await get('anonymous', `/articles/access-matrix-draft-${run}`)).status()).toBe(404)
+    // An admin may: the desk subs the author's copy, and the author sees it.
+    await expectRedirect(await post('admin', path, articleForm({ title: `Access matrix draft, subbed ${run}`, status: 'draft' })), 'the admin edits')
+    expectSays(await (await get('author', path)).text(), `Access matrix draft, subbed ${run}`, 'the author’s editor')
+    // The second author's own list does not offer it.
+    expectSays(await (await get('editor', '/admin/articles?status=draft')).text(), `Access matrix draft`, 'the editor’s list', false)
   })
 
   test('a suspended member reads but cannot post, edit, vote, report or correct, and is told why', async () => {

@@ -22,6 +22,10 @@ export type Fixture = {
   article: { id: number; slug: string; title: string }
   /** A draft written by the author visitor. */
   draftId: number
+  /** The form that saves the story above as it is (a save that changes nothing a reader sees). */
+  articleSave: Record<string, string>
+  /** A seeded story by another author (the demo "editor"), which the author visitor did not write. */
+  othersArticleId: number
   /** Comments by the owner, a member who is none of the visitors: every visitor is "someone else". */
   ownerComment: number
   /** Another of the owner's comments, the one visitors report (enough reports hide it). */
@@ -50,6 +54,8 @@ export type Check = {
 }
 
 const writers: Visitor[] = ['author', 'moderator', 'admin']
+// Authors (and moderators, who may write) edit and publish their own articles; admins any.
+const ownerAndAdmins = (owner: Visitor): Visitor[] => [owner, 'admin']
 const staff: Visitor[] = ['moderator', 'admin']
 const admins: Visitor[] = ['admin']
 
@@ -124,11 +130,31 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
     { method: 'POST', path: '/admin?index', form: { intent: 'anything' }, expect: noActionUnderAdmin },
   ],
   'admin.articles.$id.tsx': (f): Check[] => [
-    { method: 'GET', path: `/admin/articles/${f.draftId}`, expect: onlyFor(writers, 200) },
-    { method: 'GET', path: '/admin/articles/1', expect: onlyFor(writers, 200) },
+    // The editor opens for the article's author and admins; other writers are refused, saying why.
+    {
+      method: 'GET',
+      path: `/admin/articles/${f.draftId}`,
+      expect: onlyFor(ownerAndAdmins('author'), 200),
+      says: { moderator: 'Only its author or an admin can edit or publish this article.' },
+    },
+    {
+      method: 'GET',
+      path: `/admin/articles/${f.othersArticleId}`,
+      expect: onlyFor(admins, 200),
+      says: { author: 'Only its author or an admin can edit or publish this article.' },
+    },
     { method: 'GET', path: '/admin/articles/2147483647', expect: onlyFor(writers, 404) },
+    // A complete save of the author's published story, as it is: the author and admins may.
+    {
+      method: 'POST',
+      path: `/admin/articles/${f.article.id}`,
+      form: f.articleSave,
+      expect: onlyFor(ownerAndAdmins('author'), `→/admin/articles/${f.article.id}?saved=published`),
+      says: { moderator: 'Only its author or an admin can edit or publish this article.' },
+    },
     { method: 'POST', path: `/admin/articles/${f.draftId}`, form: { intent: 'anything' }, expect: onlyFor(writers, 400) },
-    { method: 'POST', path: '/admin/articles/1', form: { intent: 'save' }, expect: onlyFor(writers, 400) },
+    // An incomplete form is refused before whose article it is matters.
+    { method: 'POST', path: `/admin/articles/${f.othersArticleId}`, form: { intent: 'save' }, expect: onlyFor(writers, 400) },
     {
       method: 'POST',
       path: `/admin/articles/${f.draftId}`,

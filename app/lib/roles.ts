@@ -5,3 +5,10 @@ import type { Role } from '#db/enums.ts'
 export const staffRoles: Role[] = ['moderator', 'admin']
 export const authoringRoles: Role[] = ['author', 'moderator', 'admin']
 export const adminRoles: Role[] = ['admin']
+/** Who edits and publishes any article; the other authoring roles only their own (as Ghost's authors). */
+export const articleEditorRoles: Role[] = ['admin']
+/**
+ * The newsroom: their comments skip the rules meant for strangers (the first-comment hold, a new
+ * account's tighter allowances), and their reports count toward hiding whatever their account's age.
+ */
+export const newsroomRoles: Role[] = ['author', 'moderator', 'admin']

@@ -3,10 +3,10 @@ import { database } from '#db/client.server.ts'
 import type { Role } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 
-import { adminRoles, authoringRoles, staffRoles } from '#app/lib/roles.ts'
+import { adminRoles, articleEditorRoles, authoringRoles, newsroomRoles, staffRoles } from '#app/lib/roles.ts'
 
 // Who may do what in the dashboard. Routes check too, but these checks are the ones that hold.
-export { adminRoles, authoringRoles, staffRoles }
+export { adminRoles, articleEditorRoles, authoringRoles, newsroomRoles, staffRoles }
 
 export type Actor = { id: string; role: Role }
 

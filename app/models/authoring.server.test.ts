@@ -346,6 +346,38 @@ describe('listArticlesForAuthoring', () => {
   })
 })
 
+describe('whose articles', () => {
+  it('lets authors (and moderators who write) edit and publish only their own; admins any', async () => {
+    const [ann, ben, moe, ada] = [await author(), await author(), await createTestUser({ role: 'moderator' }), await createTestUser({ role: 'admin' })]
+    const draft = await saveArticle({ actor: ann, input: articleForm({ title: 'Ann’s draft' }) })
+    const before = await db.select().from(articles).where(eq(articles.id, draft.id))
+    for (const other of [ben, moe]) {
+      for (const status of ['draft', 'published'] as const) {
+        const refused = await refusal(saveArticle({ actor: other, id: draft.id, input: articleForm({ title: 'Taken over', status }) }))
+        expect(refused).toMatchObject({ name: 'DomainError', code: 'forbidden' })
+        expect(refused.message).toBe('Only its author or an admin can edit or publish this article.')
+      }
+      expect(await refusal(getArticleForEditing({ actor: other, id: draft.id }))).toMatchObject({ code: 'forbidden' })
+      expect((await listArticlesForAuthoring({ actor: other })).articles).toEqual([])
+    }
+    expect(await db.select().from(articles).where(eq(articles.id, draft.id))).toEqual(before)
+    expect(await getPublishedArticle({ slug: draft.slug })).toBeNull()
+
+    // Its author and an admin may; the article stays its author's.
+    expect((await getArticleForEditing({ actor: ann, id: draft.id }))?.article.title).toBe('Ann’s draft')
+    expect((await listArticlesForAuthoring({ actor: ada })).articles.map((a) => a.id)).toEqual([draft.id])
+    await saveArticle({ actor: ada, id: draft.id, input: articleForm({ title: 'Ann’s story, edited', status: 'published' }) })
+    expect((await getPublishedArticle({ slug: draft.slug }))?.title).toBe('Ann’s story, edited')
+    const [row] = await db.select({ authorId: articles.authorId }).from(articles).where(eq(articles.id, draft.id))
+    expect(row?.authorId).toBe(ann.id)
+    await saveArticle({ actor: ann, id: draft.id, input: articleForm({ title: 'Ann’s story', status: 'published' }) })
+    // An article whose author's account is gone is an admin's to edit.
+    await db.update(articles).set({ authorId: null }).where(eq(articles.id, draft.id))
+    expect(await refusal(saveArticle({ actor: ann, id: draft.id, input: articleForm() }))).toMatchObject({ code: 'forbidden' })
+    expect((await getArticleForEditing({ actor: ada, id: draft.id }))?.article.id).toBe(draft.id)
+  })
+})
+
 describe('importArticle', () => {
   it('creates a draft of the actor’s with the headline as title, and a free slug each time', async () => {
     const actor = await author()

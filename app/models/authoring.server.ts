@@ -4,7 +4,7 @@ import { articleChips, articles, articleTags, chipExportEvents, chips, tags, use
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { parsePlainTextArticle } from '#app/lib/plain-text-import.ts'
 import { ARTICLE_LIMITS, slugify, type ArticleInput, type ChipInput } from '#app/schemas/authoring.ts'
-import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
+import { articleEditorRoles, assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
 import { renderArticleBody } from './compare.server.ts'
 import { chipFigureColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
@@ -20,11 +20,26 @@ export const ARTICLES_PER_ADMIN_PAGE = 50
 
 const isPublic = () => sql<boolean>`coalesce(${isPublicArticle()}, false)`.mapWith(Boolean)
 
+/** Editors (admins) work on every article; authors, and moderators who write, on their own only. */
+const editsEveryArticle = (actor: Actor) => articleEditorRoles.includes(actor.role)
+
+/** The articles `actor` may open and change, as a condition on the articles table. */
+const editableBy = (actor: Actor) => (editsEveryArticle(actor) ? undefined : eq(articles.authorId, actor.id))
+
+function assertMayEdit(actor: Actor, article: { authorId: string | null }) {
+  if (!editsEveryArticle(actor) && article.authorId !== actor.id) {
+    throw new DomainError('forbidden', 'Only its author or an admin can edit or publish this article.')
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Articles
 // ---------------------------------------------------------------------------------------------
 
-/** Every article whatever its status, most recently changed first, one page at a time. */
+/**
+ * The articles the actor may edit, whatever their status (an admin's list is every article), most
+ * recently changed first, one page at a time.
+ */
 export async function listArticlesForAuthoring({
   actor,
   status,
@@ -37,7 +52,7 @@ export async function listArticlesForAuthoring({
   perPage?: number
 }) {
   assertRole(actor, authoringRoles, 'manage articles')
-  const where = status ? eq(articles.status, status) : undefined
+  const where = and(status ? eq(articles.status, status) : undefined, editableBy(actor))
   const rows = await db
     .select({
       id: articles.id,
@@ -93,11 +108,15 @@ export async function getArticleEditorChoices({ actor }: { actor: Actor }) {
   return { chips: await listChipChoices() }
 }
 
-/** An article as its editor shows it, with its tags, its chips and the chips it may link to. */
+/**
+ * An article as its editor shows it, with its tags, its chips and the chips it may link to. Another
+ * author's article is refused (forbidden), not shown read-only: drafts stay with their writers.
+ */
 export async function getArticleForEditing({ actor, id }: { actor: Actor; id: number }) {
   assertRole(actor, authoringRoles, 'edit articles')
-  const [article] = await db
+  const [found] = await db
     .select({
+      authorId: articles.authorId,
       id: articles.id,
       slug: articles.slug,
       title: articles.title,
@@ -114,7 +133,9 @@ export async function getArticleForEditing({ actor, id }: { actor: Actor; id: nu
     .leftJoin(users, eq(users.id, articles.authorId))
     .where(eq(articles.id, id))
     .limit(1)
-  if (!article) return null
+  if (!found) return null
+  assertMayEdit(actor, found)
+  const { authorId: _authorId, ...article } = found
   const [tagRows, chipRows, choices] = await Promise.all([
     db
       .select({ name: tags.name })
@@ -269,8 +290,9 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 /**
- * Creates (no `id`) or updates an article: the rendered body and reading time are computed here,
- * and the row, its tags (created as needed) and its chip links are written in one transaction.
+ * Creates (no `id`) or updates an article (the actor's own, or any for an admin): the rendered body
+ * and reading time are computed here, and the row, its tags (created as needed) and its chip links
+ * are written in one transaction.
  */
 export async function saveArticle({ actor, id, input }: { actor: Actor; id?: number; input: ArticleInput }) {
   assertRole(actor, authoringRoles, 'write articles')
@@ -278,15 +300,16 @@ export async function saveArticle({ actor, id, input }: { actor: Actor; id?: num
   const minutes = readingMinutes(input.body)
   try {
     return await db.transaction(async (tx) => {
-      let existing: { slug: string; status: ArticleStatus; publishedAt: Date | null } | undefined
+      let existing: { slug: string; status: ArticleStatus; publishedAt: Date | null; authorId: string | null } | undefined
       if (id !== undefined) {
         ;[existing] = await tx
-          .select({ slug: articles.slug, status: articles.status, publishedAt: articles.publishedAt })
+          .select({ slug: articles.slug, status: articles.status, publishedAt: articles.publishedAt, authorId: articles.authorId })
           .from(articles)
           .where(eq(articles.id, id))
           .for('update')
         if (!existing)
           throw new DomainError('not-found', 'There is no article with that number. It may have been deleted.')
+        assertMayEdit(actor, existing)
       }
       // An edit that leaves the slug empty keeps the article's address.
       const slug = input.slug ?? existing?.slug ?? slugify(input.title)

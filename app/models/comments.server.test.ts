@@ -1,10 +1,11 @@
+import fs from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_SHOWN_DEPTH, type CommentNode } from '#app/lib/comment-tree.ts'
 import { truncateAll } from '#app/test/db.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { db } from '#db/client.server.ts'
+import { database, db } from '#db/client.server.ts'
 import { articles, comments, notifications } from '#db/schema.ts'
 import { getArticlePage } from './articles.server.ts'
 import {
@@ -19,6 +20,7 @@ import {
   type CommentView,
 } from './comments.server.ts'
 import { isDomainError } from './errors.server.ts'
+import { moderateComments, purgeMemberComments, reportComment } from './moderation.server.ts'
 import { subscribeToArticle, type DiscussionEvent } from './events.server.ts'
 import { countUnreadNotifications, openNotifications } from './notifications.server.ts'
 import { putSetting } from './settings.server.ts'
@@ -446,5 +448,157 @@ describe('chip mentions', () => {
     const left = await db.select({ chipId: chipMentions.chipId }).from(chipMentions)
     expect(left).toHaveLength(1)
     expect((await getChip({ slug: 'h200' }))?.discussion).toEqual([])
+  })
+})
+
+describe('the newsroom and the rules for newcomers', () => {
+  it('never holds a staff member’s first comment or gives them a new account’s allowance; a member gets both', async () => {
+    await putSetting('holdFirstComment', true)
+    await putSetting('newAccountHours', 24)
+    await putSetting('newAccountCommentsPerMinute', 1)
+    const article = await createArticle()
+    for (const role of ['member', 'author', 'moderator', 'admin'] as const) {
+      const person = await createTestUser({ role })
+      const first = await createComment({ articleSlug: article.slug, actorId: person.id, body: `First words of a ${role}` })
+      const second = createComment({ articleSlug: article.slug, actorId: person.id, body: `More words of a ${role}` })
+      if (role === 'member') {
+        expect(first.status).toBe('pending')
+        await expectCode(second, 'rate-limited')
+      } else {
+        expect(first.status, role).toBe('published')
+        expect((await second).status, role).toBe('published')
+      }
+    }
+  })
+})
+
+/** Every comment's reply count and every article's comment count, beside what they should be. */
+async function countsAgainstTruth() {
+  const rows = await database.rows<{ kind: string; id: number; kept: number; truth: number }>(sql`
+    select 'reply_count' as kind, p.id, p.reply_count as kept,
+           (select count(*)::int from comments r where r.parent_id = p.id and r.status = 'published') as truth
+    from comments p
+    union all
+    select 'comment_count', a.id, a.comment_count,
+           (select count(*)::int from comments c where c.article_id = a.id and c.status = 'published')
+    from articles a`)
+  return rows.filter((r) => Number(r.kept) !== Number(r.truth))
+}
+
+describe('reply counts', () => {
+  it('count published replies only, kept exact through every change of status', async () => {
+    await putSetting('watchedWords', [{ word: 'miracle', action: 'hold' }])
+    await putSetting('reportThreshold', 1)
+    await putSetting('reportMinAccountHours', 0)
+    const article = await createArticle()
+    const [ada, bo] = [await createTestUser(), await createTestUser()]
+    const moderator = await createTestUser({ role: 'moderator' })
+    const parent = await createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Parent' })
+    const replyCount = async () => (await db.select({ n: comments.replyCount }).from(comments).where(eq(comments.id, parent.id)))[0]!.n
+    const reply = (body: string) => createComment({ articleSlug: article.slug, parentId: parent.id, actorId: bo.id, body })
+    const act = (commentId: number, action: 'approve' | 'hide' | 'remove' | 'restore') =>
+      moderateComments({ actor: moderator, commentIds: [commentId], action, reason: 'Because' })
+
+    const steps: [string, () => Promise<unknown>, number][] = []
+    let held = 0
+    let other = 0
+    steps.push(['a held reply', async () => (held = (await reply('A miracle')).id), 0])
+    steps.push(['approved', () => act(held, 'approve'), 1])
+    steps.push(['hidden', () => act(held, 'hide'), 0])
+    steps.push(['unhidden', () => act(held, 'approve'), 1])
+    steps.push(['removed', () => act(held, 'remove'), 0])
+    steps.push(['restored', () => act(held, 'restore'), 1])
+    steps.push(['a second, published reply', async () => (other = (await reply('Plain')).id), 2])
+    steps.push(['hidden by a report', () => reportComment({ actorId: ada.id, commentId: other, reason: 'spam', note: '' }), 1])
+    steps.push(['restored', () => act(other, 'restore'), 2])
+    steps.push(['held again by an edit', () => editComment({ commentId: other, actorId: bo.id, body: 'Now a miracle' }), 1])
+    steps.push(['approved', () => act(other, 'approve'), 2])
+    steps.push(['deleted by its author', () => deleteComment({ commentId: held, actorId: bo.id }), 1])
+    steps.push(['deleted again (no change)', () => deleteComment({ commentId: held, actorId: bo.id }), 1])
+    steps.push(['removed with all its author’s comments', () => purgeMemberComments({ actor: moderator, userId: bo.id, reason: 'Spam' }), 0])
+    for (const [what, step, expected] of steps) {
+      await step()
+      expect(await replyCount(), what).toBe(expected)
+      expect(await countsAgainstTruth(), what).toEqual([])
+    }
+  })
+})
+
+describe('migration 0011', () => {
+  it('recounts replies kept the old way (every reply, held ones included) as published ones only', async () => {
+    const article = await createArticle()
+    const ada = await createTestUser()
+    const [parent] = await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'p', bodyHtml: '<p>p</p>', replyCount: 4 }).returning()
+    const reply = (status: 'published' | 'pending' | 'removed') => ({ articleId: article.id, authorId: ada.id, parentId: parent!.id, rootId: parent!.id, depth: 1, body: 'r', bodyHtml: '<p>r</p>', status })
+    await db.insert(comments).values([reply('published'), reply('pending'), reply('removed'), reply('published')])
+    // A childless comment that claims replies, as a held reply used to leave behind.
+    await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'q', bodyHtml: '<p>q</p>', replyCount: 1 })
+    const migration = fs.readFileSync(new URL('../../db/migrations/0011_published_reply_counts.sql', import.meta.url), 'utf8')
+    await database.rows(sql.raw(migration))
+    expect((await countsAgainstTruth()).filter((r) => r.kind === 'reply_count')).toEqual([])
+    expect((await db.select({ n: comments.replyCount }).from(comments).where(eq(comments.id, parent!.id)))[0]!.n).toBe(2)
+  })
+})
+
+describe('a locked discussion', () => {
+  // Stands in for a moderator whose lock lands after the post has read the story, before it ends:
+  // the comment's own insert locks the discussion in the same transaction.
+  async function lockOnNextComment() {
+    await database.rows(sql`
+      create or replace function test_lock_on_comment() returns trigger language plpgsql as $$
+      begin update articles set discussion_locked = true where id = new.article_id; return new; end $$`)
+    await database.rows(sql`create trigger test_lock_on_comment after insert on comments for each row execute function test_lock_on_comment()`)
+    return () => database.rows(sql`drop trigger test_lock_on_comment on comments`)
+  }
+
+  it('refuses a comment whatever the pipeline would do with it, when the lock lands during the post', async () => {
+    await putSetting('watchedWords', [{ word: 'miracle', action: 'hold' }])
+    const article = await createArticle()
+    const user = await createTestUser()
+    const parent = await createComment({ articleSlug: article.slug, actorId: user.id, body: 'Before the lock' })
+    const attempts = [
+      { what: 'published', body: 'Plain words' },
+      { what: 'held (watched word)', body: 'A miracle' },
+      { what: 'a held reply', body: 'A miracle', parentId: parent.id },
+    ]
+    for (const { what, body, parentId } of attempts) {
+      const unlock = await lockOnNextComment()
+      try {
+        const error = await expectCode(createComment({ articleSlug: article.slug, actorId: user.id, body, parentId }), 'discussion-locked')
+        expect(error.message, what).toContain('locked this discussion')
+      } finally {
+        await unlock()
+      }
+      // Nothing was kept, the lock included: it was part of the refused post.
+      expect(await db.$count(comments), what).toBe(1)
+      expect((await db.select({ locked: articles.discussionLocked }).from(articles).where(eq(articles.id, article.id)))[0]!.locked).toBe(false)
+    }
+    // A first comment held by the first-comment rule, in a discussion already locked, too.
+    await putSetting('holdFirstComment', true)
+    await db.update(articles).set({ discussionLocked: true }).where(eq(articles.id, article.id))
+    const newcomer = await createTestUser()
+    await expectCode(createComment({ articleSlug: article.slug, actorId: newcomer.id, body: 'Hello' }), 'discussion-locked')
+  })
+
+  it.skipIf(!process.env.DATABASE_URL)('makes a held comment wait for a lock being committed, then refuses it (server)', async () => {
+    await putSetting('watchedWords', [{ word: 'miracle', action: 'hold' }])
+    const article = await createArticle()
+    const user = await createTestUser()
+    let posted: Promise<unknown> | undefined
+    let settled = false
+    await db.transaction(async (tx) => {
+      await tx.update(articles).set({ discussionLocked: true }).where(eq(articles.id, article.id))
+      posted = createComment({ articleSlug: article.slug, actorId: user.id, body: 'A miracle' })
+      posted.then(
+        () => (settled = true),
+        () => (settled = true),
+      )
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      // Still waiting on the story's row while the lock is uncommitted (checked before COMMIT is
+      // sent: once it is, the post may finish before this transaction hears back).
+      expect(settled).toBe(false)
+    })
+    await expectCode(posted!, 'discussion-locked')
+    expect(await db.$count(comments)).toBe(0)
   })
 })

@@ -1,12 +1,14 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser, TEST_PASSWORD } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
-import { articles, comments, moderationActions, sessions } from '#db/schema.ts'
-import { createComment, getDiscussion } from './comments.server.ts'
+import { articles, comments, moderationActions, reports, sessions, users } from '#db/schema.ts'
+import { getPublishedArticle } from './articles.server.ts'
+import { createComment, deleteComment, getCommentPage, getDiscussion } from './comments.server.ts'
 import { isDomainError } from './errors.server.ts'
+import { getModerationFeed } from './feeds.server.ts'
 import {
   banMember,
   changeRole,
@@ -73,6 +75,8 @@ beforeEach(async () => {
 describe('reports', () => {
   it('takes one report per member, refuses one’s own comment, and hides at the threshold', async () => {
     await putSetting('reportThreshold', 2)
+    // Accounts made here are seconds old: this test is about the threshold, not their age.
+    await putSetting('reportMinAccountHours', 0)
     const article = await createArticle()
     const [writer, r1, r2] = [await createTestUser(), await createTestUser(), await createTestUser()]
     const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Provocative' })
@@ -134,7 +138,8 @@ describe('moderating comments', () => {
     const top = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Best answer' })
     const reply = await createComment({ articleSlug: article.slug, parentId: top.id, actorId: writer.id, body: 'reply' })
     await setCommentPinned({ actor: moderator, commentId: top.id, pinned: true })
-    await expectCode(setCommentPinned({ actor: moderator, commentId: reply.id, pinned: true }), 'not-found')
+    await expectCode(setCommentPinned({ actor: moderator, commentId: reply.id, pinned: true }), 'invalid-input')
+    await expectCode(setCommentPinned({ actor: moderator, commentId: 99_999, pinned: true }), 'not-found')
     expect((await status(top.id)).pinned).toBe(true)
 
     await setSlowMode({ actor: moderator, articleId: article.id, seconds: 120 })
@@ -307,10 +312,193 @@ describe('the queue', () => {
     const queries = await recordQueries(async () => {
       queue = await getModerationQueue({ actor: moderator })
     })
-    expect(queries).toHaveLength(4)
+    // The settings (read from the database each time here: tests do not listen for its changes),
+    // the queue, and together its reports, the parents and the authors' recent comments.
+    expect(queries).toHaveLength(5)
     expect(queue).toHaveLength(5)
     expect(queue[0]!.parent?.bodyHtml).toBe('<p>Parent words</p>')
     expect(queue[0]!.history.length).toBeGreaterThan(0)
     expect(queue[0]!.authorSince).toBeInstanceOf(Date)
+  })
+})
+
+/** Makes an account `hours` old, as if it had signed up then. */
+async function ageAccount(userId: string, hours: number) {
+  await db.update(users).set({ createdAt: sql`now() - make_interval(hours => ${hours})` }).where(eq(users.id, userId))
+}
+
+describe('reports from new accounts and many reports at once', () => {
+  it('counts toward hiding only reports from accounts old enough when they reported, and the newsroom’s', async () => {
+    await putSetting('reportThreshold', 3)
+    await putSetting('reportMinAccountHours', 24)
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'An unpopular opinion' })
+    // Three accounts made seconds earlier, one report each: recorded, but the comment stays up.
+    for (let i = 0; i < 3; i++) {
+      const fresh = await createTestUser()
+      expect(await reportComment({ actorId: fresh.id, commentId: c.id, reason: 'spam', note: '' })).toMatchObject({ received: true, hidden: false })
+    }
+    expect((await status(c.id)).status).toBe('published')
+    // One just short of the age does not count either.
+    const almost = await createTestUser()
+    await ageAccount(almost.id, 23)
+    expect(await reportComment({ actorId: almost.id, commentId: c.id, reason: 'spam', note: '' })).toMatchObject({ hidden: false })
+    // Two old enough members count...
+    for (let i = 0; i < 2; i++) {
+      const settled = await createTestUser()
+      await ageAccount(settled.id, 25)
+      expect(await reportComment({ actorId: settled.id, commentId: c.id, reason: 'spam', note: '' })).toMatchObject({ hidden: false })
+    }
+    // An account old enough now, but not yet when it reported (30 hours old, reported 10 hours ago):
+    // its report stays uncounted.
+    const then = await createTestUser()
+    await ageAccount(then.id, 30)
+    await reportComment({ actorId: then.id, commentId: c.id, reason: 'spam', note: '' })
+    await db.update(reports).set({ createdAt: sql`now() - interval '10 hours'` }).where(eq(reports.reporterId, then.id))
+    // ...and so does an author whose account is brand new: that is the third.
+    const author = await createTestUser({ role: 'author' })
+    expect(await reportComment({ actorId: author.id, commentId: c.id, reason: 'off_topic', note: '' })).toMatchObject({ hidden: true })
+    expect((await status(c.id)).status).toBe('hidden')
+    const [log] = await actionsLogged()
+    expect(log).toMatchObject({ action: 'hide', actorId: null, reason: 'Hidden automatically after 3 reports, pending review' })
+
+    // Moderators see every report, and which ones counted.
+    const [item] = await getModerationQueue({ actor: moderator })
+    expect(item!.reports).toHaveLength(8)
+    // (Oldest first: the report moved back ten hours leads.)
+    expect(item!.reports.map((r) => r.counted)).toEqual([false, false, false, false, false, true, true, true])
+  })
+
+  it('throttles each account’s reports, counted with the report: a repeat is free and a refusal stores nothing', async () => {
+    await putSetting('reportsPerHour', 2)
+    await putSetting('reportThreshold', 100)
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const ids: number[] = []
+    for (let i = 0; i < 6; i++) ids.push((await createComment({ articleSlug: article.slug, actorId: writer.id, body: `c${i}` })).id)
+    const reporter = await createTestUser()
+    await reportComment({ actorId: reporter.id, commentId: ids[0]!, reason: 'spam', note: '' })
+    expect(await reportComment({ actorId: reporter.id, commentId: ids[0]!, reason: 'spam', note: '' })).toMatchObject({ alreadyReported: true })
+    await reportComment({ actorId: reporter.id, commentId: ids[1]!, reason: 'spam', note: '' })
+    const refused = await expectCode(reportComment({ actorId: reporter.id, commentId: ids[2]!, reason: 'spam', note: '' }), 'rate-limited')
+    expect(refused.message).toMatch(/^Too many reports in an hour\. Please try again in \d+ minutes\.$/)
+    expect(await db.select({ id: reports.commentId }).from(reports).orderBy(reports.commentId)).toEqual([{ id: ids[0] }, { id: ids[1] }])
+    // The allowance is the account's own: another member still reports.
+    const other = await createTestUser()
+    await reportComment({ actorId: other.id, commentId: ids[2]!, reason: 'spam', note: '' })
+
+    // Sent all at once (in parallel on the server), a fresh account still gets exactly its allowance.
+    const eager = await createTestUser()
+    const results = await Promise.allSettled(ids.map((commentId) => reportComment({ actorId: eager.id, commentId, reason: 'spam', note: '' })))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2)
+    for (const r of results) if (r.status === 'rejected') expect(isDomainError(r.reason, 'rate-limited')).toBe(true)
+    expect(await db.$count(reports, eq(reports.reporterId, eager.id))).toBe(2)
+  })
+})
+
+describe('pins', () => {
+  it('pins only a published top-level comment; a pin or unpin that changes nothing logs nothing', async () => {
+    await putSetting('watchedWords', [{ word: 'miracle', action: 'hold' }])
+    const article = await createArticle()
+    const writer = await createTestUser()
+    const post = (body: string) => createComment({ articleSlug: article.slug, actorId: writer.id, body })
+    const published = await post('Published')
+    const pending = await post('A miracle')
+    const hidden = await post('Hidden')
+    const removed = await post('Removed')
+    const deleted = await post('Deleted')
+    await moderateComments({ actor: moderator, commentIds: [hidden.id], action: 'hide', reason: '' })
+    await moderateComments({ actor: moderator, commentIds: [removed.id], action: 'remove', reason: 'Spam' })
+    await deleteComment({ commentId: deleted.id, actorId: writer.id })
+    const before = (await actionsLogged()).length
+
+    for (const c of [pending, hidden, removed, deleted]) {
+      await expectCode(setCommentPinned({ actor: moderator, commentId: c.id, pinned: true }), 'comment-unavailable')
+      expect((await status(c.id)).pinned).toBe(false)
+      // Unpinning what is not pinned: nothing to do.
+      expect(await setCommentPinned({ actor: moderator, commentId: c.id, pinned: false })).toEqual({ changed: false })
+    }
+    expect(await actionsLogged()).toHaveLength(before)
+
+    expect(await setCommentPinned({ actor: moderator, commentId: published.id, pinned: true })).toEqual({ changed: true })
+    expect(await setCommentPinned({ actor: admin, commentId: published.id, pinned: true })).toEqual({ changed: false })
+    // A pinned comment that is later removed can still be unpinned, once.
+    await moderateComments({ actor: moderator, commentIds: [published.id], action: 'remove', reason: 'Off topic' })
+    expect(await setCommentPinned({ actor: moderator, commentId: published.id, pinned: false })).toEqual({ changed: true })
+    expect(await setCommentPinned({ actor: moderator, commentId: published.id, pinned: false })).toEqual({ changed: false })
+    expect((await actionsLogged()).slice(before).map((a) => [a.action, a.commentId])).toEqual([
+      ['pin', published.id],
+      ['remove', published.id],
+      ['unpin', published.id],
+    ])
+  })
+})
+
+describe('the public log names only what is public', () => {
+  it('links no comment and names no story, title or author that readers cannot open, on the page or in the feed', async () => {
+    await putSetting('watchedWords', [{ word: 'miracle', action: 'hold' }])
+    const insertArticle = async (slug: string, status: 'published' | 'scheduled' | 'draft' | 'archived', publishedAt: Date | null) => {
+      const [row] = await db
+        .insert(articles)
+        .values({ slug, title: `Title of ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status, publishedAt })
+        .returning({ id: articles.id, slug: articles.slug })
+      return { ...row!, status }
+    }
+    const past = new Date(Date.now() - 3_600_000)
+    const open = await insertArticle('public-story', 'published', past)
+    const withdrawn = await insertArticle('withdrawn-story', 'published', past)
+    const stories = [
+      open,
+      await insertArticle('scheduled-story', 'scheduled', new Date(Date.now() + 86_400_000)),
+      await insertArticle('draft-story', 'draft', null),
+      withdrawn,
+    ]
+    const writer = await createTestUser()
+    const post = (slug: string, body: string) => createComment({ articleSlug: slug, actorId: writer.id, body })
+    const onOpen = {
+      published: await post(open.slug, 'Published'),
+      pending: await post(open.slug, 'A miracle'),
+      hidden: await post(open.slug, 'Hidden'),
+      removed: await post(open.slug, 'Removed'),
+      deleted: await post(open.slug, 'Deleted'),
+    }
+    const onWithdrawn = await post(withdrawn.slug, 'On a story taken down later')
+    await moderateComments({ actor: moderator, commentIds: [onOpen.hidden.id], action: 'hide', reason: 'Hidden' })
+    await moderateComments({ actor: moderator, commentIds: [onOpen.removed.id], action: 'remove', reason: 'Removed' })
+    await deleteComment({ commentId: onOpen.deleted.id, actorId: writer.id })
+    await db.update(articles).set({ status: 'archived' }).where(eq(articles.id, withdrawn.id))
+    // Every kind of entry on every kind of thing, as older code or a direct write might have left them.
+    const commentEntries = [...Object.values(onOpen).map((c) => ({ c, articleId: open.id })), { c: onWithdrawn, articleId: withdrawn.id }]
+    await db.insert(moderationActions).values([
+      ...stories.map((a) => ({ actorId: moderator.id, action: 'lock' as const, articleId: a.id, reason: 'Heated' })),
+      ...commentEntries.map(({ c, articleId }) => ({ actorId: moderator.id, action: 'pin' as const, commentId: c.id, articleId, targetUserId: writer.id })),
+    ])
+
+    const { entries } = await listPublicModerationLog({ page: 1 })
+    const feed = await getModerationFeed()
+    for (const e of entries) {
+      if (e.commentId !== null) {
+        expect(await getCommentPage({ articleSlug: e.articleSlug!, commentId: e.commentId, viewer: null, sort: undefined }), `comment ${e.commentId}`).not.toBeNull()
+      }
+      if (e.articleSlug !== null) expect(await getPublishedArticle({ slug: e.articleSlug }), e.articleSlug).not.toBeNull()
+    }
+    for (const item of feed.items) {
+      const [, slug, commentId] = /^\/articles\/([^/#]+)(?:\/comments\/(\d+))?/.exec(item.path) ?? []
+      if (commentId) expect(await getCommentPage({ articleSlug: slug!, commentId: Number(commentId), viewer: null, sort: undefined })).not.toBeNull()
+      else if (slug) expect(await getPublishedArticle({ slug })).not.toBeNull()
+    }
+    const shown = JSON.stringify([entries, feed])
+    for (const hidden of ['scheduled-story', 'draft-story', 'withdrawn-story']) expect(shown).not.toContain(hidden)
+    // What is public is still linked and named: the filter does not simply hide everything.
+    const linked = entries.filter((e) => e.commentId !== null).map((e) => e.commentId)
+    expect(linked.sort()).toEqual([onOpen.published.id, onOpen.hidden.id, onOpen.removed.id, onOpen.deleted.id, onOpen.hidden.id, onOpen.removed.id].sort())
+    expect(entries.filter((e) => e.action === 'lock').map((e) => e.articleSlug)).toEqual([null, null, null, open.slug])
+    const pinOfHeld = entries.find((e) => e.action === 'pin' && e.commentId === null && e.articleSlug === null && e.targetName === null)
+    expect(pinOfHeld, 'the pin of the held comment, named by nothing').toBeDefined()
+    expect(entries.filter((e) => e.targetName === writer.displayName)).toHaveLength(6)
+    // A held comment that becomes public is linked from then on.
+    await moderateComments({ actor: moderator, commentIds: [onOpen.pending.id], action: 'approve', reason: '' })
+    expect((await listPublicModerationLog({ page: 1 })).entries.filter((e) => e.commentId === onOpen.pending.id)).toHaveLength(2)
   })
 })

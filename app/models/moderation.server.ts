@@ -13,10 +13,12 @@ import {
   type ReportReason,
   type Role,
 } from '#db/schema.ts'
-import { assertRole, assertStaff, adminRoles, type Actor } from './admin.server.ts'
+import { assertRole, assertStaff, adminRoles, newsroomRoles, type Actor } from './admin.server.ts'
 import { changeCommentStatus, notifyReply } from './comments.server.ts'
 import { DomainError } from './errors.server.ts'
+import { isPublicArticle } from './fragments.server.ts'
 import { publishEvent } from './events.server.ts'
+import { consumeRateLimit } from './rate-limits.server.ts'
 import { getSettings } from './settings.server.ts'
 import { requireActiveMember } from './users.server.ts'
 
@@ -52,7 +54,10 @@ async function logAction(
 
 /**
  * A member reports a comment. One report per member per comment (a second is acknowledged, not
- * counted); at the threshold (a setting) the comment is hidden until a moderator reviews it.
+ * counted), and a few per hour per account (a setting). At the threshold (a setting) the comment is
+ * hidden until a moderator reviews it; only reports from accounts that were old enough when they
+ * reported (a setting), or from the newsroom, count toward it, so a handful of accounts made a
+ * moment ago cannot hide anyone. Every report is kept and shown to moderators all the same.
  */
 export async function reportComment({
   actorId,
@@ -66,7 +71,11 @@ export async function reportComment({
   note: string
 }) {
   await requireActiveMember(actorId)
-  const { reportThreshold } = await getSettings(['reportThreshold'])
+  const { reportThreshold, reportMinAccountHours, reportsPerHour } = await getSettings([
+    'reportThreshold',
+    'reportMinAccountHours',
+    'reportsPerHour',
+  ])
   return db.transaction(async (tx) => {
     const [comment] = await tx
       .select({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId, status: comments.status })
@@ -83,10 +92,20 @@ export async function reportComment({
       .onConflictDoNothing()
       .returning({ id: reports.id })
     if (inserted.length === 0) return { received: true, alreadyReported: true, hidden: comment.status === 'hidden' }
+    // Counted with the report, after it is known to be new: a repeat costs nothing, and a refusal
+    // rolls the report back with the count.
+    await consumeRateLimit({ key: `report:hour:${actorId}`, limit: reportsPerHour, windowSeconds: 3600, action: 'reports in an hour' }, tx)
     const [open] = await tx
       .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(reports)
-      .where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt)))
+      .innerJoin(users, eq(users.id, reports.reporterId))
+      .where(
+        and(
+          eq(reports.commentId, commentId),
+          isNull(reports.resolvedAt),
+          countsTowardHiding(reportMinAccountHours),
+        ),
+      )
     let hidden = comment.status === 'hidden'
     if (comment.status === 'published' && (open?.n ?? 0) >= reportThreshold) {
       await changeCommentStatus(tx, comment, 'hidden')
@@ -104,6 +123,17 @@ export async function reportComment({
     }
     return { received: true, alreadyReported: false, hidden }
   })
+}
+
+/**
+ * Whether a report (joined with its reporter) counts toward hiding: the newsroom's always, a
+ * member's when their account was at least `minAccountHours` old at the time they reported.
+ */
+function countsTowardHiding(minAccountHours: number) {
+  return or(
+    inArray(users.role, newsroomRoles),
+    sql`${users.createdAt} <= ${reports.createdAt} - make_interval(hours => ${minAccountHours})`,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,17 +219,38 @@ export async function moderateComments({
   })
 }
 
+/**
+ * Pins a published top-level comment to the top of its discussion, or unpins a comment. Asking for
+ * the state a comment is already in changes nothing and logs nothing.
+ */
 export async function setCommentPinned({ actor, commentId, pinned }: { actor: Actor; commentId: number; pinned: boolean }) {
   assertStaff(actor)
   return db.transaction(async (tx) => {
     const [comment] = await tx
-      .update(comments)
-      .set({ pinned })
-      .where(and(eq(comments.id, commentId), isNull(comments.parentId)))
-      .returning({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId })
-    if (!comment) throw new DomainError('not-found', 'Only a top-level comment that exists can be pinned.')
+      .select({
+        id: comments.id,
+        articleId: comments.articleId,
+        authorId: comments.authorId,
+        parentId: comments.parentId,
+        status: comments.status,
+        pinned: comments.pinned,
+      })
+      .from(comments)
+      .where(eq(comments.id, commentId))
+      .for('update')
+    if (!comment) throw new DomainError('not-found', 'That comment does not exist.')
+    if (comment.pinned === pinned) return { changed: false }
+    // Unpinning is always allowed: it is how a pin on a comment that has since gone is taken off.
+    if (pinned) {
+      if (comment.parentId !== null) throw new DomainError('invalid-input', 'Only a top-level comment can be pinned, not a reply.')
+      if (comment.status !== 'published') {
+        throw new DomainError('comment-unavailable', 'Only a published comment can be pinned: this one is held, hidden, removed or deleted.')
+      }
+    }
+    await tx.update(comments).set({ pinned }).where(eq(comments.id, commentId))
     await logAction(tx, { actorId: actor.id, action: pinned ? 'pin' : 'unpin', commentId, articleId: comment.articleId, targetUserId: comment.authorId })
     await publishEvent(tx, { type: 'comment-changed', articleId: comment.articleId, commentId })
+    return { changed: true }
   })
 }
 
@@ -250,11 +301,12 @@ const QUEUE_PAGE = 50
 
 /**
  * Reported and held comments, oldest first, with what a moderator needs beside each: the article,
- * the parent comment, the author's account age and recent comments, and the reports. Five queries
- * whatever the queue's length.
+ * the parent comment, the author's account age and recent comments, and the reports (each saying
+ * whether it counts toward hiding). Five queries whatever the queue's length.
  */
 export async function getModerationQueue({ actor }: { actor: Actor }) {
   assertStaff(actor)
+  const { reportMinAccountHours } = await getSettings(['reportMinAccountHours'])
   const items = await db
     .select({
       id: comments.id,
@@ -300,6 +352,8 @@ export async function getModerationQueue({ actor }: { actor: Actor }) {
             note: reports.note,
             createdAt: reports.createdAt,
             reporterName: users.displayName,
+            // A report from an account too new to count is shown, but did not help hide the comment.
+            counted: sql<boolean>`coalesce(${countsTowardHiding(reportMinAccountHours)}, false)`.mapWith(Boolean),
           })
           .from(reports)
           .leftJoin(users, eq(users.id, reports.reporterId))
@@ -596,9 +650,17 @@ export async function listModerationLog({
 
 /**
  * The public log (Lobsters style): what was done and why, with no private details. Reasons are
- * shown, reporters, report notes, emails and removed words never are.
+ * shown, reporters, report notes, emails and removed words never are. Nor is anything a reader
+ * cannot open: an entry about an article that is not public (a draft, a story scheduled for
+ * later, one taken down) or a comment readers cannot see (held, or on such an article) names
+ * neither it, nor its story, nor its author; what the moderators did still shows.
  */
 export async function listPublicModerationLog({ page }: { page: number }) {
+  const logComment = alias(comments, 'log_comment')
+  const articlePublic = sql`coalesce(${isPublicArticle()}, false)`
+  // Readers see every comment of a public story but a held one (removed ones as placeholders).
+  const commentPublic = sql`(${logComment.id} is not null and ${logComment.status} <> 'pending' and ${articlePublic})`
+  const namesNothingHidden = sql`(${moderationActions.commentId} is null or ${commentPublic})`
   const rows = await db
     .select({
       id: moderationActions.id,
@@ -606,14 +668,15 @@ export async function listPublicModerationLog({ page }: { page: number }) {
       reason: moderationActions.reason,
       createdAt: moderationActions.createdAt,
       automatic: sql<boolean>`${moderationActions.actorId} is null`,
-      commentId: moderationActions.commentId,
-      articleSlug: articles.slug,
-      articleTitle: articles.title,
-      targetName: sql<string | null>`(select case when deleted_at is null then display_name end from ${users} t where t.id = ${moderationActions.targetUserId})`,
+      commentId: sql<number | null>`case when ${commentPublic} then ${moderationActions.commentId} end`,
+      articleSlug: sql<string | null>`case when ${articlePublic} and ${namesNothingHidden} then ${articles.slug} end`,
+      articleTitle: sql<string | null>`case when ${articlePublic} and ${namesNothingHidden} then ${articles.title} end`,
+      targetName: sql<string | null>`case when ${namesNothingHidden} then (select case when deleted_at is null then display_name end from ${users} t where t.id = ${moderationActions.targetUserId}) end`,
       total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(moderationActions)
     .leftJoin(articles, eq(articles.id, moderationActions.articleId))
+    .leftJoin(logComment, eq(logComment.id, moderationActions.commentId))
     .where(sql`${moderationActions.action} not in ('settings', 'role')`)
     .orderBy(desc(moderationActions.createdAt), desc(moderationActions.id))
     .limit(LOG_PAGE)

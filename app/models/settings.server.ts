@@ -27,6 +27,12 @@ export const settingDefinitions = {
   newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
   previewsPerMinute: { schema: count, default: 20, description: 'Comment previews a member may ask for per minute' },
   reportThreshold: { schema: count, default: 3, description: 'Reports that hide a comment until a moderator reviews it' },
+  reportMinAccountHours: {
+    schema: wholeNumber.min(0, 'the least is 0').max(24 * 90, 'the most is 2,160 (90 days)'),
+    default: 24,
+    description: 'How old a member’s account must be for their reports to count toward hiding a comment (staff’s always count)',
+  },
+  reportsPerHour: { schema: count, default: 20, description: 'Reports one account may send per hour' },
   maxLinks: { schema: wholeNumber.min(0, 'the least is 0').max(1000, 'the most is 1,000'), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
   holdFirstComment: {
     schema: z.boolean(),

@@ -10,6 +10,7 @@ import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.
 import { httpError } from '#app/lib/http.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { getArticleForEditing, previewArticle, saveArticle } from '#app/models/authoring.server.ts'
+import { isDomainError } from '#app/models/errors.server.ts'
 import { ArticleFormSchema, ArticleIdParamSchema, ArticlePreviewSchema, joinRepeated } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
 
@@ -24,7 +25,9 @@ function requireArticleId(value: string | undefined): number {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
   const id = requireArticleId(params.id)
-  const editing = await getArticleForEditing({ actor: user, id })
+  const editing = await getArticleForEditing({ actor: user, id }).catch((error: unknown) =>
+    isDomainError(error, 'forbidden') ? httpError(403, error.message) : Promise.reject(error),
+  )
   if (!editing) httpError(404, 'There is no article with that number. It may have been deleted.')
   return { ...editing, now: new Date() }
 }

@@ -30,9 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === 'pin') {
       const parsed = parseForm(formData, PinSchema)
       if (!parsed.ok) return parsed.response
-      await setCommentPinned({ actor: user, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
+      const { changed } = await setCommentPinned({ actor: user, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
       const back = formData.get('returnTo')
-      return redirect(typeof back === 'string' && back.startsWith('/articles/') ? back : '/admin/queue?done=pin&changed=1&skipped=0')
+      return redirect(
+        typeof back === 'string' && back.startsWith('/articles/')
+          ? back
+          : `/admin/queue?done=${parsed.data.pinned ? 'pin' : 'unpin'}&changed=${Number(changed)}&skipped=${Number(!changed)}`,
+      )
     }
     return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
   } catch (error) {
@@ -136,6 +140,7 @@ export default function QueuePage() {
                         <li key={i}>
                           {reportReasonLabels[r.reason]} — {r.reporterName ?? 'a deleted user'}
                           {r.note ? `: “${r.note}”` : ''}
+                          {r.counted ? null : <span className="muted"> (new account: does not count toward hiding)</span>}
                         </li>
                       ))}
                     </ul>
@@ -178,7 +183,7 @@ export default function QueuePage() {
                     </button>
                   </Form>
                   <div className="inline-form">
-                    {item.parentId === null ? (
+                    {item.parentId === null && (item.pinned || item.status === 'published') ? (
                       <Form method="post">
                         <input type="hidden" name="intent" value="pin" />
                         <input type="hidden" name="commentId" value={item.id} />

@@ -160,10 +160,11 @@ let moderator: Awaited<ReturnType<typeof createTestUser>>
 const storySlug = 'hostile-story'
 
 beforeAll(async () => {
-  // One writer posts every input twice (comment and reply): the allowances and the first-comment
-  // hold would stop a real member long before that, and are tested elsewhere.
+  // One writer posts every input twice (comment and reply), and one reporter reports each: the
+  // allowances and the first-comment hold would stop a real member long before that, and are tested
+  // elsewhere.
   await putSetting('holdFirstComment', false)
-  for (const key of ['commentsPerMinute', 'commentsPerDay', 'newAccountCommentsPerMinute', 'newAccountCommentsPerDay'] as const) {
+  for (const key of ['commentsPerMinute', 'commentsPerDay', 'newAccountCommentsPerMinute', 'newAccountCommentsPerDay', 'reportsPerHour'] as const) {
     await putSetting(key, 100_000)
   }
   ;[writer, reporter, author, moderator] = await Promise.all([
