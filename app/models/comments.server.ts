@@ -8,9 +8,10 @@ import { newsroomRoles } from '#app/lib/roles.ts'
 import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
-import { consumeRateLimit, consumeRateLimits, type RateLimit } from './rate-limits.server.ts'
+import { consumeRateLimit, consumeRateLimits, hitRateLimit, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
+import { lockActiveMember } from './users.server.ts'
 import { allChipCards } from './chips.server.ts'
 import { readThrough } from '#app/lib/table-cache.server.ts'
 
@@ -468,6 +469,9 @@ export async function createComment({
   const limits = await commentLimits(actor)
 
   return db.transaction(async (tx) => {
+    // The member's state again, locked until this comment commits: a ban or suspension lands either
+    // before it (and it is refused) or after it.
+    await lockActiveMember(tx, actor.id)
     const [article] = await tx
       .select({
         id: articles.id,
@@ -503,18 +507,18 @@ export async function createComment({
     const verdict = moderate(article.discussionLocked)
     if (verdict.action === 'reject') throw refusal(verdict)
     if (article.slowModeSeconds > 0) {
-      const [recent] = await tx
-        .select({ wait: sql<number>`ceil(extract(epoch from ${comments.createdAt} + make_interval(secs => ${article.slowModeSeconds}) - now()))`.mapWith(Number) })
-        .from(comments)
-        .where(and(eq(comments.articleId, article.id), eq(comments.authorId, actor.id), sql`${comments.createdAt} > now() - make_interval(secs => ${article.slowModeSeconds})`))
-        .orderBy(sql`${comments.createdAt} desc`)
-        .limit(1)
-      if (recent) {
-        throw new DomainError(
-          'rate-limited',
-          `This discussion is in slow mode: you can comment again in ${Math.max(1, recent.wait)} seconds.`,
-          { retryAfterSeconds: Math.max(1, recent.wait) },
-        )
+      // One comment per member per slow-mode window, counted by an upsert that holds the counter's row
+      // until this transaction ends: of several posts at once, one gets the window and the others wait
+      // for it and are refused (a refused post rolls its count back with it).
+      const { count, retryAfterSeconds } = await hitRateLimit(
+        { key: `slow-mode:${article.id}:${actor.id}`, windowSeconds: article.slowModeSeconds },
+        tx,
+      )
+      if (count > 1) {
+        const wait = Math.max(1, Math.ceil(retryAfterSeconds))
+        throw new DomainError('rate-limited', `This discussion is in slow mode: you can comment again in ${wait} seconds.`, {
+          retryAfterSeconds: wait,
+        })
       }
     }
     // Counted in the transaction, after the checks: a comment refused as invalid costs no allowance,
@@ -625,6 +629,7 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
   ])
   const { html: bodyHtml, chipIds } = await renderComment(body)
   return db.transaction(async (tx) => {
+    await lockActiveMember(tx, actorId)
     const comment = await requireOwnComment(tx, commentId, actorId)
     if (comment.status !== 'published' && comment.status !== 'pending') {
       throw new DomainError('comment-unavailable', 'This comment has been deleted or removed and cannot be edited.')

@@ -15,7 +15,7 @@ import {
 import { assertRole, authoringRoles } from './admin.server.ts'
 import { DomainError } from './errors.server.ts'
 import { chipFigureColumns } from './fragments.server.ts'
-import { requireActiveMember } from './users.server.ts'
+import { lockActiveMember, requireActiveMember } from './users.server.ts'
 
 // Suggestions a member may have waiting at once: enough for a careful reader, too few to flood the queue.
 export const MAX_PENDING_CORRECTIONS = 10
@@ -77,7 +77,7 @@ export async function suggestCorrection(input: {
   sourceUrl: string
   note?: string
 }) {
-  const actor = await requireActiveMember(input.actorId)
+  await requireActiveMember(input.actorId)
   const parsed = SuggestCorrectionSchema.safeParse({
     field: input.field,
     proposedValue: input.proposedValue,
@@ -106,30 +106,35 @@ export async function suggestCorrection(input: {
     )
   }
 
-  const [pending] = await db
-    .select({ n: count() })
-    .from(chipCorrections)
-    .where(and(eq(chipCorrections.suggesterId, actor.id), eq(chipCorrections.status, 'pending')))
-  if ((pending?.n ?? 0) >= MAX_PENDING_CORRECTIONS) {
-    throw new DomainError(
-      'rate-limited',
-      `You have ${MAX_PENDING_CORRECTIONS} suggestions waiting for review. Please wait until an editor has looked at them.`,
-    )
-  }
+  return db.transaction(async (tx) => {
+    // The member's row is locked until the suggestion commits: their suggestions sent at once are
+    // counted one after another, so the cap holds, and a ban lands before or after.
+    const actor = await lockActiveMember(tx, input.actorId, { exclusive: true })
+    const [pending] = await tx
+      .select({ n: count() })
+      .from(chipCorrections)
+      .where(and(eq(chipCorrections.suggesterId, actor.id), eq(chipCorrections.status, 'pending')))
+    if ((pending?.n ?? 0) >= MAX_PENDING_CORRECTIONS) {
+      throw new DomainError(
+        'rate-limited',
+        `You have ${MAX_PENDING_CORRECTIONS} suggestions waiting for review. Please wait until an editor has looked at them.`,
+      )
+    }
 
-  const [row] = await db
-    .insert(chipCorrections)
-    .values({
-      chipId: chip.id,
-      field,
-      currentValue: formatCurrent(values, field),
-      proposedValue: storedCorrectionValue(value),
-      sourceUrl,
-      note,
-      suggesterId: actor.id,
-    })
-    .returning()
-  return row!
+    const [row] = await tx
+      .insert(chipCorrections)
+      .values({
+        chipId: chip.id,
+        field,
+        currentValue: formatCurrent(values, field),
+        proposedValue: storedCorrectionValue(value),
+        sourceUrl,
+        note,
+        suggesterId: actor.id,
+      })
+      .returning()
+    return row!
+  })
 }
 
 /** Suggestions waiting for a decision, oldest first, each flagged when its figure changed since. */

@@ -232,6 +232,9 @@ const access: Record<string, Scenario[]> = {
     },
   ],
   'users.server.ts#deleteAccount': [{ allowed: everyone, call: withActorId('users.server.ts#deleteAccount', (fx) => ({ password: fx.password })) }],
+  'users.server.ts#lockActiveMember': [
+    { allowed: everyone, call: (actor) => db.transaction((tx) => fn('users.server.ts#lockActiveMember')(tx, actor!.id)) },
+  ],
   'users.server.ts#requireActiveMember': [{ allowed: everyone, call: (actor) => fn('users.server.ts#requireActiveMember')(actor!.id) }],
 
   'votes.server.ts#voteOnComment': [

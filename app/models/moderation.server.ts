@@ -20,7 +20,7 @@ import { isPublicArticle } from './fragments.server.ts'
 import { publishEvent } from './events.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'
 import { getSettings } from './settings.server.ts'
-import { requireActiveMember } from './users.server.ts'
+import { lockActiveMember } from './users.server.ts'
 
 type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 
@@ -70,13 +70,14 @@ export async function reportComment({
   reason: ReportReason
   note: string
 }) {
-  await requireActiveMember(actorId)
   const { reportThreshold, reportMinAccountHours, reportsPerHour } = await getSettings([
     'reportThreshold',
     'reportMinAccountHours',
     'reportsPerHour',
   ])
   return db.transaction(async (tx) => {
+    // Checked with the report, the member's row locked until it commits: a ban lands before or after it.
+    await lockActiveMember(tx, actorId)
     const [comment] = await tx
       .select({ id: comments.id, articleId: comments.articleId, authorId: comments.authorId, status: comments.status })
       .from(comments)

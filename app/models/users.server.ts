@@ -267,22 +267,44 @@ export async function createOrPromoteUser({
   return { user: await signUp({ email, username, password, role }), created: true }
 }
 
+const memberStateColumns = {
+  id: users.id,
+  role: users.role,
+  deletedAt: users.deletedAt,
+  bannedAt: users.bannedAt,
+  banReason: users.banReason,
+  suspendedUntil: users.suspendedUntil,
+}
+
+type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
+
 /**
  * The actor, when their account may take part: not deleted, not banned, not suspended. Votes and
  * reports call it; comments go through the auto-moderation pipeline, which says the same.
  */
 export async function requireActiveMember(actorId: string) {
-  const [actor] = await db
-    .select({
-      id: users.id,
-      role: users.role,
-      deletedAt: users.deletedAt,
-      bannedAt: users.bannedAt,
-      banReason: users.banReason,
-      suspendedUntil: users.suspendedUntil,
-    })
+  const [actor] = await db.select(memberStateColumns).from(users).where(eq(users.id, actorId))
+  return activeMember(actor)
+}
+
+/**
+ * requireActiveMember inside the transaction of the write it guards, with the member's row locked
+ * until that write commits: a ban or a suspension (which lock the row to change it) either lands
+ * first and the write is refused, or waits for the write. Checked outside the transaction, a ban
+ * answered "done" could still be followed by the banned member's comment. `exclusive` also queues
+ * the member's own concurrent writes behind each other, for limits counted from rows (a cap on
+ * pending suggestions, say).
+ */
+export async function lockActiveMember(tx: Transaction, actorId: string, { exclusive = false } = {}) {
+  const [actor] = await tx
+    .select(memberStateColumns)
     .from(users)
     .where(eq(users.id, actorId))
+    .for(exclusive ? 'no key update' : 'key share')
+  return activeMember(actor)
+}
+
+function activeMember(actor: { id: string; role: Role; deletedAt: Date | null; bannedAt: Date | null; banReason: string | null; suspendedUntil: Date | null } | undefined) {
   if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
   if (actor.bannedAt) {
     throw new DomainError('account-unavailable', `This account is banned${actor.banReason ? `: ${actor.banReason}` : '.'}`)

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { comments, commentVotes } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
-import { requireActiveMember } from './users.server.ts'
+import { lockActiveMember } from './users.server.ts'
 
 /**
  * Upvotes a comment, or takes the upvote back. One vote per member per comment (the primary key),
@@ -10,8 +10,9 @@ import { requireActiveMember } from './users.server.ts'
  * concurrent clicks never lose or double a count.
  */
 export async function voteOnComment({ commentId, actorId, up }: { commentId: number; actorId: string; up: boolean }) {
-  await requireActiveMember(actorId)
   return db.transaction(async (tx) => {
+    // Checked with the vote, the member's row locked until it commits: a ban lands before or after it.
+    await lockActiveMember(tx, actorId)
     const [comment] = await tx
       .select({ authorId: comments.authorId, status: comments.status })
       .from(comments)

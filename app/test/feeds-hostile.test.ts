@@ -1,3 +1,4 @@
+import { siteOrigin } from '#app/lib/http.server.ts'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { and, desc, eq, inArray, notInArray } from 'drizzle-orm'
@@ -64,7 +65,8 @@ const all = [...corpus, ...naughty, ...breakers]
 const breaker = (i: number) => breakers[i % breakers.length]!.text
 const withBreaker = (text: string, i: number) => `${text} ${breaker(i)}`
 
-const origin = 'https://threadline.test'
+// Feeds name the configured origin, whatever the request's host.
+const origin = siteOrigin()
 const HEAVY = 600_000
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: never }) => Promise<Response> | Response
