@@ -300,7 +300,6 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
     await reader.page.goto(`/articles/${slug}`)
     await expectInert(reader.page, reader.alarms, 'discussion, anonymous')
     const shown = await textOf(reader.page, '.comment__body')
-    // (Markdown decodes entity references, so "&lt;" in a comment shows as "<": entities are not checked here.)
     for (const id of ['xss-classic-01', 'xss-classic-06', 'xss-polyglot-01', 'attribute-breakers-01', 'template-injection-01', 'sql-02', 'css-injection-03']) {
       expectShown(shown, text(id), `discussion (${id})`)
     }

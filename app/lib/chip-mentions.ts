@@ -1,3 +1,5 @@
+import { decodeHTML } from 'entities'
+
 // Chip names written in text become links to the chip's page. Runs on sanitised HTML at write time:
 // only text outside links, code and preformatted blocks is touched, and only whole words match.
 
@@ -35,11 +37,28 @@ export function buildMentionMatcher(chips: readonly ChipName[]) {
 
 const skipTags = new Set(['a', 'code', 'pre'])
 
-/** Links every chip mention in `html`; returns the new HTML and the slugs it found. */
-export function linkChipMentions(html: string, chips: readonly ChipName[]): { html: string; slugs: string[] } {
+/**
+ * The most mentions one text links; later ones stay text. Each link adds some 60 characters of
+ * markup, so a comment made of chip names would otherwise store many times its own size.
+ */
+export const MAX_CHIP_LINKS = 20
+
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/**
+ * Links the chip mentions in `html`, the first `maxLinks` of them; returns the new HTML and the slugs
+ * of every chip named, linked or not. Names are matched in the text as read (`&amp;` is "&"), so a
+ * name never matches inside a character reference and a name with "&" or "<" in it is found.
+ */
+export function linkChipMentions(
+  html: string,
+  chips: readonly ChipName[],
+  { maxLinks = MAX_CHIP_LINKS }: { maxLinks?: number } = {},
+): { html: string; slugs: string[] } {
   const matcher = buildMentionMatcher(chips)
   if (!matcher) return { html, slugs: [] }
   const found = new Set<string>()
+  let linked = 0
   const depth = new Map<string, number>()
   const skipping = () => [...depth.values()].some((n) => n > 0)
   const out = html.split(/(<[^>]+>)/).map((part) => {
@@ -50,14 +69,20 @@ export function linkChipMentions(html: string, chips: readonly ChipName[]): { ht
       return part
     }
     if (!part || skipping()) return part
-    return part.replace(matcher.regex, (...args) => {
-      const match = args[0] as string
-      const groups = args[args.length - 1] as Record<string, string | undefined>
-      const slug = matcher.slugFor(groups)
-      if (!slug) return match
+    const text = decodeHTML(part)
+    let result = ''
+    let from = 0
+    for (const match of text.matchAll(matcher.regex)) {
+      const slug = matcher.slugFor(match.groups ?? {})
+      if (!slug) continue
       found.add(slug)
-      return `<a href="/chips/${slug}" class="chip-mention" data-chip="${slug}">${match}</a>`
-    })
+      if (linked >= maxLinks) continue
+      linked++
+      result += `${escapeText(text.slice(from, match.index))}<a href="/chips/${slug}" class="chip-mention" data-chip="${slug}">${escapeText(match[0])}</a>`
+      from = match.index + match[0].length
+    }
+    // Text with nothing linked is left exactly as it was.
+    return from === 0 && result === '' ? part : result + escapeText(text.slice(from))
   })
   return { html: out.join(''), slugs: [...found] }
 }

@@ -37,17 +37,43 @@ function keepTextPastNestingLimit(md: Parser): Parser {
   return md
 }
 
+/**
+ * Comments are Markdown without HTML, and an HTML character reference is HTML: a member who types
+ * `&lt;script&gt;` or `&#x09;` sees exactly that. Nothing in a comment decodes a reference, not its
+ * text and not its link destinations (only Markdown's backslash escapes are undone there), and a
+ * link's text is the address as typed, not one percent-decoded or turned from punycode into
+ * look-alike letters.
+ *
+ * Articles keep CommonMark's references: authors write them on purpose (`&nbsp;`, `&mdash;`, `&euro;`),
+ * next to the typographer's quotes and dashes, and what they mean is checked in the editor's preview.
+ */
+function showReferencesAsTyped(md: Parser): Parser {
+  md.disable('entity')
+  const parseLinkDestination = md.helpers.parseLinkDestination
+  md.helpers.parseLinkDestination = (str, start, max) => {
+    const result = parseLinkDestination(str, start, max)
+    if (!result.ok) return result
+    const raw = str.slice(start, result.pos)
+    const destination = raw.startsWith('<') ? raw.slice(1, -1) : raw
+    return { ...result, str: md.utils.unescapeMd(destination) }
+  }
+  md.normalizeLinkText = (url) => url
+  return md
+}
+
 const parsers: Record<MarkdownProfile, Parser> = {
   article: keepTextPastNestingLimit(new MarkdownIt({ html: false, linkify: true, typographer: true })),
   comment: keepTextPastNestingLimit(
-    new MarkdownIt({ html: false, linkify: true, typographer: false }).disable([
-      'heading',
-      'lheading',
-      'image',
-      'table',
-      'hr',
-      'strikethrough',
-    ]),
+    showReferencesAsTyped(
+      new MarkdownIt({ html: false, linkify: true, typographer: false }).disable([
+        'heading',
+        'lheading',
+        'image',
+        'table',
+        'hr',
+        'strikethrough',
+      ]),
+    ),
   ),
 }
 

@@ -75,3 +75,39 @@ describe('export-control timeline', () => {
     expect(approved.chips.map((c) => c.slug)).toEqual(['h200'])
   })
 })
+
+describe('the day an export-control event takes effect', () => {
+  it('counts the event from that day on: for today’s status, its date and note, the table, and an article published that day', async () => {
+    const { getPublishedArticle } = await import('./articles.server.ts')
+    const { articleChips, articles, chipExportEvents, chips } = await import('#db/schema.ts')
+    const { sql } = await import('drizzle-orm')
+    // A chip of its own, so the seeded ones keep their statuses for the tests above.
+    const [chip] = await db.insert(chips).values({ slug: 'day-one', name: 'Day One', vendor: 'Testco' }).returning({ id: chips.id })
+    const rule = 'test rule'
+    await db.insert(chipExportEvents).values([
+      { chipId: chip!.id, rule, effectiveDate: sql`current_date - 1`, status: 'licence_required', note: 'yesterday' },
+      { chipId: chip!.id, rule, effectiveDate: sql`current_date`, status: 'restricted', note: 'from today' },
+      { chipId: chip!.id, rule, effectiveDate: sql`current_date + 1`, status: 'approved_for_export', note: 'tomorrow' },
+    ])
+    const { database } = await import('#db/client.server.ts')
+    const [{ today }] = (await database.rows<{ today: string }>(sql`select current_date::text as today`)) as [{ today: string }]
+    const result = await getChip({ slug: 'day-one' })
+    expect(result?.chip).toMatchObject({ exportStatus: 'restricted', exportStatusSince: today, exportNote: 'from today' })
+    expect((await listChips({ sort: 'name', dir: 'asc', status: 'restricted' })).chips.map((c) => c.slug)).toContain('day-one')
+    expect((await listChips({ sort: 'name', dir: 'asc', status: 'licence_required' })).chips.map((c) => c.slug)).not.toContain('day-one')
+
+    // Articles published at the first moment of the day each event took effect: yesterday's and today's.
+    for (const [slug, publishedAt, expected] of [
+      ['published-yesterday', sql`(current_date - 1)::timestamptz`, 'licence_required'],
+      ['published-today', sql`current_date::timestamptz`, 'restricted'],
+    ] as const) {
+      const [article] = await db
+        .insert(articles)
+        .values({ slug, title: slug, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt })
+        .returning({ id: articles.id })
+      await db.insert(articleChips).values({ articleId: article!.id, chipId: chip!.id })
+      const page = await getPublishedArticle({ slug })
+      expect(page?.chips.find((c) => c.slug === 'day-one'), slug).toMatchObject({ statusAtPublication: expected, exportStatus: 'restricted', statusSince: today })
+    }
+  })
+})

@@ -602,3 +602,67 @@ describe('a locked discussion', () => {
     expect(await db.$count(comments)).toBe(0)
   })
 })
+
+describe('placeholders', () => {
+  it('shows every reader, logged out too, the placeholder of a deleted, removed or hidden comment and the replies under it', async () => {
+    const { moderateComments } = await import('./moderation.server.ts')
+    const article = await createArticle()
+    const [ada, bo, reader] = [await createTestUser(), await createTestUser(), await createTestUser()]
+    const moderator = await createTestUser({ role: 'moderator' })
+    const retire = {
+      deleted: (id: number) => deleteComment({ commentId: id, actorId: ada.id }),
+      removed: (id: number) => moderateComments({ actor: moderator, commentIds: [id], action: 'remove', reason: 'Off topic' }),
+      hidden: (id: number) => moderateComments({ actor: moderator, commentIds: [id], action: 'hide', reason: '' }),
+    }
+    // For each status, a top-level comment and a reply that end as placeholders, each with a reply.
+    const made: { status: keyof typeof retire; top: number; topReply: number; reply: number; replyReply: number }[] = []
+    for (const status of Object.keys(retire) as (keyof typeof retire)[]) {
+      const top = await createComment({ articleSlug: article.slug, actorId: ada.id, body: `${status} top` })
+      const topReply = await createComment({ articleSlug: article.slug, parentId: top.id, actorId: bo.id, body: 'answer' })
+      const thread = await createComment({ articleSlug: article.slug, actorId: bo.id, body: 'a thread' })
+      const reply = await createComment({ articleSlug: article.slug, parentId: thread.id, actorId: ada.id, body: `${status} reply` })
+      const replyReply = await createComment({ articleSlug: article.slug, parentId: reply.id, actorId: bo.id, body: 'answer' })
+      await retire[status](top.id)
+      await retire[status](reply.id)
+      made.push({ status, top: top.id, topReply: topReply.id, reply: reply.id, replyReply: replyReply.id })
+    }
+
+    for (const viewer of [null, { id: reader.id }, { id: ada.id }]) {
+      const who = viewer === null ? 'logged out' : viewer.id === ada.id ? 'the author' : 'a member'
+      const nodes = new Map(flatten((await getDiscussion({ article, viewer, sort: 'old', page: 1 })).tree).map((n) => [n.id, n]))
+      for (const { status, top, topReply, reply, replyReply } of made) {
+        for (const [placeholder, answer] of [
+          [top, topReply],
+          [reply, replyReply],
+        ] as const) {
+          expect(nodes.get(placeholder), `${status} comment, seen ${who}`).toMatchObject({ status, bodyHtml: null })
+          expect(nodes.get(placeholder)!.children.map((c) => c.id), `${status}, seen ${who}`).toEqual([answer])
+          expect(nodes.get(answer)!.bodyHtml).toBe('<p>answer</p>')
+          // And on the comment's own page, and above its reply's.
+          const own = await getCommentThread({ article, commentId: placeholder, viewer, sort: 'old' })
+          expect(own?.tree, `${status} permalink, seen ${who}`).toMatchObject({ id: placeholder, status, bodyHtml: null })
+          const below = await getCommentThread({ article, commentId: answer, viewer, sort: 'old' })
+          expect(below?.ancestors.map((a) => a.id), `${status} above its reply, seen ${who}`).toContain(placeholder)
+        }
+      }
+    }
+  })
+})
+
+describe('watched words in the write path', () => {
+  it('holds a watched word however it is broken up, as readers read the stored comment, and not inside a longer word', async () => {
+    await putSetting('watchedWords', [{ word: 'scamcoin', action: 'hold' }])
+    const article = await createArticle()
+    const writer = await createTestUser()
+    for (const body of ['scam**coin**', 'scam\u2062coin', 's\u034Fcam\u180Ecoin', '`scam`coin', '[invest](https://scamcoin.example/)', '&#115;camcoin']) {
+      expect((await createComment({ articleSlug: article.slug, actorId: writer.id, body })).status, body).toBe('pending')
+    }
+    for (const body of ['antiscamcoin measures', 'anti**scamcoin**']) {
+      expect((await createComment({ articleSlug: article.slug, actorId: writer.id, body })).status, body).toBe('published')
+    }
+    const mine = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Fine' })
+    await editComment({ commentId: mine.id, actorId: writer.id, body: 'Now scam_coin_? No: scam*coin*.' })
+    const [row] = await db.select({ status: comments.status }).from(comments).where(eq(comments.id, mine.id))
+    expect(row!.status).toBe('pending')
+  })
+})

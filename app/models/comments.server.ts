@@ -330,9 +330,11 @@ async function prepareModeration(actorId: string, body: string) {
   if (actor.bannedAt) {
     throw new DomainError('account-unavailable', `This account is banned${actor.banReason ? `: ${actor.banReason}` : '.'}`)
   }
-  const moderate = (discussionLocked: boolean) =>
+  // `html` is the comment as it will be stored and shown: watched words are matched in what readers read.
+  const moderate = (discussionLocked: boolean, html: string) =>
     runAutoModeration({
       body,
+      html,
       discussionLocked,
       maxLength: settings.maxCommentLength,
       watchedWords: settings.watchedWords,
@@ -504,7 +506,7 @@ export async function createComment({
       parentAuthorId = parent.authorId
     }
 
-    const verdict = moderate(article.discussionLocked)
+    const verdict = moderate(article.discussionLocked, bodyHtml)
     if (verdict.action === 'reject') throw refusal(verdict)
     if (article.slowModeSeconds > 0) {
       // One comment per member per slow-mode window, counted by an upsert that holds the counter's row
@@ -638,7 +640,7 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
       .select({ discussionLocked: articles.discussionLocked })
       .from(articles)
       .where(eq(articles.id, comment.articleId))
-    const verdict = moderate(article?.discussionLocked ?? false)
+    const verdict = moderate(article?.discussionLocked ?? false, bodyHtml)
     if (verdict.action === 'reject') throw refusal(verdict)
     if (Date.now() - comment.createdAt.getTime() >= editWindowMinutes * 60_000) {
       throw new DomainError('edit-window-closed', `Comments can be edited for ${editWindowMinutes} minutes after posting.`)

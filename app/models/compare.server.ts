@@ -84,7 +84,8 @@ function renderDirective(slugs: string[], found: Map<string, ComparableChip>): s
 export async function renderArticleBody(body: string): Promise<string> {
   // Chip names in the text become links (the comparison tables are added after, so they stay as they are).
   const directory = await db.select({ slug: chips.slug, name: chips.name, aliases: chips.aliases }).from(chips)
-  const linked = (html: string) => linkChipMentions(html, directory).html
+  // Articles are written by staff, so every mention is linked; the cap is for comments.
+  const linked = (html: string) => linkChipMentions(html, directory, { maxLinks: Infinity }).html
   const blocks = findCompareBlocks(body)
   if (blocks.length === 0) return linked(renderMarkdown(body, 'article'))
 

@@ -19,6 +19,7 @@ import { DisplayNameFormSchema, SignupSchema } from '#app/schemas/auth.ts'
 import { ArticleFormSchema, ChipFormSchema, SLUG_PATTERN, normaliseNewlines, slugify } from '#app/schemas/authoring.ts'
 import { CreateCommentSchema } from '#app/schemas/comments.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
+import { isPlainText, plainTextShown, shownText } from '#app/test/typed-text.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { database, db } from '#db/client.server.ts'
 import { articles, articleTags, chipExportEvents, chips, comments, reports, tags, users } from '#db/schema.ts'
@@ -318,6 +319,22 @@ describe('comments and replies', () => {
     for (const literal of ['<script>window.__pwned=true</script>', '<img src=x onerror="window.__pwned=true">', '{{7*7}}', "' OR '1'='1"]) {
       expect(text).toContain(literal)
     }
+  })
+
+  it('shows every plain-text entry as typed, character references included, chip links and all', async () => {
+    const rows = await db.select({ id: comments.id, parentId: comments.parentId, bodyHtml: comments.bodyHtml }).from(comments)
+    let checked = 0
+    for (const entry of corpus) {
+      const id = posted.get(entry.id)
+      const sent = normaliseNewlines(wellFormed(entry.text))
+      if (id === undefined || !isPlainText(sent)) continue
+      for (const row of rows.filter((r) => r.id === id || r.parentId === id)) {
+        expect(shownText(row.bodyHtml), entry.id).toBe(plainTextShown(sent))
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(150)
+    expect(checked % 2).toBe(0)
   })
 
   it('counts a comment as written: the CRLF line ends a browser sends count once, and are stored as LF', async () => {

@@ -141,7 +141,7 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
           title: a.title,
           standfirst: a.standfirst,
           body: a.body,
-          bodyHtml: linkChipMentions(renderMarkdown(a.body, 'article'), data.chips).html,
+          bodyHtml: linkChipMentions(renderMarkdown(a.body, 'article'), data.chips, { maxLinks: Infinity }).html,
           readingMinutes: readingMinutes(a.body),
           authorId: authorIds.get(a.author) ?? null,
           status: 'published' as const,
