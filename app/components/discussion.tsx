@@ -626,7 +626,10 @@ function DeleteForm({ actionUrl, returnTo, focused }: { actionUrl: string; retur
   )
 }
 
-/** Sort links and paging: plain links, so they work without JavaScript. */
+/**
+ * Sort links: plain links, so they work without JavaScript. `remember=1` marks the reader's own
+ * choice, which a member keeps (the loader then drops it from the address).
+ */
 export function DiscussionControls({ sort, basePath }: { sort: CommentSort; basePath: string }) {
   const labels: Record<CommentSort, string> = { top: 'Top', new: 'New', old: 'Old' }
   return (
@@ -635,7 +638,7 @@ export function DiscussionControls({ sort, basePath }: { sort: CommentSort; base
       {(Object.keys(labels) as CommentSort[]).map((key) => (
         <Link
           key={key}
-          to={`${basePath}?sort=${key}#discussion`}
+          to={`${basePath}?sort=${key}&remember=1#discussion`}
           aria-current={key === sort ? 'true' : undefined}
           preventScrollReset
         >

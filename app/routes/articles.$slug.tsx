@@ -28,13 +28,14 @@ import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
-import { createComment, previewComment } from '#app/models/comments.server.ts'
+import { chooseCommentSort, createComment, previewComment } from '#app/models/comments.server.ts'
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(params.slug, 'story')
-  const { sort, page } = parseSearchParams(request, DiscussionQuerySchema)
+  const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
+  if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   const result = await getArticlePage({ slug, viewer: user, sort, page })
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article: { chipCards, ...article }, discussion } = result

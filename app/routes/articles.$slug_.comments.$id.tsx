@@ -15,7 +15,7 @@ import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
-import { deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
+import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
@@ -30,8 +30,9 @@ function parseIds(params: { slug?: string; id?: string }) {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { slug, commentId } = parseIds(params)
-  const { sort, page: pageNumber } = parseSearchParams(request, DiscussionQuerySchema)
+  const { sort, page: pageNumber, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
+  if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber })
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   if (pageNumber > page.pageCount) {
