@@ -12,7 +12,8 @@ import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
-import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { setReportNotice } from '#app/lib/report-notice.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
@@ -99,8 +100,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!('ok' in result)) return result
     if (context.isDataRequest) return result
     const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
-    const notice = intent === 'report' ? `${back.includes('?') ? '&' : '?'}reported=${target.commentId}` : ''
-    return redirect(`${back}${notice}#${commentAnchor(target.commentId)}`)
+    // A report's thanks (or "already reported") is shown once by the page it lands on.
+    const headers =
+      'alreadyReported' in result
+        ? {
+            'Set-Cookie': setReportNotice({
+              slug: target.slug,
+              notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
+              secure: isHttps(request),
+            }),
+          }
+        : undefined
+    return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
   } catch (error) {
     return domainFailure(error, formData)
   }
