@@ -17,7 +17,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringS
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   const chip = await getChipForEditing({ actor: user, slug })
   if (!chip) httpError(404, 'There is no chip with that slug. It may have been renamed.')
   return { chip }
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   const formData = await readForm(request)
   const parsed = parseForm(formData, ChipFormSchema)
   if (!parsed.ok) return parsed.response

@@ -33,7 +33,7 @@ import { chooseCommentSort, createComment, previewComment } from '#app/models/co
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
+  const slug = requireSlug(request, params.slug, 'story')
   const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
@@ -58,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
+  const slug = requireSlug(request, params.slug, 'story')
   const formData = await readForm(request)
   const intent = formData.get('intent')
   if (intent !== 'comment' && intent !== 'preview') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)

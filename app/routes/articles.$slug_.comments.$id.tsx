@@ -22,15 +22,15 @@ import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
 import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
 
-function parseIds(params: { slug?: string; id?: string }) {
-  const slug = requireSlug(params.slug, 'story')
+function parseIds(request: Request, params: { slug?: string; id?: string }) {
+  const slug = requireSlug(request, params.slug, 'story')
   const id = CommentIdParamSchema.safeParse(params.id)
   if (!id.success) httpError(404, 'There is no comment at this address.')
   return { slug, commentId: id.data }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { slug, commentId } = parseIds(params)
+  const { slug, commentId } = parseIds(request, params)
   const { sort, page: pageNumber, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
@@ -83,7 +83,7 @@ const intents = {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const target = parseIds(params)
+  const target = parseIds(request, params)
   const auth = await requireUser(request)
   // The models find a comment by its id alone: the story in the address must be the comment's (and
   // public), or a comment no one can read here could still be voted on, reported or changed.

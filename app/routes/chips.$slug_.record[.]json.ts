@@ -4,7 +4,7 @@ import { DATA_LICENCE, exportChipRecords } from '#app/models/chips.server.ts'
 
 // Also served as /chips/:slug.json (server.ts maps that address here).
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   const [chip] = await exportChipRecords({ slug })
   if (!chip) return Response.json({ error: 'There is no chip with this address.' }, { status: 404 })
   const origin = siteOrigin()
