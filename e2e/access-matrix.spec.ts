@@ -201,7 +201,7 @@ function dataPathOf(path: string) {
 /** A comment's score as a reader sees it. */
 async function scoreOf(commentId: number) {
   const page = await (await get('anonymous', `/articles/${fixture.article.slug}/comments/${commentId}`)).text()
-  const score = new RegExp(`id="c${commentId}"[\\s\\S]*?aria-label="(\\d+) points?"`).exec(page)?.[1]
+  const score = new RegExp(`id="c${commentId}"[\\s\\S]*?class="comment__score">(\\d+) points?<`).exec(page)?.[1]
   expect(score, `the score of comment ${commentId}`).toBeDefined()
   return Number(score)
 }

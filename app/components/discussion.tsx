@@ -316,8 +316,10 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
     // (A refused vote can leave the comment unvotable: removed, or its discussion locked meanwhile.)
     return (
       <>
-        <span className="vote vote--static" aria-label={pluralize(comment.score, 'point')}>
-          ▲ {formatNumber(comment.score)}
+        {/* Visible figure, spoken with its unit: no aria-label on an element without a role. */}
+        <span className="vote vote--static">
+          <span aria-hidden="true">▲</span> {formatNumber(comment.score)}
+          <span className="visually-hidden">{comment.score === 1 ? ' point' : ' points'}</span>
         </span>
         {alert}
       </>
