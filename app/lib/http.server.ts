@@ -126,3 +126,14 @@ export function originFromEnv({ PUBLIC_URL, HOST, PORT }: Pick<typeof env, 'PUBL
 }
 
 const configuredOrigin = originFromEnv(env)
+
+/**
+ * The action of a resource route that only answers GET (feeds, data, robots.txt): a POST or other
+ * method gets a 405 that says so, with Allow, instead of the framework's "Unexpected Server Error".
+ */
+export function readOnlyAction(): Response {
+  return new Response('This address only answers GET and HEAD requests: there is nothing to send to it.\n', {
+    status: 405,
+    headers: { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  })
+}

@@ -12,6 +12,7 @@ import { authoringRoles } from '#app/models/admin.server.ts'
 import { getChipForEditing, saveChip } from '#app/models/authoring.server.ts'
 import { ChipFormSchema } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
+import { own } from '#app/lib/own.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }]
 
@@ -51,7 +52,7 @@ export default function EditChipPage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
-  const saved = failure ? undefined : savedMessages[searchParams.get('saved') ?? '']
+  const saved = failure ? undefined : own(savedMessages, searchParams.get('saved'))
   return (
     <section aria-labelledby="chip-title">
       <header className="page-header">

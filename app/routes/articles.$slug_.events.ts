@@ -56,3 +56,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
   })
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -7,3 +7,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = requireSlug(request, params.slug, 'chip')
   return feedResponse(request, await getArticleFeed({ kind: 'chip', slug }), 'json', 'There is no chip with this feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

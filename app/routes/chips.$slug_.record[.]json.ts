@@ -15,3 +15,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { 'Cache-Control': 'public, max-age=300, s-maxage=300', 'Access-Control-Allow-Origin': '*' },
   )
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -7,3 +7,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slug = requireSlug(request, params.slug, 'topic')
   return feedResponse(request, await getArticleFeed({ kind: 'tag', slug }), 'atom', 'There is no topic with this feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'
