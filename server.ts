@@ -10,6 +10,7 @@ import { env } from '#app/env.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { isAnonymousRequest } from '#app/lib/session-cookie.ts'
+import { requestTargetProblem } from '#app/lib/request-target.ts'
 import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
 import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
@@ -94,6 +95,14 @@ app.use((req, res, next) => {
   const https = req.secure || env.PUBLIC_URL?.startsWith('https:') === true
   for (const [name, value] of Object.entries(baseSecurityHeaders({ https }))) res.setHeader(name, value)
   next()
+})
+
+// An address that cannot be read (a broken %-escape, bytes that are not UTF-8, a path longer than any
+// the site makes) is refused here, before static files, Remix or a route decodes it.
+app.use((req, res, next) => {
+  const problem = requestTargetProblem(req.originalUrl)
+  if (!problem) return next()
+  res.status(problem.status).set('Cache-Control', 'no-store').type('text/plain').send(`${problem.message}\n`)
 })
 
 // Nothing a reader may send needs more than this; larger bodies are refused before anything reads

@@ -12,7 +12,7 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorDocumentTitle, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
@@ -141,8 +141,10 @@ export const links: LinksFunction = () => [
   { rel: 'alternate', type: 'application/feed+json', title: 'Threadline (JSON Feed)', href: '/feed.json' },
 ]
 
-export const meta: MetaFunction = () => [
-  { title: 'Threadline — AI chips, export controls and open-source AI' },
+export const meta: MetaFunction = ({ error }) => [
+  // A route without a title of its own that fails (an unknown address, a route's 404) names the
+  // failure, not the home page.
+  { title: error ? errorDocumentTitle(error) : 'Threadline — AI chips, export controls and open-source AI' },
   {
     name: 'description',
     content: 'Independent reporting and discussion on AI accelerators, export controls and open-source AI.',

@@ -316,8 +316,10 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
     // (A refused vote can leave the comment unvotable: removed, or its discussion locked meanwhile.)
     return (
       <>
-        <span className="vote vote--static" aria-label={pluralize(comment.score, 'point')}>
-          ▲ {formatNumber(comment.score)}
+        {/* Visible figure, spoken with its unit: no aria-label on an element without a role. */}
+        <span className="vote vote--static">
+          <span aria-hidden="true">▲</span> {formatNumber(comment.score)}
+          <span className="visually-hidden">{comment.score === 1 ? ' point' : ' points'}</span>
         </span>
         {alert}
       </>
@@ -626,7 +628,10 @@ function DeleteForm({ actionUrl, returnTo, focused }: { actionUrl: string; retur
   )
 }
 
-/** Sort links and paging: plain links, so they work without JavaScript. */
+/**
+ * Sort links: plain links, so they work without JavaScript. `remember=1` marks the reader's own
+ * choice, which a member keeps (the loader then drops it from the address).
+ */
 export function DiscussionControls({ sort, basePath }: { sort: CommentSort; basePath: string }) {
   const labels: Record<CommentSort, string> = { top: 'Top', new: 'New', old: 'Old' }
   return (
@@ -635,7 +640,7 @@ export function DiscussionControls({ sort, basePath }: { sort: CommentSort; base
       {(Object.keys(labels) as CommentSort[]).map((key) => (
         <Link
           key={key}
-          to={`${basePath}?sort=${key}#discussion`}
+          to={`${basePath}?sort=${key}&remember=1#discussion`}
           aria-current={key === sort ? 'true' : undefined}
           preventScrollReset
         >

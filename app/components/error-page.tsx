@@ -1,5 +1,12 @@
 import { Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 
+/** The document title of an error page: its own, never the title of the page that failed. */
+export function errorDocumentTitle(error: unknown): string {
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  if (status === 404) return 'Page not found — Threadline'
+  return `${titles[status] ?? (status >= 500 ? 'Something went wrong' : 'The request could not be completed')} — Threadline`
+}
+
 const titles: Record<number, string> = {
   400: 'That request did not make sense to us',
   403: 'You cannot do that',

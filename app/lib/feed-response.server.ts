@@ -245,3 +245,38 @@ export function feedResponse(request: Request, data: FeedData | null, format: Fe
 }
 
 export const feedExtension = (format: FeedFormat) => extensions[format]
+
+/** The newest moment named anywhere in `value` (Date objects, ISO date strings) that is not in the future. */
+export function newestDateIn(value: unknown, now = new Date()): Date | null {
+  let newest = -Infinity
+  const visit = (v: unknown) => {
+    let time = NaN
+    if (v instanceof Date) time = v.getTime()
+    else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) time = Date.parse(v)
+    else if (Array.isArray(v)) v.forEach(visit)
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit)
+    if (Number.isFinite(time) && time <= now.getTime() && time > newest) newest = time
+  }
+  visit(value)
+  return Number.isFinite(newest) ? new Date(newest) : null
+}
+
+/**
+ * A JSON document (the chip data) as an HTTP response with the validators feeds carry: an ETag of
+ * its whole body, Last-Modified from the newest date it names, and a 304 for a conditional request
+ * that matches (If-None-Match first, as HTTP says, else If-Modified-Since).
+ */
+export function jsonDataResponse(request: Request, body: unknown, headers: Record<string, string>): Response {
+  const json = JSON.stringify(body)
+  const etag = `W/"${crypto.createHash('sha1').update(json).digest('base64url')}"`
+  const newest = newestDateIn(body) ?? new Date()
+  const lastModified = new Date(Math.floor(newest.getTime() / 1000) * 1000)
+  const validators = { ...headers, ETag: etag, 'Last-Modified': lastModified.toUTCString(), Vary: 'Accept-Encoding' }
+  const ifNoneMatch = request.headers.get('If-None-Match')
+  const ifModifiedSince = Date.parse(request.headers.get('If-Modified-Since') ?? '')
+  const fresh = ifNoneMatch
+    ? ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
+    : Number.isFinite(ifModifiedSince) && lastModified.getTime() <= ifModifiedSince
+  if (fresh) return new Response(null, { status: 304, headers: validators })
+  return new Response(json, { headers: { ...validators, 'Content-Type': 'application/json; charset=utf-8' } })
+}

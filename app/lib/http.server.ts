@@ -1,4 +1,4 @@
-import { data } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import type { z } from 'zod'
 import { env } from '#app/env.server.ts'
 
@@ -57,12 +57,50 @@ export function parseSearchParams<S extends z.ZodType>(request: Request, schema:
   return httpError(400, `This address has a parameter we cannot use: ${problems.join('; ')}.`)
 }
 
-/** Route params are strings Remix guarantees; a slug that cannot exist is simply not found. */
-export function requireSlug(value: string | undefined, what: string): string {
-  if (!value || value.length > 200 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) {
-    return httpError(404, `There is no ${what} at this address.`)
-  }
-  return value
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/**
+ * The one spelling of a slug: what the compare page and the editor accept (any case, surrounding
+ * space) is written lowercase. Null when no spelling of it can be a slug.
+ */
+export function canonicalSlug(value: string | undefined): string | null {
+  const slug = value?.trim().toLowerCase()
+  return slug && slug.length <= 200 && SLUG.test(slug) ? slug : null
+}
+
+/**
+ * The slug in a route's address, for every slug route (stories, topics, chips and their feeds and
+ * sub-pages). Another spelling of a slug (`/chips/H200`) is sent to the canonical address with a
+ * permanent redirect (308, so a form's POST stays a POST); a slug that cannot exist is not found.
+ */
+export function requireSlug(request: Request, value: string | undefined, what: string): string {
+  const slug = canonicalSlug(value)
+  if (!slug) return httpError(404, `There is no ${what} at this address.`)
+  if (slug !== value) throw redirect(canonicalLocation(request.url, value!, slug), 308)
+  return slug
+}
+
+/** `url` as a path and query with the path segment spelled `from` spelled `to` instead. */
+export function canonicalLocation(url: string, from: string, to: string): string {
+  const address = new URL(url)
+  // A single-fetch request (`/chips/H200.data`) lands on the page's own address.
+  const pathname = address.pathname.replace(/\.data$/, '')
+  let replaced = false
+  const segments = pathname.split('/').map((segment) => {
+    if (replaced) return segment
+    let decoded = segment
+    try {
+      decoded = decodeURIComponent(segment)
+    } catch {
+      return segment
+    }
+    if (decoded !== from) return segment
+    replaced = true
+    return encodeURIComponent(to)
+  })
+  const path = segments.join('/')
+  address.searchParams.delete('_routes')
+  return `${path}${address.search}`
 }
 
 /** Whether the site is being reached over HTTPS (directly, or as the configured public origin). */
@@ -88,3 +126,14 @@ export function originFromEnv({ PUBLIC_URL, HOST, PORT }: Pick<typeof env, 'PUBL
 }
 
 const configuredOrigin = originFromEnv(env)
+
+/**
+ * The action of a resource route that only answers GET (feeds, data, robots.txt): a POST or other
+ * method gets a 405 that says so, with Allow, instead of the framework's "Unexpected Server Error".
+ */
+export function readOnlyAction(): Response {
+  return new Response('This address only answers GET and HEAD requests: there is nothing to send to it.\n', {
+    status: 405,
+    headers: { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  })
+}

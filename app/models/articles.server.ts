@@ -2,7 +2,7 @@ import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users, type ExportStatus } from '#db/schema.ts'
 import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
-import { getDiscussion, rememberCommentSort } from './comments.server.ts'
+import { getDiscussion } from './comments.server.ts'
 import { allChipCards, type ChipSummary } from './chips.server.ts'
 import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSince, isPublicArticle, jsonObject } from './fragments.server.ts'
 
@@ -193,7 +193,7 @@ export async function getPublishedArticle({ slug }: { slug: string }) {
 
 /**
  * Everything an article page shows: the article (4 queries) and one page of its discussion
- * (3 queries: see getDiscussion). The member's chosen order is remembered when it changes.
+ * (3 queries: see getDiscussion), in the order asked for, else the member's own, else Top.
  */
 export async function getArticlePage({
   slug,
@@ -210,10 +210,7 @@ export async function getArticlePage({
   if (!article) return null
   const remembered = commentSorts.find((s) => s === viewer?.commentSort)
   const chosen = sort ?? remembered ?? 'top'
-  const [discussion] = await Promise.all([
-    getDiscussion({ article, viewer, sort: chosen, page }),
-    viewer && sort && sort !== viewer.commentSort ? rememberCommentSort({ userId: viewer.id, sort }) : null,
-  ])
+  const discussion = await getDiscussion({ article, viewer, sort: chosen, page })
   return { article, discussion, sort: chosen }
 }
 

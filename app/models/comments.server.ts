@@ -689,6 +689,26 @@ export async function rememberCommentSort({ userId, sort }: { userId: string; so
   await db.update(users).set({ commentSort: sort }).where(eq(users.id, userId))
 }
 
+/**
+ * A reader's explicit choice of order (a sort link, `?remember=1`): a member keeps it as their own.
+ * Answers the address to show it at, without the marker, so the address bar, a shared link and the
+ * page cache only ever see `?sort=`.
+ */
+export async function chooseCommentSort({
+  viewer,
+  sort,
+  url,
+}: {
+  viewer: { id: string; commentSort: string | null } | null
+  sort: CommentSort | undefined
+  url: string
+}): Promise<string> {
+  if (viewer && sort && sort !== viewer.commentSort) await rememberCommentSort({ userId: viewer.id, sort })
+  const shown = new URL(url)
+  shown.searchParams.delete('remember')
+  return shown.pathname + shown.search
+}
+
 /** A comment's own page: its article, the parents above it and the replies below it. */
 export async function getCommentPage({
   articleSlug,

@@ -1,3 +1,4 @@
+import type { MetaFunction } from '@remix-run/node'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { httpError } from '#app/lib/http.server.ts'
 
@@ -9,6 +10,8 @@ export function loader() {
 export function action() {
   httpError(404, 'Nothing lives at this address.')
 }
+
+export const meta: MetaFunction = () => [{ title: 'Page not found — Threadline' }, { name: 'robots', content: 'noindex' }]
 
 export default function NotFound() {
   return <GeneralErrorBoundary />

@@ -17,6 +17,7 @@ import {
   EndSessionSchema,
   PASSWORD_RULES,
 } from '#app/schemas/auth.ts'
+import { own } from '#app/lib/own.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireUser(request)
@@ -90,7 +91,7 @@ export default function AccountPage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
-  const saved = savedMessages[searchParams.get('saved') ?? '']
+  const saved = own(savedMessages, searchParams.get('saved'))
   const failedIntent = failure?.values.intent
   const errorsFor = (intent: string) => (failedIntent === intent ? failure?.errors : undefined)
   const passwordErrors = errorsFor('password')

@@ -13,6 +13,7 @@ import { getArticleForEditing, previewArticle, saveArticle } from '#app/models/a
 import { isDomainError } from '#app/models/errors.server.ts'
 import { ArticleFormSchema, ArticleIdParamSchema, ArticlePreviewSchema, joinRepeated } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
+import { own } from '#app/lib/own.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }]
 
@@ -85,7 +86,7 @@ export default function EditArticlePage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
-  const saved = failure ? undefined : savedMessages[searchParams.get('saved') ?? '']
+  const saved = failure ? undefined : own(savedMessages, searchParams.get('saved'))
   return (
     <section aria-labelledby="editor-title">
       <header className="page-header">

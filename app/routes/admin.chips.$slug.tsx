@@ -12,12 +12,13 @@ import { authoringRoles } from '#app/models/admin.server.ts'
 import { getChipForEditing, saveChip } from '#app/models/authoring.server.ts'
 import { ChipFormSchema } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
+import { own } from '#app/lib/own.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   const chip = await getChipForEditing({ actor: user, slug })
   if (!chip) httpError(404, 'There is no chip with that slug. It may have been renamed.')
   return { chip }
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   const formData = await readForm(request)
   const parsed = parseForm(formData, ChipFormSchema)
   if (!parsed.ok) return parsed.response
@@ -51,7 +52,7 @@ export default function EditChipPage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
-  const saved = failure ? undefined : savedMessages[searchParams.get('saved') ?? '']
+  const saved = failure ? undefined : own(savedMessages, searchParams.get('saved'))
   return (
     <section aria-labelledby="chip-title">
       <header className="page-header">

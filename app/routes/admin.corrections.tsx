@@ -10,6 +10,7 @@ import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.
 import { acceptCorrection, declineCorrection, listPendingCorrections } from '#app/models/corrections.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { AcceptCorrectionSchema, CORRECTION_LIMITS, DeclineCorrectionSchema } from '#app/schemas/corrections.ts'
+import { own } from '#app/lib/own.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
@@ -66,7 +67,7 @@ export default function CorrectionsPage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const [params] = useSearchParams()
-  const saved = savedMessages[params.get('saved') ?? '']
+  const saved = own(savedMessages, params.get('saved'))
   const failedId = failure?.values.correctionId
   const failedHere = failedId !== undefined && corrections.some((c) => String(c.id) === failedId)
 

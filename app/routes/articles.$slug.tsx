@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import { Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
@@ -24,35 +24,41 @@ import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/for
 import { domainFailure, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
-import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { clearReportNotice, readReportNotice, reportNoticeText } from '#app/lib/report-notice.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
-import { createComment, previewComment } from '#app/models/comments.server.ts'
+import { chooseCommentSort, createComment, previewComment } from '#app/models/comments.server.ts'
 import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
-  const { sort, page } = parseSearchParams(request, DiscussionQuerySchema)
+  const slug = requireSlug(request, params.slug, 'story')
+  const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
+  if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   const result = await getArticlePage({ slug, viewer: user, sort, page })
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article: { chipCards, ...article }, discussion } = result
   if (page > discussion.pageCount) {
     httpError(404, `There is no page ${page} of this discussion: it runs to ${discussion.pageCount} pages.`)
   }
-  return {
+  // A report taken just now (without JavaScript) is acknowledged once, here.
+  const reportNotice = readReportNotice(request.headers.get('Cookie'))
+  const headers = reportNotice ? { 'Set-Cookie': clearReportNotice({ slug, secure: isHttps(request) }) } : undefined
+  return data({
+    reportNotice: reportNotice ? reportNoticeText(reportNotice) : null,
     article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
     discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
     sort: result.sort,
     chipCards,
     viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
     now: new Date(),
-  }
+  }, { headers })
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
+  const slug = requireSlug(request, params.slug, 'story')
   const formData = await readForm(request)
   const intent = formData.get('intent')
   if (intent !== 'comment' && intent !== 'preview') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
@@ -120,12 +126,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ArticlePage() {
-  const { article, discussion, sort, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const { article, discussion, sort, viewer, now, chipCards, reportNotice } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
   const repliable = useMemo(() => replyTargets(tree), [tree])
   const location = useLocation()
   const returnTo = location.pathname + location.search
-  const reported = new URLSearchParams(location.search).get('reported')
   const shared = {
     slug: article.slug,
     now,
@@ -207,9 +212,9 @@ export default function ArticlePage() {
         <p className="subscribe">
           <a href={`/articles/${article.slug}/comments.xml`}>Follow this discussion (RSS)</a>
         </p>
-        {reported ? (
+        {reportNotice ? (
           <p className="notice" role="status">
-            Thanks: your report was received. The moderators will review that comment.
+            {reportNotice}
           </p>
         ) : null}
         {article.discussionLocked ? (

@@ -12,26 +12,28 @@ import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
-import { httpError, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
+import { setReportNotice } from '#app/lib/report-notice.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
-import { deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
+import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
 import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
 
-function parseIds(params: { slug?: string; id?: string }) {
-  const slug = requireSlug(params.slug, 'story')
+function parseIds(request: Request, params: { slug?: string; id?: string }) {
+  const slug = requireSlug(request, params.slug, 'story')
   const id = CommentIdParamSchema.safeParse(params.id)
   if (!id.success) httpError(404, 'There is no comment at this address.')
   return { slug, commentId: id.data }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { slug, commentId } = parseIds(params)
-  const { sort, page: pageNumber } = parseSearchParams(request, DiscussionQuerySchema)
+  const { slug, commentId } = parseIds(request, params)
+  const { sort, page: pageNumber, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
+  if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber })
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   if (pageNumber > page.pageCount) {
@@ -81,7 +83,7 @@ const intents = {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const target = parseIds(params)
+  const target = parseIds(request, params)
   const auth = await requireUser(request)
   // The models find a comment by its id alone: the story in the address must be the comment's (and
   // public), or a comment no one can read here could still be voted on, reported or changed.
@@ -98,8 +100,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!('ok' in result)) return result
     if (context.isDataRequest) return result
     const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
-    const notice = intent === 'report' ? `${back.includes('?') ? '&' : '?'}reported=${target.commentId}` : ''
-    return redirect(`${back}${notice}#${commentAnchor(target.commentId)}`)
+    // A report's thanks (or "already reported") is shown once by the page it lands on.
+    const headers =
+      'alreadyReported' in result
+        ? {
+            'Set-Cookie': setReportNotice({
+              slug: target.slug,
+              notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
+              secure: isHttps(request),
+            }),
+          }
+        : undefined
+    return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
   } catch (error) {
     return domainFailure(error, formData)
   }

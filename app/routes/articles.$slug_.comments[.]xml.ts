@@ -4,6 +4,9 @@ import { requireSlug } from '#app/lib/http.server.ts'
 import { getCommentsFeed } from '#app/models/feeds.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
+  const slug = requireSlug(request, params.slug, 'story')
   return feedResponse(request, await getCommentsFeed({ slug }), 'rss', 'There is no published story with this feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -9,7 +9,7 @@ const HEARTBEAT_MS = 25_000
 // Server-Sent Events for one article's discussion: a line per new comment, fed by Postgres
 // LISTEN/NOTIFY (see models/events.server.ts), so it works whichever instance the comment came through.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'story')
+  const slug = requireSlug(request, params.slug, 'story')
   const [articleId, { user }] = await Promise.all([findPublicArticleId({ slug }), getAuth(request)])
   if (articleId === null) httpError(404, 'There is no published story at this address.')
 
@@ -56,3 +56,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
   })
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

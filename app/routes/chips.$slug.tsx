@@ -16,8 +16,8 @@ import { httpError, requireSlug } from '#app/lib/http.server.ts'
 import { getChip } from '#app/models/chips.server.ts'
 import { listCorrectionHistory } from '#app/models/corrections.server.ts'
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'chip')
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const slug = requireSlug(request, params.slug, 'chip')
   const [result, corrections] = await Promise.all([getChip({ slug }), listCorrectionHistory({ chipSlug: slug })])
   if (!result) httpError(404, 'There is no chip at this address. The chip database lists every one we track.')
   return { ...result, corrections }

@@ -19,7 +19,7 @@ import { CORRECTION_LIMITS, isCorrectableField, SuggestCorrectionSchema } from '
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request)
-  const chipSlug = requireSlug(params.slug, 'chip')
+  const chipSlug = requireSlug(request, params.slug, 'chip')
   const form = await getCorrectionForm({ chipSlug })
   if (!form) httpError(404, 'There is no chip at this address. The chip database lists every one we track.')
   return form
@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request)
-  const chipSlug = requireSlug(params.slug, 'chip')
+  const chipSlug = requireSlug(request, params.slug, 'chip')
   const formData = await readForm(request)
   const parsed = parseForm(formData, SuggestCorrectionSchema)
   if (!parsed.ok) return parsed.response

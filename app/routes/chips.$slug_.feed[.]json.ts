@@ -4,6 +4,9 @@ import { requireSlug } from '#app/lib/http.server.ts'
 import { getArticleFeed } from '#app/models/feeds.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'chip')
+  const slug = requireSlug(request, params.slug, 'chip')
   return feedResponse(request, await getArticleFeed({ kind: 'chip', slug }), 'json', 'There is no chip with this feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

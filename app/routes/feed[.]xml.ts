@@ -5,3 +5,6 @@ import { getArticleFeed } from '#app/models/feeds.server.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   return feedResponse(request, await getArticleFeed({ kind: 'site' }), 'rss', 'There is no such feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -9,3 +9,6 @@ export async function loader() {
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
   })
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -10,7 +10,7 @@ import { getTagWithArticles } from '#app/models/tags.server.ts'
 import { PageQuerySchema } from '#app/schemas/pagination.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'topic')
+  const slug = requireSlug(request, params.slug, 'topic')
   const { page } = parseSearchParams(request, PageQuerySchema)
   const result = await getTagWithArticles({ slug, page })
   if (!result) httpError(404, `There is no topic called “${slug}”.`)

@@ -4,6 +4,9 @@ import { requireSlug } from '#app/lib/http.server.ts'
 import { getArticleFeed } from '#app/models/feeds.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slug = requireSlug(params.slug, 'topic')
+  const slug = requireSlug(request, params.slug, 'topic')
   return feedResponse(request, await getArticleFeed({ kind: 'tag', slug }), 'atom', 'There is no topic with this feed.')
 }
+
+// Only read: any other method is told so (405).
+export { readOnlyAction as action } from '#app/lib/http.server.ts'

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { articleStatuses, exportStatuses } from '#db/enums.ts'
+import { PageNumberSchema } from './pagination.ts'
 
 // The authoring forms: articles (written, imported) and chips. Shared by the dashboard's forms and
 // the actions that receive them, so a limit is stated once.
@@ -284,15 +285,7 @@ export const ImportFormSchema = z
 
 export const ArticleListQuerySchema = z.object({
   status: z.preprocess(blankToUndefined, z.enum(articleStatuses).optional()),
-  page: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: 'page must be a whole number' })
-      .int('page must be a whole number')
-      .min(1, 'page must be 1 or more')
-      .max(10_000, 'page must be at most 10000')
-      .default(1),
-  ),
+  page: PageNumberSchema,
 })
 
 export const ArticleIdParamSchema = z.coerce.number().int().positive().max(2_147_483_647)

@@ -18,10 +18,13 @@ export type SortDirection = 'asc' | 'desc'
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v)
 
-/** /chips?sort=&dir=&vendor=&status= — every parameter optional; unknown values are a 400. */
+/**
+ * /chips?sort=&dir=&vendor=&status= — every parameter optional. An order the table does not offer
+ * falls back to the default one; a status that does not exist is a 400 (a filter that cannot match).
+ */
 export const ChipListQuerySchema = z.object({
-  sort: z.preprocess(blankToUndefined, z.enum(chipSortKeys).default('name')),
-  dir: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).optional()),
+  sort: z.preprocess(blankToUndefined, z.enum(chipSortKeys).default('name').catch('name')),
+  dir: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).optional().catch(undefined)),
   vendor: z.preprocess(blankToUndefined, z.string().trim().max(60).optional()),
   status: z.preprocess(blankToUndefined, z.enum(exportStatuses).optional()),
 })

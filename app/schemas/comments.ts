@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { commentSorts } from '#app/lib/comment-tree.ts'
 import { normaliseNewlines } from './authoring.ts'
+import { PageNumberSchema } from './pagination.ts'
 
 export const MAX_COMMENT_LENGTH = 10_000
 
@@ -46,14 +47,12 @@ export const VoteSchema = z.object({ vote: z.enum(['up', 'undo'], { error: 'A vo
 export const CommentIdParamSchema = id
 
 export const DiscussionQuerySchema = z.object({
-  sort: z.preprocess((v) => (v === '' ? undefined : v), z.enum(commentSorts).optional()),
-  page: z.preprocess(
-    (v) => (v === '' || v === undefined ? undefined : v),
-    z.coerce
-      .number({ error: 'page must be a whole number' })
-      .int('page must be a whole number')
-      .min(1, 'page must be 1 or more')
-      .max(10_000, 'page must be at most 10000')
-      .default(1),
-  ),
+  // An order the page does not offer falls back to the reader's own (or the default).
+  sort: z.preprocess((v) => (v === '' ? undefined : v), z.enum(commentSorts).optional().catch(undefined)),
+  page: PageNumberSchema,
+  /**
+   * Set by the sort links only: the reader chose this order, so it becomes their own. A `?sort=` on
+   * its own (the address a posted comment lands on, a link someone shared) shows that order once.
+   */
+  remember: z.preprocess((v) => v === '1', z.boolean()).catch(false),
 })
