@@ -107,6 +107,23 @@ export const passwordResetTokens = pgTable(
   (t) => [index('password_reset_tokens_user_id_idx').on(t.userId)],
 )
 
+// A sign-up waiting for its address to be confirmed: the account is made only when the link mailed
+// to the address is followed, so the sign-up form answers the same whether or not the address
+// already has an account. Only the SHA-256 of the mailed token is kept.
+export const pendingSignups = pgTable(
+  'pending_signups',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    email: text('email').notNull(),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    redirectTo: text('redirect_to'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('pending_signups_email_idx').on(t.email), index('pending_signups_expires_at_idx').on(t.expiresAt)],
+)
+
 // ---------------------------------------------------------------------------------------------
 // Publishing
 // ---------------------------------------------------------------------------------------------

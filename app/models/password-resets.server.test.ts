@@ -7,7 +7,8 @@ import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { isDomainError } from './errors.server.ts'
-import { hashResetToken, isResetTokenValid, requestPasswordReset, resetPassword } from './password-resets.server.ts'
+import { backgroundSettled } from './background.server.ts'
+import { hashResetToken, isResetTokenValid, requestPasswordReset as askForReset, resetPassword } from './password-resets.server.ts'
 import { putSetting } from './settings.server.ts'
 import { verifyLogin } from './users.server.ts'
 
@@ -19,6 +20,12 @@ beforeEach(async () => {
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)))
 })
 afterEach(() => vi.restoreAllMocks())
+
+/** Asks for a link and waits for its mail, which goes out after the answer, as the inbox would. */
+async function requestPasswordReset(request: { email: string; ip: string }) {
+  await askForReset(request)
+  await backgroundSettled()
+}
 
 function tokenFromLog(email: string) {
   const line = logged.find((l) => l.includes(`mail to ${email}`))

@@ -4,6 +4,7 @@ import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
+import { afterResponse } from './background.server.ts'
 import { sendMail } from './mail.server.ts'
 import { hashPassword } from './passwords.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'
@@ -16,7 +17,8 @@ export function hashResetToken(token: string): string {
 
 /**
  * Emails a single-use reset link when the address belongs to an account. The caller always shows the
- * same answer, so asking never reveals whether an account exists.
+ * same answer, and everything after the throttle happens after that answer is sent, so neither the
+ * answer nor its timing reveals whether an account exists.
  */
 export async function requestPasswordReset({ email, ip }: { email: string; ip: string }) {
   const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings([
@@ -29,6 +31,10 @@ export async function requestPasswordReset({ email, ip }: { email: string; ip: s
     windowSeconds: 3600,
     action: 'password-reset requests from your network',
   })
+  afterResponse('password-reset mail', () => mailResetLink(email, resetTokenMinutes))
+}
+
+async function mailResetLink(email: string, resetTokenMinutes: number) {
   const [user] = await db
     .select({ id: users.id })
     .from(users)

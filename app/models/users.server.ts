@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from './passwords.server.ts'
 import { checkRateLimit, clearRateLimit, consumeRateLimit, hitRateLimit } from './rate-limits.server.ts'
 import { getSettings } from './settings.server.ts'
 
-const publicUserColumns = {
+export const publicUserColumns = {
   id: users.id,
   username: users.username,
   displayName: users.displayName,
@@ -15,7 +15,7 @@ const publicUserColumns = {
 }
 export type PublicUser = { id: string; username: string; displayName: string; role: Role }
 
-function newUserId() {
+export function newUserId() {
   return crypto.randomBytes(12).toString('base64url')
 }
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
-import { login, requireAnonymous } from '#app/auth.server.ts'
+import { requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
-import { signUp } from '#app/models/users.server.ts'
-import { PASSWORD_RULES, RedirectToQuerySchema, SignupSchema, USERNAME_RULES } from '#app/schemas/auth.ts'
+import { requestSignUp } from '#app/models/signups.server.ts'
+import { PASSWORD_RULES, RedirectToQuerySchema, SIGNUP_LINK_HOURS, SignupSchema, USERNAME_RULES } from '#app/schemas/auth.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { redirectTo } = parseSearchParams(request, RedirectToQuerySchema)
@@ -20,8 +20,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return parsed.response
   try {
     const { email, username, password, redirectTo } = parsed.data
-    const user = await signUp({ email, username, password, ip: context.clientIp })
-    return await login(request, user.id, redirectTo, context.clientIp)
+    await requestSignUp({ email, username, password, redirectTo, ip: context.clientIp })
+    // The same answer whether or not the address has an account: what happens next is in the mail.
+    return { sentTo: email }
   } catch (error) {
     return domainFailure(error, formData)
   }
@@ -32,12 +33,28 @@ export const headers = retryAfterHeaders
 export const meta: MetaFunction = () => [{ title: 'Create an account — Threadline' }]
 
 export default function SignupPage() {
-  const failure = useActionData<typeof action>()
+  const answer = useActionData<typeof action>()
+  const failure = answer && 'errors' in answer ? answer : undefined
   const submissionKey = useSubmissionKey(failure)
   const [searchParams] = useSearchParams()
   const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
   const focus = firstInvalid(failure?.errors, ['email', 'username', 'password'])
   const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+  if (answer && 'sentTo' in answer) {
+    return (
+      <section className="auth-card" aria-labelledby="signup-title">
+        <h1 id="signup-title">Check your inbox</h1>
+        <p role="status">
+          We sent a link to <strong>{answer.sentTo}</strong>. Follow it within {SIGNUP_LINK_HOURS} hours to finish
+          creating your account.
+        </p>
+        <p className="muted">
+          Nothing there after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link> with
+          the address spelt differently.
+        </p>
+      </section>
+    )
+  }
   return (
     <section className="auth-card" aria-labelledby="signup-title">
       <h1 id="signup-title">Create an account</h1>

@@ -60,6 +60,9 @@ const RedirectToSchema = z.string().max(2000).optional()
 /** ?redirectTo= on the log-in and sign-up pages: where to go afterwards. */
 export const RedirectToQuerySchema = z.object({ redirectTo: RedirectToSchema })
 
+/** How long the link that finishes a sign-up works. */
+export const SIGNUP_LINK_HOURS = 24
+
 export const SignupSchema = z.object({
   email: EmailSchema,
   username: UsernameSchema,
