@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import type { APIRequestContext, APIResponse } from '@playwright/test'
 import { accessMatrix, listRouteFiles, visitors, type Check, type Fixture, type Visitor } from './access-matrix.ts'
-import { expect, newAccount, resetLinkFor, test, type Account } from './fixtures.ts'
+import { expect, newAccount, resetLinkFor, signUpLinkFor, test, type Account } from './fixtures.ts'
 
 // Who may do what, checked over HTTP as each kind of visitor: the generated matrix of every route
 // (access-matrix.ts), then attacks on another member's things, each followed by a look as the owner
@@ -272,12 +272,13 @@ test.describe('as each kind of visitor', () => {
     await Promise.all(
       (['member', 'suspended', 'banned', 'owner'] as const).map(async (person) => {
         const account = newAccount()
-        const response = await post(person, '/signup', {
+        const asked = await post(person, '/signup', {
           email: account.email,
           username: account.username,
           password: account.password,
         })
-        await expectRedirect(response, `sign up as ${person}`)
+        expect(asked.status(), `sign up as ${person}`).toBe(200)
+        await expectRedirect(await post(person, await signUpLinkFor(account.email), { confirm: '1' }), `confirm as ${person}`)
         accounts.set(person, { ...account, id: '' })
       }),
     )

@@ -417,6 +417,10 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
       expect: signedIn('→/', { anonymous: 400, banned: 400 }),
     },
   ],
+  'signup_.confirm.$token.tsx': (): Check[] => [
+    { method: 'GET', path: '/signup/confirm/not-a-real-token', expect: all(400) },
+    { method: 'POST', path: '/signup/confirm/not-a-real-token', form: { confirm: '1' }, expect: all(400) },
+  ],
   'sitemap[.]xml.ts': () => readOnly('/sitemap.xml', 'application/xml'),
   'tags.$slug.tsx': (): Check[] => [
     ...readOnly('/tags/export-controls', 'text/html'),

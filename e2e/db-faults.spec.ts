@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import net from 'node:net'
 import { request, type APIRequestContext, type Page } from '@playwright/test'
 import postgres from 'postgres'
-import { expect, signUp, test } from './fixtures.ts'
+import { expect, signUp, signUpThrough, test } from './fixtures.ts'
 import { createDatabase, startInstance, type Instance, type SharedDatabase } from './instances.ts'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
 
@@ -44,11 +44,7 @@ async function client(headers: Record<string, string> = {}) {
 async function member() {
   const member = await client()
   const id = crypto.randomBytes(5).toString('hex')
-  const signedUp = await member.post('/signup', {
-    form: { email: `fault-${id}@example.com`, username: `fault_${id}`, password: 'a long e2e password' },
-    maxRedirects: 0,
-  })
-  expect(signedUp.status(), await signedUp.text()).toBe(302)
+  await signUpThrough(member, { email: `fault-${id}@example.com`, username: `fault_${id}`, password: 'a long e2e password' }, { origin: ORIGIN })
   return { client: member, username: `fault_${id}` }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { APIResponse, Browser, Page } from '@playwright/test'
-import { expect as baseExpect, logIn, newAccount, signUp, test } from './fixtures.ts'
+import { expect as baseExpect, logIn, newAccount, signUp, signUpThrough, test } from './fixtures.ts'
 
 // Hostile text everywhere a person can type: the corpus in app/test/fixtures/hostile-inputs.json
 // goes into search, sign-up, comments and replies, display names, report notes, an article written
@@ -256,8 +256,7 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
         const { page, alarms } = await contextPage(browser, `10.231.0.${i + 1}`)
         // Signed up by a plain form post (the sign-up form has a test of its own): five at
         // once through the form would wait on five password hashes.
-        const signedUp = await page.request.post('/signup', { form: newAccount(), headers: { Origin: baseURL! }, maxRedirects: 0 })
-        expect(signedUp.status(), 'sign-up').toBe(302)
+        await signUpThrough(page.request, newAccount(), { headers: { Origin: baseURL! } })
         return { page, alarms }
       }),
     )

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import { instanceLogPath } from './paths.ts'
 
 // Several app instances on one PostgreSQL database, for the scale-out spec: the database is made and
 // seeded the way serve.ts does it, then each instance is the production build started as `npm run
@@ -96,7 +97,7 @@ export async function startInstance({
 }): Promise<Instance> {
   const url = `http://127.0.0.1:${port}`
   fs.mkdirSync(logDir, { recursive: true })
-  const log = fs.createWriteStream(path.join(logDir, `instance-${port}.log`))
+  const log = fs.createWriteStream(instanceLogPath(port))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', './server.ts'], {
     cwd: root,
     // TRUST_PROXY as behind a load balancer: each request names its client in X-Forwarded-For, so

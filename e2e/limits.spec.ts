@@ -1,6 +1,6 @@
 import net from 'node:net'
 import type { APIRequestContext, APIResponse } from '@playwright/test'
-import { expect, newAccount, test } from './fixtures.ts'
+import { expect, newAccount, signUpThrough, test } from './fixtures.ts'
 
 // What the site does with requests no page of its own would send: bodies too large, forms that are
 // not forms, values of the wrong type, enormous addresses, values outside a list, and page numbers
@@ -34,14 +34,7 @@ function headers(baseURL: string | undefined, extra: Record<string, string> = {}
 
 /** Signs up a new member through the form; the request context keeps their session. */
 async function signUpWith(request: APIRequestContext, baseURL: string | undefined) {
-  const account = newAccount()
-  const response = await request.post('/signup', {
-    form: { email: account.email, username: account.username, password: account.password },
-    headers: headers(baseURL),
-    maxRedirects: 0,
-  })
-  expect(response.status(), await response.text()).toBe(302)
-  return account
+  return signUpThrough(request, newAccount(), { headers: headers(baseURL) })
 }
 
 async function logInAsAdmin(request: APIRequestContext, baseURL: string | undefined) {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { request, type APIRequestContext } from '@playwright/test'
-import { expect, newAccount, signUp, test, type Account } from './fixtures.ts'
+import { expect, newAccount, signUp, signUpThrough, test, type Account } from './fixtures.ts'
 import { createDatabase, startInstance, type Instance, type SharedDatabase } from './instances.ts'
 
 // Two instances of the production build on one PostgreSQL database, as behind the load balancer in
@@ -37,11 +37,7 @@ async function clientOf(origin: string) {
 async function memberOnA(): Promise<{ account: Account; client: APIRequestContext }> {
   const account = newAccount()
   const client = await clientOf(A)
-  const response = await client.post('/signup', {
-    form: { email: account.email, username: account.username, password: account.password },
-    maxRedirects: 0,
-  })
-  expect(response.status(), await response.text()).toBe(302)
+  await signUpThrough(client, account, { origin: A })
   return { account, client }
 }
 

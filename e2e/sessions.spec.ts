@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import postgres from 'postgres'
-import { expect, logIn, newAccount, test, type Account } from './fixtures.ts'
+import { expect, logIn, newAccount, signUpLinkFor, test, type Account } from './fixtures.ts'
+import { logPathFor } from './paths.ts'
 import { createDatabase, startInstance, type Instance, type SharedDatabase } from './instances.ts'
 
 // Sessions against the running app: a planted cookie never becomes a session, a logged-out cookie
@@ -40,6 +41,7 @@ function bareClient(baseURL: string, ip: string, extra: Record<string, string> =
       body: form ? new URLSearchParams(form).toString() : undefined,
     })
   return {
+    origin: baseURL,
     get: (path: string, session?: string) => send('GET', path, session),
     post: (path: string, form: Record<string, string>, session?: string) => send('POST', path, session, form),
   }
@@ -47,7 +49,9 @@ function bareClient(baseURL: string, ip: string, extra: Record<string, string> =
 type Client = ReturnType<typeof bareClient>
 
 async function signUpWith(client: Client, account: Account = newAccount()) {
-  const response = await client.post('/signup', { email: account.email, username: account.username, password: account.password })
+  const asked = await client.post('/signup', { email: account.email, username: account.username, password: account.password })
+  expect(asked.status, await asked.text()).toBe(200)
+  const response = await client.post(await signUpLinkFor(account.email, logPathFor(client.origin)), { confirm: '1' })
   expect(response.status, await response.text()).toBe(302)
   const cookie = sessionCookie(response)
   expect(cookie?.value, 'sign-up starts a session').toBeTruthy()
