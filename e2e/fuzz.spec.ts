@@ -25,7 +25,7 @@ const QUERY_NAMES = [
 
 /** Values of the wrong type or out of every list, already %-encoded. */
 const WRONG_VALUES = [
-  '', 'x', '-1', '0', '1.5', '1e309', '99999999999999999999', 'NaN', '%00', '%20%20', '__proto__',
+  '', 'x', '-1', '0', '1.5', '9999', '1e309', '99999999999999999999', 'NaN', '%00', '%20%20', '__proto__',
   '%3Cscript%3E', '..%2F..%2Fetc', 'y'.repeat(300),
 ]
 
@@ -201,9 +201,11 @@ function judge(answer: { status: number; type: string; text: string }): string |
       : answer.text.trim()
     if (words.length < 20) return `a 400 that does not say what was wrong: “${words}”`
   }
-  if (answer.status === 404 && answer.type.startsWith('text/html')) {
+  // An error page (not a form's failure shown on its own page) has its own title.
+  if (answer.status === 404 && answer.type.startsWith('text/html') && answer.text.includes('class="error-page"')) {
     const title = /<title>([^<]*)<\/title>/.exec(answer.text)?.[1]
-    if (!title || title === HOME_TITLE) return `a 404 page titled “${title}”`
+    // Its own title, saying what happened: not the home page's, nor that of the page it is not.
+    if (!title || title === HOME_TITLE || !/not found/i.test(title)) return `a 404 page titled “${title}”`
   }
   return null
 }
