@@ -29,8 +29,8 @@ const WRONG_VALUES = [
   '%3Cscript%3E', '..%2F..%2Fetc', 'y'.repeat(300),
 ]
 
-const MALFORMED_ESCAPES = ['%ZZ', '%E0%A4%A', '%', '%4']
-const INVALID_UTF8 = ['%C0%AF', '%ED%A0%80', '%FF', '%E0%A4']
+const MALFORMED_ESCAPES = ['%ZZ', '%E0%A4%A', '%4']
+const INVALID_UTF8 = ['%C0%AF', '%ED%A0%80', '%FF']
 
 type Visitor = 'anonymous' | 'member'
 type Probe = { route: string; variant: string; method: 'GET' | 'POST'; path: string; body?: string; stream: boolean }
@@ -109,8 +109,8 @@ function addressVariants(path: string): { variant: string; path: string }[] {
   for (const bytes of INVALID_UTF8) {
     variants.push({ variant: `path bytes ${bytes}`, path: withSegment(path, (s) => `${s}${bytes}`) })
     variants.push({ variant: `query bytes ${bytes}`, path: withQuery(path, `page=${bytes}`) })
-    variants.push({ variant: `query name bytes ${bytes}`, path: withQuery(path, `${bytes}=1`) })
   }
+  variants.push({ variant: 'query name bytes', path: withQuery(path, `${INVALID_UTF8[0]}=1`) })
   variants.push(
     { variant: 'null in path', path: withSegment(path, (s) => `${s}%00`) },
     { variant: 'upper-case segment', path: withSegment(path, (s) => s.toUpperCase()) },
@@ -156,7 +156,6 @@ function formVariants(form: Record<string, string>): { variant: string; body: st
       { variant: `${name} twice`, body: `${body}&${encodeURIComponent(name)}=other` },
       { variant: `${name}[]`, body: join(`${encodeURIComponent(name)}[]=${encodeURIComponent(form[name]!)}`) },
       { variant: `${name}=${wrong.slice(0, 20)}`, body: join(`${encodeURIComponent(name)}=${wrong}`) },
-      { variant: `${name}=1e309`, body: join(`${encodeURIComponent(name)}=1e309`) },
       { variant: `${name} missing`, body: others },
       { variant: `${name} bytes`, body: join(`${encodeURIComponent(name)}=%ED%A0%80`) },
     )
