@@ -105,14 +105,40 @@ app.use((req, res, next) => {
   res.status(problem.status).set('Cache-Control', 'no-store').type('text/plain').send(`${problem.message}\n`)
 })
 
-// Nothing a reader may send needs more than this; larger bodies are refused before anything reads
-// them. A body of unknown length (chunked) is refused too: browsers always say how long a form is.
+// Nothing a reader may send needs more than this; larger bodies are refused on their declared length,
+// before anything parses them. A body of unknown length (chunked) is refused too: browsers always say
+// how long a form is.
 const BODY_LIMIT_BYTES = env.BODY_LIMIT_KB * 1024
+// A refused body is still on its way. Closing the connection under it resets it, and a client still
+// writing then sees EPIPE or ECONNRESET instead of the 413 (how soon depends on the machine's load).
+// So, as nginx's lingering close does, a body up to this size is read and thrown away first, for at
+// most this long; the refusal is sent when it has all arrived. Larger or slower bodies are refused at
+// once and their connection closed: such a client may see a reset.
+const DISCARD_LIMIT_BYTES = Math.max(4 * BODY_LIMIT_BYTES, 8 * 1024 * 1024)
+const DISCARD_MS = 5_000
+
+function refuseOversizedBody(req: express.Request, res: express.Response, declared: number) {
+  const refuse = () => {
+    if (res.headersSent) return
+    res.status(413).set('Connection', 'close').type('text/plain').send(`Request refused: the body is larger than ${env.BODY_LIMIT_KB} KB.\n`)
+  }
+  if (declared > DISCARD_LIMIT_BYTES) return refuse()
+  const timer = setTimeout(refuse, DISCARD_MS)
+  const done = () => {
+    clearTimeout(timer)
+    refuse()
+  }
+  req.once('end', done)
+  req.once('error', done)
+  res.once('close', () => clearTimeout(timer))
+  req.on('data', () => {})
+}
+
 app.use((req, res, next) => {
   const declared = req.get('Content-Length')
   const chunked = (req.get('Transfer-Encoding') ?? '').toLowerCase().includes('chunked')
   if (declared !== undefined && Number(declared) > BODY_LIMIT_BYTES) {
-    res.status(413).set('Connection', 'close').type('text/plain').send(`Request refused: the body is larger than ${env.BODY_LIMIT_KB} KB.\n`)
+    refuseOversizedBody(req, res, Number(declared))
     return
   }
   if (chunked && declared === undefined) {

@@ -198,9 +198,12 @@ function dataPathOf(path: string) {
   return `${url.pathname === '/' ? '/_root' : url.pathname.replace(/\/$/, '')}.data${url.search}`
 }
 
-/** A comment's score as a reader sees it. */
+/**
+ * A comment’s score, read as its owner: signed-in pages are never cached, so this is the count just written
+ * (readers’ cached copy catches up within the page cache’s coalescing window).
+ */
 async function scoreOf(commentId: number) {
-  const page = await (await get('anonymous', `/articles/${fixture.article.slug}/comments/${commentId}`)).text()
+  const page = await (await get('owner', `/articles/${fixture.article.slug}/comments/${commentId}`)).text()
   const score = new RegExp(`id="c${commentId}"[\\s\\S]*?class="comment__score">(\\d+) points?<`).exec(page)?.[1]
   expect(score, `the score of comment ${commentId}`).toBeDefined()
   return Number(score)

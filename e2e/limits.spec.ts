@@ -77,6 +77,27 @@ function rawRequest(port: number, head: string, body = ''): Promise<{ status: nu
   })
 }
 
+/**
+ * Writes a request whose whole body is sent, as a real client's upload is, and reads the answer: any
+ * socket error (a reset under the upload, EPIPE) is a failure, not a shrug.
+ */
+function uploadWhole(port: number, head: string, body: Buffer): Promise<{ status: number; text: string; written: boolean; error: string | null }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    let received = ''
+    let written = false
+    let error: string | null = null
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (received += chunk))
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message))
+    socket.on('close', () =>
+      resolve({ status: Number(received.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0), text: received, written, error }),
+    )
+    socket.write(head)
+    socket.write(body, (e) => (written = !e))
+  })
+}
+
 test('request bodies over the limit get 413 on every kind of form, and bodies of unknown length 411', async ({ request, baseURL }) => {
   await signUpWith(request, baseURL)
   const big = 'body=' + 'a'.repeat(2100 * 1024)
@@ -89,8 +110,21 @@ test('request bodies over the limit get 413 on every kind of form, and bodies of
     await expectRefusal(response, 413, 'the body is larger than 2048 KB', path)
   }
 
-  // Refused on the declared length alone, before a byte of the body is read.
+  // A client that sends the whole body before reading gets the refusal every time: the server reads
+  // the refused body (up to a bound) before it closes, so no reset can overtake the 413.
   const port = Number(new URL(baseURL!).port)
+  const whole = Buffer.alloc(2100 * 1024, 'a')
+  for (let i = 0; i < 5; i++) {
+    const upload = await uploadWhole(
+      port,
+      `POST /articles/${slug} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${baseURL}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${whole.length}\r\n\r\n`,
+      whole,
+    )
+    expect(upload, `upload ${i + 1}: whole body written, then 413, no socket error`).toMatchObject({ status: 413, written: true, error: null })
+    expect(upload.text).toContain('the body is larger than 2048 KB')
+  }
+
+  // Far past the limit, refused on the declared length alone, before a byte of the body is read.
   const declared = await rawRequest(
     port,
     `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${baseURL}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 50000000\r\n\r\n`,

@@ -119,11 +119,13 @@ test.describe('on an instance of its own, which no other suite writes to', () =>
     await Promise.all([warm(S1), warm(S2)])
 
     const seen: Record<string, (string | null)[]> = { [S1]: [], [S2]: [] }
-    const stormMs = 4000
-    const until = Date.now() + stormMs
+    // The storm lasts at least four seconds and at least 60 votes, however slow the machine is; renders are
+    // then bounded by the time it really took.
+    const started = Date.now()
     let votes = 0
+    const storming = () => Date.now() - started < 4000 || votes < 60
     const storm = voters.map(async (voter, i) => {
-      for (let up = true; Date.now() < until; up = !up) {
+      for (let up = true; storming(); up = !up) {
         const answer = await voter.post(`${S1}/comments/${commentId}`, { form: { intent: 'vote', vote: up ? 'up' : 'undo' }, maxRedirects: 0 })
         expect(answer.status(), `voter ${i}`).toBe(302)
         votes++
@@ -132,16 +134,16 @@ test.describe('on an instance of its own, which no other suite writes to', () =>
       await voter.post(`${S1}/comments/${commentId}`, { form: { intent: 'vote', vote: 'up' }, maxRedirects: 0 })
     })
     const reading = (async () => {
-      while (Date.now() < until) {
+      while (storming()) {
         seen[S1]!.push(await read(S1))
         seen[S2]!.push(await read(S2))
       }
     })()
     await Promise.all([...storm, reading])
+    const stormMs = Date.now() - started
 
     const misses = seen[S1]!.filter((a) => a !== 'HIT').length
     test.info().annotations.push({ type: 'storm', description: `${votes} votes in ${stormMs} ms; ${S1}: ${misses} renders in ${seen[S1]!.length} reads` })
-    expect(votes).toBeGreaterThan(50)
     expect(seen[S2]!.filter((a) => a !== 'HIT')).toEqual([])
     expect(misses).toBeLessThanOrEqual(stormMs / 1000 + 3)
     // And the storm's outcome reaches readers within the coalescing window.

@@ -212,7 +212,10 @@ test.describe('expiry', () => {
     await database?.drop()
   })
 
-  const expiresAt = async (id: string) => (await sql!<{ at: Date }[]>`select expires_at as at from sessions where id = ${id}`)[0]?.at
+  // The table keys a session by the SHA-256 of its cookie's token, never the token itself.
+  const rowId = (token: string) => crypto.createHash('sha256').update(token, 'utf8').digest('hex')
+  const expiresAt = async (token: string) =>
+    (await sql!<{ at: Date }[]>`select expires_at as at from sessions where id = ${rowId(token)}`)[0]?.at
 
   test('an expired session is refused and deleted; one used past half its life slides forward 30 days', async ({ clientIp }) => {
     const client = bareClient(ORIGIN, clientIp)
@@ -220,7 +223,7 @@ test.describe('expiry', () => {
     const stored = await expiresAt(expiring.session)
     expect(Math.abs(stored!.getTime() - (Date.now() + THIRTY_DAYS * 1000))).toBeLessThan(5 * 60_000)
 
-    await sql!`update sessions set expires_at = now() - interval '1 minute' where id = ${expiring.session}`
+    await sql!`update sessions set expires_at = now() - interval '1 minute' where id = ${rowId(expiring.session)}`
     const refused = await accountWith(client, expiring.session)
     expect(refused.status).toBe(302)
     expect(refused.location).toBe('/login?redirectTo=%2Faccount')
@@ -229,7 +232,7 @@ test.describe('expiry', () => {
 
     // Ten days left, less than half of thirty: the next page renews it for thirty days from now.
     const sliding = await signUpWith(client)
-    await sql!`update sessions set expires_at = now() + interval '10 days' where id = ${sliding.session}`
+    await sql!`update sessions set expires_at = now() + interval '10 days' where id = ${rowId(sliding.session)}`
     const renewed = await accountWith(client, sliding.session)
     expect(renewed.status).toBe(200)
     expect(renewed.cookie?.value, 'the same id, sent again with a new expiry').toBe(sliding.session)
