@@ -14,8 +14,13 @@ const run = crypto.randomBytes(4).toString('hex')
 const DEMO_PASSWORD = 'threadline-demo'
 const HOME_TITLE = 'Threadline — AI chips, export controls and open-source AI'
 
-/** What a malformed request may get: a page, a redirect, or a refusal a client understands. */
-const ALLOWED = new Set([200, 301, 302, 303, 304, 307, 308, 400, 403, 404, 405, 413, 414, 429])
+/**
+ * What a malformed request may get: a page, a redirect, or a refusal a client understands. Besides
+ * the malformed-request answers (400, 404, 405, 413, 414, 429): 403 where the visitor may not act at
+ * all (a member on a staff page), 409 where a form clashes with the thing's state (a comment edited
+ * after its edit window, by a mangled form as by a valid one).
+ */
+const ALLOWED = new Set([200, 301, 302, 303, 304, 307, 308, 400, 403, 404, 405, 409, 413, 414, 429])
 
 /** Every query parameter some route reads (schemas and loaders), plus ones no route reads. */
 const QUERY_NAMES = [
