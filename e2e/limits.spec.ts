@@ -279,18 +279,13 @@ test('enormous addresses get 400 from the app, or 431 from the HTTP server, neve
   expect((await request.get(`/chips/h20?utm=${tenKb}`)).status()).toBe(200)
 })
 
-test('values outside their list get 400 naming the parameter', async ({ request, baseURL }) => {
-  const cases = [
-    { path: '/chips?sort=nonsense', message: 'sort is not one of the accepted values' },
-    { path: '/chips?status=banned', message: 'status is not one of the accepted values' },
-    { path: `/articles/${slug}?sort=nonsense`, message: 'sort is not one of the accepted values' },
-    { path: `/articles/${slug}?sort=`, status: 200 },
-  ]
-  for (const { path, message, status } of cases) {
-    const response = await request.get(path)
-    if (status) expect(response.status(), path).toBe(status)
-    else await expectRefusal(response, 400, message!, path)
+test('an order a reading page does not offer shows its default; a filter that cannot match is a 400', async ({ request, baseURL }) => {
+  // Reading pages fall back: a mangled or outdated link still shows the page.
+  for (const path of ['/chips?sort=nonsense', '/chips?sort=name&dir=sideways', `/articles/${slug}?sort=nonsense`, `/articles/${slug}?sort=`, `/articles/${slug}?sort[]=new`]) {
+    expect((await request.get(path)).status(), path).toBe(200)
   }
+  const cases = [{ path: '/chips?status=banned', message: 'status is not one of the accepted values' }]
+  for (const { path, message } of cases) await expectRefusal(await request.get(path), 400, message, path)
   await logInAsAdmin(request, baseURL)
   for (const { path, message } of [
     { path: '/admin/articles?status=banned', message: 'status is not one of the accepted values' },
@@ -300,28 +295,22 @@ test('values outside their list get 400 naming the parameter', async ({ request,
   }
 })
 
-test('impossible page numbers get 400, and pages past the end 404, on every paged list', async ({ request, baseURL }) => {
+test('page numbers a list cannot have show its first page, and pages past the end 404, on every paged list', async ({ request, baseURL }) => {
   const paged = ['/', `/tags/${tag}`, `/articles/${slug}`, '/search?q=export', '/moderation']
   const staffOnly = ['/admin/articles', '/admin/log']
-  const invalid = [
-    { page: '-1', message: 'page must be 1 or more' },
-    { page: '0', message: 'page must be 1 or more' },
-    { page: '1e309', message: 'page must be a whole number' },
-    { page: '99999999999999999999', message: 'page must be at most 10000' },
-    { page: 'abc', message: 'page must be a whole number' },
-    { page: '1.5', message: 'page must be a whole number' },
-    { page: '10001', message: 'page must be at most 10000' },
-  ]
+  const impossible = ['-1', '0', '1e309', '99999999999999999999', 'abc', '1.5', '10001', '', '%20']
   const walk = async (paths: string[]) => {
     for (const path of paths) {
       const join = path.includes('?') ? '&' : '?'
-      for (const { page, message } of invalid) {
-        await expectRefusal(await request.get(`${path}${join}page=${page}`), 400, message, `${path} page=${page}`)
+      // The first page has no link back to a previous one.
+      for (const page of [...impossible.map((p) => `page=${p}`), 'page[]=2', 'page=2&page=abc']) {
+        const response = await request.get(`${path}${join}${page}`)
+        expect(response.status(), `${path} ${page}`).toBe(200)
+        expect(await response.text(), `${path} ${page} is the first page`).not.toContain('rel="prev"')
       }
       await expectRefusal(await request.get(`${path}${join}page=9999`), 404, 'There is no page 9999', `${path} page=9999`)
-      expect((await request.get(`${path}${join}page=`)).status(), `${path} with an empty page is its first`).toBe(200)
       // A repeated parameter: the last one counts.
-      await expectRefusal(await request.get(`${path}${join}page=1&page=-1`), 400, 'page must be 1 or more', `${path} page twice`)
+      await expectRefusal(await request.get(`${path}${join}page=1&page=9999`), 404, 'There is no page 9999', `${path} page twice`)
     }
   }
   await walk(paged)

@@ -7,6 +7,11 @@ export function errorDocumentTitle(error: unknown): string {
   return `${titles[status] ?? (status >= 500 ? 'Something went wrong' : 'The request could not be completed')} — Threadline`
 }
 
+/** A failed page's head: its own title, kept out of search engines. */
+export function errorMeta(error: unknown) {
+  return [{ title: errorDocumentTitle(error) }, { name: 'robots', content: 'noindex' }]
+}
+
 const titles: Record<number, string> = {
   400: 'That request did not make sense to us',
   403: 'You cannot do that',

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData, useLocation } from '@remix-run/react'
 import { ArticleList } from '#app/components/article-list.tsx'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
@@ -18,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return listing
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches, error }) => {
+  if (error) return errorMeta(error)
   const origin = originFrom(matches)
   const description = 'Independent reporting and discussion on AI accelerators, export controls and open-source AI.'
   const title =

@@ -3,7 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { logout, requireUser } from '#app/auth.server.ts'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
@@ -77,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: 'Your account — Threadline' }]
+export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Your account — Threadline' }])
 
 const savedMessages: Record<string, string> = {
   'display-name': 'Your display name is saved.',

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
 import { Discussion, DiscussionControls, LockedNotice } from '#app/components/discussion.tsx'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
@@ -117,8 +117,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error
+    ? errorMeta(error)
+    : data
     ? [
         { title: `Comment by ${data.focusedAuthor} on “${data.article.title}” — Threadline` },
         { name: 'robots', content: 'noindex' },

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { ChipTable } from '#app/components/chip-table.tsx'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { COMPARE_MAX_CHIPS, COMPARE_MIN_CHIPS } from '#app/lib/chip-compare.ts'
 import { exportStatusLabels, pluralize } from '#app/lib/format.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ error }) => error ? errorMeta(error) : [
   { title: 'Chip database — Threadline' },
   {
     name: 'description',

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ExportStatusBadge } from '#app/components/export-status.tsx'
 import {
   BEST_MARK,
@@ -61,7 +61,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { comparison: buildComparison(chips) }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  if (error) return errorMeta(error)
   const names = data?.comparison?.chips.map((c) => c.name)
   return [
     {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData, useLocation } from '@remix-run/react'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ModerationLogTable } from '#app/components/moderation-log.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { httpError, parseSearchParams } from '#app/lib/http.server.ts'
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return log
 }
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ error }) => error ? errorMeta(error) : [
   { title: 'Moderation log — Threadline' },
   { name: 'description', content: 'What the moderators of Threadline did, and why.' },
 ]

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
-import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
+import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Highlighted } from '#app/components/highlight.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { query: query.slice(0, MAX_QUERY_LENGTH * 2), result }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => error ? errorMeta(error) : [
   { title: data?.result.kind === 'results' ? `“${data.result.query}” — search — Threadline` : 'Search — Threadline' },
   { name: 'robots', content: 'noindex' },
 ]
