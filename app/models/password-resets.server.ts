@@ -58,16 +58,24 @@ export async function requestPasswordReset({ email, ip }: { email: string; ip: s
   })
 }
 
-async function findValidToken(token: string) {
+const DELETED_ACCOUNT = 'This reset link belonged to an account that has been deleted. Create a new account instead.'
+const INVALID_TOKEN = 'This reset link has expired or has already been used. Ask for a new one.'
+
+/** Whether a reset link still works, and if not, why (in words for the person who followed it). */
+export async function checkResetToken({ token }: { token: string }): Promise<{ valid: true } | { valid: false; reason: string }> {
+  // A deleted account's links are ended (expired) by the deletion but kept, so they can be named.
   const [row] = await db
-    .select({ userId: passwordResetTokens.userId })
+    .select({ deletedAt: users.deletedAt, live: sql<boolean>`${passwordResetTokens.expiresAt} > now()` })
     .from(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
-  return row ?? null
+    .innerJoin(users, eq(users.id, passwordResetTokens.userId))
+    .where(eq(passwordResetTokens.tokenHash, hashResetToken(token)))
+  if (row?.deletedAt) return { valid: false, reason: DELETED_ACCOUNT }
+  if (!row?.live) return { valid: false, reason: INVALID_TOKEN }
+  return { valid: true }
 }
 
 export async function isResetTokenValid({ token }: { token: string }) {
-  return (await findValidToken(token)) !== null
+  return (await checkResetToken({ token })).valid
 }
 
 /** Sets the new password, uses up the token and ends every session of the account. */
@@ -79,15 +87,19 @@ export async function resetPassword({ token, password }: { token: string; passwo
       .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
       .returning({ userId: passwordResetTokens.userId })
     if (!used) {
-      throw new DomainError('invalid-token', 'This reset link has expired or has already been used. Ask for a new one.')
+      const check = await checkResetToken({ token })
+      throw new DomainError('invalid-token', check.valid ? INVALID_TOKEN : check.reason)
     }
-    // The reset logs the person in: a banned account must not get a session this way (the whole
-    // transaction rolls back, so the password stays as it was).
+    // The reset logs the person in: a banned or deleted account must not get a session this way (the
+    // whole transaction rolls back, so the password stays as it was). The row is locked so a deletion
+    // cannot land between this check and the new session.
     const [account] = await tx
-      .select({ bannedAt: users.bannedAt, banReason: users.banReason })
+      .select({ bannedAt: users.bannedAt, banReason: users.banReason, deletedAt: users.deletedAt })
       .from(users)
       .where(eq(users.id, used.userId))
-    if (account?.bannedAt) {
+      .for('update')
+    if (!account || account.deletedAt) throw new DomainError('invalid-token', DELETED_ACCOUNT)
+    if (account.bannedAt) {
       throw new DomainError('account-unavailable', `This account is banned${account.banReason ? `: ${account.banReason}` : '.'}`)
     }
     await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId))
