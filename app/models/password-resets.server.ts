@@ -81,15 +81,16 @@ export async function isResetTokenValid({ token }: { token: string }) {
 /** Sets the new password, uses up the token and ends every session of the account. */
 export async function resetPassword({ token, password }: { token: string; password: string }) {
   const passwordHash = await hashPassword(password)
+  // Why a link is refused is read before the transaction (PGlite has one connection: a query outside
+  // an open transaction would wait for it forever).
+  const check = await checkResetToken({ token })
+  if (!check.valid) throw new DomainError('invalid-token', check.reason)
   return db.transaction(async (tx) => {
     const [used] = await tx
       .delete(passwordResetTokens)
       .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
       .returning({ userId: passwordResetTokens.userId })
-    if (!used) {
-      const check = await checkResetToken({ token })
-      throw new DomainError('invalid-token', check.valid ? INVALID_TOKEN : check.reason)
-    }
+    if (!used) throw new DomainError('invalid-token', INVALID_TOKEN)
     // The reset logs the person in: a banned or deleted account must not get a session this way (the
     // whole transaction rolls back, so the password stays as it was). The row is locked so a deletion
     // cannot land between this check and the new session.
@@ -104,6 +105,8 @@ export async function resetPassword({ token, password }: { token: string; passwo
     }
     await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId))
     await tx.delete(sessions).where(eq(sessions.userId, used.userId))
+    // Every other link mailed before this change ends with it.
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, used.userId))
     return { userId: used.userId }
   })
 }
