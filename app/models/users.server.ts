@@ -2,6 +2,8 @@ import crypto from 'node:crypto'
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users, type Role } from '#db/schema.ts'
+import { imitatesName, roleWordIn } from '#app/lib/name-rules.ts'
+import { newsroomRoles } from '#app/lib/roles.ts'
 import { DomainError } from './errors.server.ts'
 import { hashPassword, verifyPassword } from './passwords.server.ts'
 import { clearRateLimit, consumeRateLimit } from './rate-limits.server.ts'
@@ -35,6 +37,37 @@ async function findTaken(email: string, username: string) {
 }
 
 /**
+ * Refuses a name that claims a role or passes for a staff member's name (display name or username).
+ * Staff keep theirs: their role is shown by a badge no name can carry.
+ */
+async function assertNameAllowed({
+  names,
+  role,
+  actorId,
+}: {
+  names: { displayName?: string; username?: string }
+  role: Role
+  actorId?: string
+}) {
+  if (newsroomRoles.includes(role)) return
+  const staff = await db
+    .select({ username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(and(sql`${users.role} in ('author', 'moderator', 'admin')`, sql`${users.deletedAt} is null`, actorId ? ne(users.id, actorId) : undefined))
+  for (const [field, name] of Object.entries(names) as ['displayName' | 'username', string | undefined][]) {
+    if (name === undefined) continue
+    const label = field === 'username' ? 'Usernames' : 'Display names'
+    const word = roleWordIn(name)
+    if (word) {
+      throw new DomainError('invalid-input', `${label} cannot claim a role or speak for Threadline. Choose another.`, { field })
+    }
+    if (staff.some((s) => imitatesName(name, s.displayName) || imitatesName(name, s.username))) {
+      throw new DomainError('invalid-input', `That name is too close to a staff member’s. Choose another.`, { field })
+    }
+  }
+}
+
+/**
  * Creates an account. `email` and `username` arrive normalised by their schemas; `ip`, when given,
  * counts against the sign-up allowance of that address.
  */
@@ -63,6 +96,7 @@ export async function signUp({
     })
   }
   await findTaken(email, username)
+  await assertNameAllowed({ names: { username, displayName: displayName ?? username }, role })
   const passwordHash = await hashPassword(password)
   try {
     const [user] = await db
@@ -147,6 +181,9 @@ export async function getUser({ userId }: { userId: string }) {
 }
 
 export async function changeDisplayName({ actorId, displayName }: { actorId: string; displayName: string }) {
+  const [actor] = await db.select({ role: users.role }).from(users).where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
+  if (!actor) throw new DomainError('not-found', 'That account does not exist.')
+  await assertNameAllowed({ names: { displayName }, role: actor.role, actorId })
   const [user] = await db
     .update(users)
     .set({ displayName })
