@@ -34,6 +34,20 @@ describe('sessions', () => {
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([])
   })
 
+  it('ends the session of a deleted account at its next request, and a page asking for a member sends it to log in', async () => {
+    const user = await createTestUser()
+    const cookie = cookieFrom(await login(requestWith(null), user.id))
+    // A session that outlived the deletion (a reset or a log-in finishing as the account was deleted).
+    await db.update(users).set({ deletedAt: new Date(), email: null, passwordHash: null }).where(eq(users.id, user.id))
+    const auth = await getAuth(requestWith(cookie.pair))
+    expect(auth.user).toBeNull()
+    expect(auth.setCookie).toMatch(/Max-Age=0/)
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([])
+    const thrown = await requireUser(requestWith(cookie.pair, 'http://localhost/account')).catch((e: unknown) => e)
+    expect((thrown as Response).status).toBe(302)
+    expect((thrown as Response).headers.get('Location')).toBe('/login?redirectTo=%2Faccount')
+  })
+
   it('logs in with an HttpOnly, SameSite=Lax cookie that validates on the next request', async () => {
     const user = await createTestUser()
     const response = await login(requestWith(null), user.id, '/articles/x?sort=new')

@@ -76,6 +76,7 @@ export const lucia = new Lucia(adapter, {
     role: row.role,
     suspendedUntil: row.suspendedUntil,
     bannedAt: row.bannedAt,
+    deletedAt: row.deletedAt,
     suspensionReason: row.suspensionReason,
     commentSort: row.commentSort,
     unreadNotifications: row.unreadNotifications,
@@ -92,6 +93,7 @@ declare module 'lucia' {
       role: Role
       suspendedUntil: Date | null
       bannedAt: Date | null
+      deletedAt: Date | null
       suspensionReason: string | null
       commentSort: string | null
       unreadNotifications: number
@@ -120,10 +122,11 @@ async function validate(request: Request): Promise<AuthResult> {
   const token = tokenOf(request)
   if (!token) return { user: null, session: null, setCookie: null }
   const { session, user } = await lucia.validateSession(sessionIdFor(token))
-  // A ban ends the member's sessions when it is made; a session that slipped past (a log-in racing the
-  // ban) ends here.
-  if (session && user.bannedAt) await lucia.invalidateSession(session.id)
-  if (!session || user.bannedAt) {
+  // A ban or a deletion ends the member's sessions when it is made; a session that slipped past (a
+  // log-in or a reset racing it) ends here, so no page ever runs for an account that is gone.
+  const ended = session !== null && (user.bannedAt !== null || user.deletedAt !== null)
+  if (ended) await lucia.invalidateSession(session.id)
+  if (!session || ended) {
     return { user: null, session: null, setCookie: serializeCookie(lucia.createBlankSessionCookie(), request) }
   }
   // A session past half its life was just extended: send the cookie again with the new expiry.

@@ -190,6 +190,36 @@ test('the account page changes the display name, ends other sessions and deletes
   await expect(page.getByRole('alert')).toHaveText('That email or username and password do not match.')
 })
 
+test('a reset link mailed before the account was deleted is refused, and the old session is gone', async ({ page, browser }) => {
+  const account = await signUp(page)
+  const cookies = await page.context().cookies()
+  await page.goto('/forgot-password')
+  await page.getByLabel('Email', { exact: true }).fill(account.email)
+  await page.getByRole('button', { name: 'Send reset link' }).click()
+  await expect(page.getByRole('status')).toContainText('If an account uses that address')
+  const link = await resetLinkFor(account.email)
+
+  await page.goto('/account')
+  await page.getByLabel('Your password').fill(account.password)
+  await page.getByLabel('Type “delete” to confirm').fill('delete')
+  await page.getByRole('button', { name: 'Delete my account' }).click()
+  await expect(page).toHaveURL(/\/\?account=deleted$/)
+
+  const refused = await page.goto(link)
+  expect(refused?.status()).toBe(400)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link no longer works')
+  await expect(page.getByText('belonged to an account that has been deleted')).toBeVisible()
+
+  // A browser still holding the deleted account's cookie is sent to log in, never shown an error.
+  const stale = await browser.newContext()
+  await stale.addCookies(cookies)
+  const stalePage = await stale.newPage()
+  const response = await stalePage.goto('/account')
+  expect(response?.status()).toBe(200)
+  await expect(stalePage).toHaveURL(/\/login\?redirectTo=%2Faccount$/)
+  await stale.close()
+})
+
 test('staff see the admin dashboard; members get 403', async ({ page }) => {
   await signUp(page)
   await page.locator('.user-menu summary').click()

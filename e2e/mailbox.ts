@@ -15,7 +15,8 @@ export type Mailbox = {
   close(): Promise<void>
 }
 
-export async function openMailbox(): Promise<Mailbox> {
+/** `acceptDelayMs` makes the server take that long to accept each message, as a busy mail host does. */
+export async function openMailbox({ acceptDelayMs = 0 } = {}): Promise<Mailbox> {
   const messages: ReceivedMail[] = []
   const server = new SMTPServer({
     // Plain SMTP on loopback: no TLS upgrade to negotiate, no log-in.
@@ -32,7 +33,7 @@ export async function openMailbox(): Promise<Mailbox> {
             text: mail.text ?? '',
             html: typeof mail.html === 'string' ? mail.html : '',
           })
-          callback()
+          setTimeout(() => callback(), acceptDelayMs)
         })
         .catch((error: Error) => callback(error))
     },

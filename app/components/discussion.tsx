@@ -6,6 +6,7 @@ import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { formatNumber, pluralize } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
+import { staffBadgeLabels, type StaffRole } from '#app/lib/roles.ts'
 import type { CommentView } from '#app/models/comments.server.ts'
 import { reportReasonLabels } from '#app/schemas/moderation.ts'
 
@@ -121,6 +122,7 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
           <span id={`${anchor}-by`} className="comment__author">
             {comment.author.name}
           </span>
+          {comment.author.staff ? <StaffBadge role={comment.author.staff} /> : null}
           <span className="comment__score">{pluralize(comment.score, 'point')}</span>
           <time dateTime={new Date(comment.createdAt).toISOString()} title={exactTime(comment.createdAt)}>
             {relativeTime(comment.createdAt, shared.now)}
@@ -708,3 +710,16 @@ export function SignInToComment({ returnTo }: { returnTo: string }) {
 }
 
 export { Form }
+
+/**
+ * The newsroom's mark: drawn from the author's role, outside the name, in a style no name can take
+ * (names are plain text; the rules in name-rules.ts keep role words out of them).
+ */
+function StaffBadge({ role }: { role: StaffRole }) {
+  return (
+    <span className={`staff-badge staff-badge--${role}`} data-role={role}>
+      <span className="visually-hidden">, </span>
+      {staffBadgeLabels[role]}
+    </span>
+  )
+}

@@ -1,6 +1,7 @@
 import { commentStatuses } from '#db/enums.ts'
 import { buildCommentTree, type CommentNode } from './comment-tree.ts'
 import type { CommentView } from '#app/models/comments.server.ts'
+import { staffBadgeRoles } from './roles.ts'
 
 // A discussion travels to the browser in a compact form. As plain route data, each comment cost
 // some 360 bytes of hydration script (twenty keys, escaped twice), more than its visible markup;
@@ -19,6 +20,8 @@ export type PackedDiscussion = {
 
 const flagNames = ['pinned', 'viewerVoted', 'isOwn', 'canEdit', 'canDelete', 'canVote', 'canReply'] as const
 const DELETED_AUTHOR = 1 << flagNames.length
+// The author's staff role, as its index + 1 in staffBadgeRoles, in the two bits above.
+const STAFF_SHIFT = flagNames.length + 1
 
 const b36 = (n: number) => n.toString(36)
 const unb36 = (s: string) => parseInt(s, 36)
@@ -45,6 +48,7 @@ export function packDiscussion(tree: CommentNode<CommentView>[]): PackedDiscussi
       authors.push(c.author.name, c.author.username ?? '')
     }
     let flags = c.author.deleted ? DELETED_AUTHOR : 0
+    if (c.author.staff) flags |= (staffBadgeRoles.indexOf(c.author.staff) + 1) << STAFF_SHIFT
     flagNames.forEach((name, bit) => {
       if (c[name]) flags |= 1 << bit
     })
@@ -87,7 +91,7 @@ export function unpackDiscussion({ authors, rows, texts }: PackedDiscussion): Co
       replyCount: unb36(replies),
       createdAt: new Date(unb36(created)),
       editedAt: edited === '' ? null : new Date(unb36(edited)),
-      author: { name: authors[a] ?? 'Deleted user', username: username === '' ? null : username, deleted: (bits & DELETED_AUTHOR) !== 0 },
+      author: { name: authors[a] ?? 'Deleted user', username: username === '' ? null : username, deleted: (bits & DELETED_AUTHOR) !== 0, staff: staffBadgeRoles[((bits >> STAFF_SHIFT) & 3) - 1] ?? null },
       bodyHtml,
       moderationReason,
       body,

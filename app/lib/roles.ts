@@ -12,3 +12,12 @@ export const articleEditorRoles: Role[] = ['admin']
  * account's tighter allowances), and their reports count toward hiding whatever their account's age.
  */
 export const newsroomRoles: Role[] = ['author', 'moderator', 'admin']
+
+/** Roles marked in discussions by a badge drawn from the role, outside the name text. */
+export type StaffRole = 'author' | 'moderator' | 'admin'
+export const staffBadgeRoles: readonly StaffRole[] = ['author', 'moderator', 'admin']
+export function isStaffRole(role: Role): role is StaffRole {
+  return (staffBadgeRoles as readonly Role[]).includes(role)
+}
+/** The word each badge shows. */
+export const staffBadgeLabels: Record<StaffRole, string> = { author: 'Staff writer', moderator: 'Moderator', admin: 'Admin' }

@@ -422,7 +422,7 @@ describe('reading a discussion', () => {
     expect(asAda.tree[0]).toMatchObject({ body: 'mine', canEdit: true, canDelete: true, isOwn: true, canVote: false })
     await db.execute(sql`update users set deleted_at = now(), display_name = 'Deleted user' where id = ${ada.id}`)
     const after = await getDiscussion({ article, viewer: null, sort: 'top', page: 1 })
-    expect(after.tree[0]!.author).toEqual({ name: 'Deleted user', username: null, deleted: true })
+    expect(after.tree[0]!.author).toEqual({ name: 'Deleted user', username: null, deleted: true, staff: null })
   })
 })
 

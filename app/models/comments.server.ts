@@ -4,7 +4,7 @@ import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { database, db } from '#db/client.server.ts'
 import { articles, chipMentions, chips, comments, commentVotes, notifications, users, type CommentStatus, type Role } from '#db/schema.ts'
-import { newsroomRoles } from '#app/lib/roles.ts'
+import { isStaffRole, newsroomRoles, type StaffRole } from '#app/lib/roles.ts'
 import { DomainError } from './errors.server.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
@@ -42,6 +42,7 @@ const commentColumns = {
   authorId: comments.authorId,
   authorName: users.displayName,
   authorUsername: users.username,
+  authorRole: users.role,
   authorDeletedAt: users.deletedAt,
 }
 
@@ -72,6 +73,7 @@ type CommentRow = {
   authorId: string | null
   authorName: string | null
   authorUsername: string | null
+  authorRole: Role | null
   authorDeletedAt: Date | null
   viewerVoted: boolean
 }
@@ -87,7 +89,8 @@ export type CommentView = {
   pinned: boolean
   createdAt: Date
   editedAt: Date | null
-  author: { name: string; username: string | null; deleted: boolean }
+  /** `staff`: the author's newsroom role, shown as a badge beside (never inside) the name. */
+  author: { name: string; username: string | null; deleted: boolean; staff: StaffRole | null }
   bodyHtml: string | null
   /** Why moderators removed it, for the placeholder. */
   moderationReason: string | null
@@ -135,6 +138,7 @@ function toView(
       name: row.authorDeletedAt || !row.authorName ? 'Deleted user' : row.authorName,
       username: row.authorDeletedAt ? null : row.authorUsername,
       deleted: Boolean(row.authorDeletedAt) || row.authorId === null,
+      staff: !row.authorDeletedAt && row.authorRole && isStaffRole(row.authorRole) ? row.authorRole : null,
     },
     bodyHtml: readable ? row.bodyHtml : null,
     moderationReason: row.status === 'removed' ? row.moderationReason : null,

@@ -8,9 +8,9 @@ import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { isDomainError } from './errors.server.ts'
 import { backgroundSettled } from './background.server.ts'
-import { hashResetToken, isResetTokenValid, requestPasswordReset as askForReset, resetPassword } from './password-resets.server.ts'
+import { checkResetToken, hashResetToken, isResetTokenValid, requestPasswordReset, resetPassword } from './password-resets.server.ts'
 import { putSetting } from './settings.server.ts'
-import { verifyLogin } from './users.server.ts'
+import { changePassword, deleteAccount, verifyLogin } from './users.server.ts'
 
 // Without SMTP_URL a mail is one line in the server log; the test reads the link from there.
 let logged: string[] = []
@@ -21,9 +21,9 @@ beforeEach(async () => {
 })
 afterEach(() => vi.restoreAllMocks())
 
-/** Asks for a link and waits for its mail, which goes out after the answer, as the inbox would. */
-async function requestPasswordReset(request: { email: string; ip: string }) {
-  await askForReset(request)
+/** A reset request, and the work it leaves off the request's path (its mail), as the inbox sees it. */
+async function requestReset(input: { email: string; ip: string }) {
+  await requestPasswordReset(input)
   await backgroundSettled()
 }
 
@@ -43,7 +43,7 @@ describe('password reset', () => {
   it('mails a single-use link, stored hashed, that sets the password and ends every session', async () => {
     const user = await createTestUser()
     await db.insert(sessions).values({ id: 'old', userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) })
-    await requestPasswordReset({ email: user.email, ip: '192.0.2.1' })
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
 
     const line = logged.find((l) => l.includes(user.email))!
     expect(line).toContain(`"Reset your Threadline password" ${siteOrigin()}/reset-password/`)
@@ -65,7 +65,7 @@ describe('password reset', () => {
 
   it('refuses an expired link', async () => {
     const user = await createTestUser()
-    await requestPasswordReset({ email: user.email, ip: '192.0.2.1' })
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
     const token = tokenFromLog(user.email)!
     await db.execute(sql`update password_reset_tokens set expires_at = now() - interval '1 second'`)
     expect(await isResetTokenValid({ token })).toBe(false)
@@ -75,7 +75,7 @@ describe('password reset', () => {
 
   it('does not let a banned member back in: the password stays, the link stays unused', async () => {
     const user = await createTestUser()
-    await requestPasswordReset({ email: user.email, ip: '192.0.2.1' })
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
     const token = tokenFromLog(user.email)!
     await db.update(users).set({ bannedAt: new Date(), banReason: 'Spam' }).where(eq(users.id, user.id))
     const error = await resetPassword({ token, password: 'a brand new password' }).catch((e: unknown) => e)
@@ -87,29 +87,89 @@ describe('password reset', () => {
 
   it('keeps only the newest link working', async () => {
     const user = await createTestUser()
-    await requestPasswordReset({ email: user.email, ip: '192.0.2.1' })
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
     const first = tokenFromLog(user.email)!
     logged = []
-    await requestPasswordReset({ email: user.email, ip: '192.0.2.1' })
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
     const second = tokenFromLog(user.email)!
     expect(await isResetTokenValid({ token: first })).toBe(false)
     expect(await isResetTokenValid({ token: second })).toBe(true)
   })
 
   it('answers an unknown address exactly as a known one, and sends nothing', async () => {
-    await expect(
-      requestPasswordReset({ email: 'nobody@example.com', ip: '192.0.2.1' }),
-    ).resolves.toBeUndefined()
+    await requestReset({ email: 'nobody@example.com', ip: '192.0.2.1' })
     expect(logged.filter((l) => l.includes('mail to'))).toEqual([])
     expect(await db.select().from(passwordResetTokens)).toHaveLength(0)
   })
 
   it('throttles requests per IP', async () => {
     await putSetting('resetRequestsPerIpPerHour', 1)
-    await requestPasswordReset({ email: 'a@example.com', ip: '192.0.2.50' })
-    const error = await requestPasswordReset({ email: 'a@example.com', ip: '192.0.2.50' }).catch(
+    await requestReset({ email: 'a@example.com', ip: '192.0.2.50' })
+    const error = await requestReset({ email: 'a@example.com', ip: '192.0.2.50' }).catch(
       (e: unknown) => e,
     )
     expect(isDomainError(error, 'rate-limited')).toBe(true)
+  })
+})
+
+describe('outstanding reset links end', () => {
+  // Each event that must end every link mailed before it; the link is then refused by the page and
+  // by the form, and the password stays what the event made it.
+  const events = {
+    'a password change from the account page': async (user: Awaited<ReturnType<typeof createTestUser>>) => {
+      await changePassword({ actorId: user.id, currentPassword: user.password, newPassword: 'changed on the account page', keepSessionId: 'none' })
+      return { password: 'changed on the account page', reason: /expired or has already been used/ }
+    },
+    'a password change through another reset link': async (user: Awaited<ReturnType<typeof createTestUser>>) => {
+      // Two links live at once (one inserted by hand: a newer request would already end the first).
+      const other = crypto.randomBytes(32).toString('base64url')
+      await db.insert(passwordResetTokens).values({ tokenHash: hashResetToken(other), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) })
+      await resetPassword({ token: other, password: 'changed through the other link' })
+      return { password: 'changed through the other link', reason: /expired or has already been used/ }
+    },
+    'a newer reset request': async (user: Awaited<ReturnType<typeof createTestUser>>) => {
+      await requestReset({ email: user.email, ip: '192.0.2.9' })
+      return { password: user.password, reason: /expired or has already been used/ }
+    },
+    'the deletion of the account': async (user: Awaited<ReturnType<typeof createTestUser>>) => {
+      await deleteAccount({ actorId: user.id, password: user.password })
+      return { password: null, reason: /account that has been deleted/ }
+    },
+  }
+
+  for (const [event, happen] of Object.entries(events)) {
+    it(`on ${event}`, async () => {
+      const user = await createTestUser()
+      await requestReset({ email: user.email, ip: '192.0.2.1' })
+      const token = tokenFromLog(user.email)!
+      expect(await isResetTokenValid({ token })).toBe(true)
+      const { password, reason } = await happen(user)
+
+      const check = await checkResetToken({ token })
+      expect(check.valid).toBe(false)
+      expect(check.valid ? '' : check.reason).toMatch(reason)
+      const error = await resetPassword({ token, password: 'the attacker’s password' }).catch((e: unknown) => e)
+      expect(isDomainError(error, 'invalid-token')).toBe(true)
+      expect((error as Error).message).toMatch(reason)
+      expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0)
+      if (password) {
+        await verifyLogin({ login: user.email, password, ip: '192.0.2.1' })
+        const refused = await verifyLogin({ login: user.email, password: 'the attacker’s password', ip: '192.0.2.1' }).catch((e: unknown) => e)
+        expect(isDomainError(refused, 'invalid-credentials')).toBe(true)
+      }
+    })
+  }
+
+  it('a link to an account deleted after it was checked cannot set a password', async () => {
+    const user = await createTestUser()
+    await requestReset({ email: user.email, ip: '192.0.2.1' })
+    const token = tokenFromLog(user.email)!
+    // Deleted without ending the links (as a deletion racing the reset would look to the reset).
+    await db.update(users).set({ deletedAt: new Date(), email: null, passwordHash: null }).where(eq(users.id, user.id))
+    const error = await resetPassword({ token, password: 'the attacker’s password' }).catch((e: unknown) => e)
+    expect(isDomainError(error, 'invalid-token')).toBe(true)
+    expect((error as Error).message).toMatch(/deleted/)
+    const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id))
+    expect(row?.passwordHash).toBeNull()
   })
 })

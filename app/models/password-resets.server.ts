@@ -20,7 +20,7 @@ export function hashResetToken(token: string): string {
  * same answer, and everything after the throttle happens after that answer is sent, so neither the
  * answer nor its timing reveals whether an account exists.
  */
-export async function requestPasswordReset({ email, ip }: { email: string; ip: string }) {
+export async function requestPasswordReset({ email, ip }: { email: string; ip: string }): Promise<void> {
   const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings([
     'resetRequestsPerIpPerHour',
     'resetTokenMinutes',
@@ -64,40 +64,55 @@ async function mailResetLink(email: string, resetTokenMinutes: number) {
   })
 }
 
-async function findValidToken(token: string) {
+const DELETED_ACCOUNT = 'This reset link belonged to an account that has been deleted. Create a new account instead.'
+const INVALID_TOKEN = 'This reset link has expired or has already been used. Ask for a new one.'
+
+/** Whether a reset link still works, and if not, why (in words for the person who followed it). */
+export async function checkResetToken({ token }: { token: string }): Promise<{ valid: true } | { valid: false; reason: string }> {
+  // A deleted account's links are ended (expired) by the deletion but kept, so they can be named.
   const [row] = await db
-    .select({ userId: passwordResetTokens.userId })
+    .select({ deletedAt: users.deletedAt, live: sql<boolean>`${passwordResetTokens.expiresAt} > now()` })
     .from(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
-  return row ?? null
+    .innerJoin(users, eq(users.id, passwordResetTokens.userId))
+    .where(eq(passwordResetTokens.tokenHash, hashResetToken(token)))
+  if (row?.deletedAt) return { valid: false, reason: DELETED_ACCOUNT }
+  if (!row?.live) return { valid: false, reason: INVALID_TOKEN }
+  return { valid: true }
 }
 
 export async function isResetTokenValid({ token }: { token: string }) {
-  return (await findValidToken(token)) !== null
+  return (await checkResetToken({ token })).valid
 }
 
 /** Sets the new password, uses up the token and ends every session of the account. */
 export async function resetPassword({ token, password }: { token: string; password: string }) {
   const passwordHash = await hashPassword(password)
+  // Why a link is refused is read before the transaction (PGlite has one connection: a query outside
+  // an open transaction would wait for it forever).
+  const check = await checkResetToken({ token })
+  if (!check.valid) throw new DomainError('invalid-token', check.reason)
   return db.transaction(async (tx) => {
     const [used] = await tx
       .delete(passwordResetTokens)
       .where(and(eq(passwordResetTokens.tokenHash, hashResetToken(token)), gt(passwordResetTokens.expiresAt, sql`now()`)))
       .returning({ userId: passwordResetTokens.userId })
-    if (!used) {
-      throw new DomainError('invalid-token', 'This reset link has expired or has already been used. Ask for a new one.')
-    }
-    // The reset logs the person in: a banned account must not get a session this way (the whole
-    // transaction rolls back, so the password stays as it was).
+    if (!used) throw new DomainError('invalid-token', INVALID_TOKEN)
+    // The reset logs the person in: a banned or deleted account must not get a session this way (the
+    // whole transaction rolls back, so the password stays as it was). The row is locked so a deletion
+    // cannot land between this check and the new session.
     const [account] = await tx
-      .select({ bannedAt: users.bannedAt, banReason: users.banReason })
+      .select({ bannedAt: users.bannedAt, banReason: users.banReason, deletedAt: users.deletedAt })
       .from(users)
       .where(eq(users.id, used.userId))
-    if (account?.bannedAt) {
+      .for('update')
+    if (!account || account.deletedAt) throw new DomainError('invalid-token', DELETED_ACCOUNT)
+    if (account.bannedAt) {
       throw new DomainError('account-unavailable', `This account is banned${account.banReason ? `: ${account.banReason}` : '.'}`)
     }
     await tx.update(users).set({ passwordHash }).where(eq(users.id, used.userId))
     await tx.delete(sessions).where(eq(sessions.userId, used.userId))
+    // Every other link mailed before this change ends with it.
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, used.userId))
     return { userId: used.userId }
   })
 }

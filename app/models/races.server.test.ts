@@ -9,6 +9,7 @@ import { MAX_PENDING_CORRECTIONS, suggestCorrection } from './corrections.server
 import { isDomainError } from './errors.server.ts'
 import { banMember, setSlowMode } from './moderation.server.ts'
 import { putSetting } from './settings.server.ts'
+import { verifyLogin } from './users.server.ts'
 import { voteOnComment } from './votes.server.ts'
 
 // Check-then-act races: every limit or state check that guards a write must hold when the write is
@@ -112,5 +113,32 @@ describe('every guarded write, sent 30 times at once', () => {
     )
     expect(succeeded).toBe(5)
     expect(await publishedBy(ada.id)).toBe(5)
+  })
+
+  it('log-ins for one account check at most the allowance of passwords, whatever the spelling', async () => {
+    await putSetting('loginAttemptsPerAccount', 5)
+    const ada = await createTestUser()
+    const spellings = [ada.email, ada.email.toUpperCase(), ada.username, ada.username.toUpperCase(), ` ${ada.username} `]
+    // Every attempt from its own address, so only the account's allowance can stop them.
+    const { refusals } = await settle(
+      Array.from({ length: ATTEMPTS }, (_, i) =>
+        verifyLogin({ login: spellings[i % spellings.length]!, password: `wrong password ${i}`, ip: `198.51.100.${i + 1}` }),
+      ),
+    )
+    const checked = refusals.filter((code) => code === 'invalid-credentials').length
+    expect(checked).toBe(5)
+    expect(refusals.filter((code) => code === 'rate-limited')).toHaveLength(ATTEMPTS - 5)
+    // The right password waits too, until the window ends.
+    await expect(verifyLogin({ login: ada.username, password: ada.password, ip: '198.51.100.200' })).rejects.toMatchObject({ code: 'rate-limited' })
+  })
+
+  it('log-ins for an unknown name are limited the same way', async () => {
+    await putSetting('loginAttemptsPerAccount', 5)
+    const { refusals } = await settle(
+      Array.from({ length: ATTEMPTS }, (_, i) =>
+        verifyLogin({ login: i % 2 ? 'Nobody@Example.com' : 'nobody@example.com ', password: `wrong password ${i}`, ip: `198.51.100.${i + 1}` }),
+      ),
+    )
+    expect(refusals.filter((code) => code === 'invalid-credentials')).toHaveLength(5)
   })
 })

@@ -67,6 +67,12 @@ describe('sign-up by mailed link', () => {
     expect(logged).toEqual([])
   })
 
+  it('refuses a username that claims a role, before anything is mailed', async () => {
+    const error = await caught(ask('mod@example.com', 'site_moderator'))
+    expect(isDomainError(error, 'invalid-input')).toBe(true)
+    expect(logged).toEqual([])
+  })
+
   it('uses up every link for an address when one is followed', async () => {
     await ask('twice@example.com', 'first_try')
     const first = tokenFor('twice@example.com')!

@@ -10,7 +10,7 @@ import { hashPassword } from './passwords.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'
 import { SIGNUP_LINK_HOURS } from '#app/schemas/auth.ts'
 import { getSettings } from './settings.server.ts'
-import { newUserId, publicUserColumns, type PublicUser } from './users.server.ts'
+import { assertNameAllowed, newUserId, publicUserColumns, type PublicUser } from './users.server.ts'
 
 function hashSignupToken(token: string): string {
   return crypto.createHash('sha256').update(token, 'utf8').digest('hex')
@@ -54,6 +54,8 @@ export async function requestSignUp({
   if (await usernameTaken(username)) {
     throw new DomainError('username-taken', 'That username is taken. Try another.', { field: 'username' })
   }
+  // The display name starts as the username: neither may pass for the newsroom.
+  await assertNameAllowed({ names: { username }, role: 'member' })
   const passwordHash = await hashPassword(password)
   afterResponse('sign-up mail', () => mailSignUp({ email, username, passwordHash, redirectTo: redirectTo || null }))
 }

@@ -6,7 +6,7 @@ import { db } from '#db/client.server.ts'
 import { articles, comments, sessions, users } from '#db/schema.ts'
 import { isDomainError } from './errors.server.ts'
 import { putSetting } from './settings.server.ts'
-import { changePassword, deleteAccount, endSession, listSessions, signUp, verifyLogin } from './users.server.ts'
+import { changeDisplayName, changePassword, deleteAccount, endSession, listSessions, signUp, verifyLogin } from './users.server.ts'
 
 beforeEach(truncateAll)
 
@@ -173,5 +173,36 @@ describe('deleteAccount', () => {
     // The email and username are free again, and the old password opens nothing.
     await signUp({ email: user.email, username: user.username, password: TEST_PASSWORD })
     await expectCode(verifyLogin({ login: `deleted-${user.id}`, password: TEST_PASSWORD, ip: '192.0.2.4' }), 'invalid-credentials')
+  })
+})
+
+describe('names that pass for the newsroom', () => {
+  it('refuses a member’s display name or username that claims a role, at sign-up and on a change', async () => {
+    const ada = await createTestUser()
+    for (const displayName of ['Moe Moderator', 'ThreadIine Staff', 'Official Ada', 'Ａｄｍｉｎ', 'the m0d']) {
+      await expectCode(changeDisplayName({ actorId: ada.id, displayName }), 'invalid-input')
+    }
+    await expectCode(signUp({ email: 'mod@example.com', username: 'moe_moderator', password: TEST_PASSWORD }), 'invalid-input')
+    await expectCode(
+      signUp({ email: 'adm@example.com', username: 'plain_name', displayName: 'Site Admin', password: TEST_PASSWORD }),
+      'invalid-input',
+    )
+    const [row] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, ada.id))
+    expect(row?.displayName).toBe(ada.username)
+    expect((await changeDisplayName({ actorId: ada.id, displayName: 'Ada Reader' })).displayName).toBe('Ada Reader')
+  })
+
+  it('refuses a name that passes for a staff member’s, and lets staff keep theirs', async () => {
+    const moderator = await createTestUser({ role: 'moderator' })
+    await changeDisplayName({ actorId: moderator.id, displayName: 'Priya Raman' })
+    // Staff may name themselves with a role word: their badge says what they are.
+    expect((await changeDisplayName({ actorId: moderator.id, displayName: 'Moe Moderator' })).displayName).toBe('Moe Moderator')
+    await changeDisplayName({ actorId: moderator.id, displayName: 'Priya Raman' })
+    const member = await createTestUser()
+    for (const displayName of ['Priya Raman', 'PRIYA RAMAN', 'Priya_Raman', 'Prіya Raman', 'Priya Ramen', moderator.username.toUpperCase()]) {
+      await expectCode(changeDisplayName({ actorId: member.id, displayName }), 'invalid-input')
+    }
+    await expectCode(signUp({ email: 'copy@example.com', username: 'PriyaRaman', password: TEST_PASSWORD }), 'invalid-input')
+    expect((await changeDisplayName({ actorId: member.id, displayName: 'Priya Patel' })).displayName).toBe('Priya Patel')
   })
 })

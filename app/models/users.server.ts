@@ -1,10 +1,12 @@
 import crypto from 'node:crypto'
 import { and, eq, ne, or, sql } from 'drizzle-orm'
 import { db } from '#db/client.server.ts'
-import { sessions, users, type Role } from '#db/schema.ts'
+import { passwordResetTokens, sessions, users, type Role } from '#db/schema.ts'
+import { imitatesName, roleWordIn } from '#app/lib/name-rules.ts'
+import { newsroomRoles } from '#app/lib/roles.ts'
 import { DomainError } from './errors.server.ts'
 import { hashPassword, verifyPassword } from './passwords.server.ts'
-import { checkRateLimit, clearRateLimit, consumeRateLimit, hitRateLimit } from './rate-limits.server.ts'
+import { clearRateLimit, consumeRateLimit } from './rate-limits.server.ts'
 import { getSettings } from './settings.server.ts'
 
 export const publicUserColumns = {
@@ -31,6 +33,37 @@ async function findTaken(email: string, username: string) {
   }
   if (rows.length > 0) {
     throw new DomainError('username-taken', 'That username is taken. Try another.', { field: 'username' })
+  }
+}
+
+/**
+ * Refuses a name that claims a role or passes for a staff member's name (display name or username).
+ * Staff keep theirs: their role is shown by a badge no name can carry.
+ */
+export async function assertNameAllowed({
+  names,
+  role,
+  actorId,
+}: {
+  names: { displayName?: string; username?: string }
+  role: Role
+  actorId?: string
+}) {
+  if (newsroomRoles.includes(role)) return
+  const staff = await db
+    .select({ username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(and(sql`${users.role} in ('author', 'moderator', 'admin')`, sql`${users.deletedAt} is null`, actorId ? ne(users.id, actorId) : undefined))
+  for (const [field, name] of Object.entries(names) as ['displayName' | 'username', string | undefined][]) {
+    if (name === undefined) continue
+    const label = field === 'username' ? 'Usernames' : 'Display names'
+    const word = roleWordIn(name)
+    if (word) {
+      throw new DomainError('invalid-input', `${label} cannot claim a role or speak for Threadline. Choose another.`, { field })
+    }
+    if (staff.some((s) => imitatesName(name, s.displayName) || imitatesName(name, s.username))) {
+      throw new DomainError('invalid-input', `That name is too close to a staff member’s. Choose another.`, { field })
+    }
   }
 }
 
@@ -63,6 +96,7 @@ export async function signUp({
     })
   }
   await findTaken(email, username)
+  await assertNameAllowed({ names: { username, displayName: displayName ?? username }, role })
   const passwordHash = await hashPassword(password)
   try {
     const [user] = await db
@@ -80,8 +114,9 @@ export async function signUp({
 let dummyHash: Promise<string> | undefined
 
 /**
- * Checks a log-in. Throttled per IP (every attempt) and per account (failed attempts); an unknown
- * account costs the same time and gives the same answer as a wrong password.
+ * Checks a log-in. Throttled per IP (every attempt) and per account (every attempt, counted before
+ * the password is checked, released by a success); an unknown account costs the same time and gives
+ * the same answer as a wrong password.
  */
 export async function verifyLogin({
   login,
@@ -101,14 +136,6 @@ export async function verifyLogin({
     action: 'log-in attempts from your network',
   })
   const normalised = login.trim().toLowerCase()
-  const accountLimit = {
-    key: `login:account:${normalised}`,
-    limit: settings.loginAttemptsPerAccount,
-    windowSeconds,
-    action: 'failed log-ins for this account',
-  }
-  await checkRateLimit(accountLimit)
-
   const [user] = await db
     .select({ ...publicUserColumns, passwordHash: users.passwordHash, bannedAt: users.bannedAt, banReason: users.banReason })
     .from(users)
@@ -118,11 +145,21 @@ export async function verifyLogin({
         : sql`lower(${users.username}) = ${normalised} and ${users.deletedAt} is null`,
     )
     .limit(1)
+  // Keyed by the account, not by what was typed, so its email and username (in any case) share one
+  // allowance; an unknown name is keyed by its normalised spelling and limited the same way.
+  // Counted and reserved in one statement before the hash is checked: parallel attempts cannot all
+  // read "under the limit" and then each check a password.
+  const accountLimit = {
+    key: user ? `login:account:${user.id}` : `login:unknown:${normalised}`,
+    limit: settings.loginAttemptsPerAccount,
+    windowSeconds,
+    action: 'failed log-ins for this account',
+  }
+  await consumeRateLimit(accountLimit)
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, password)
     : await verifyPassword(await (dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'))), password)
   if (!user || !ok) {
-    await hitRateLimit(accountLimit)
     throw new DomainError('invalid-credentials', 'That email or username and password do not match.')
   }
   await clearRateLimit(accountLimit.key)
@@ -144,6 +181,9 @@ export async function getUser({ userId }: { userId: string }) {
 }
 
 export async function changeDisplayName({ actorId, displayName }: { actorId: string; displayName: string }) {
+  const [actor] = await db.select({ role: users.role }).from(users).where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
+  if (!actor) throw new DomainError('not-found', 'That account does not exist.')
+  await assertNameAllowed({ names: { displayName }, role: actor.role, actorId })
   const [user] = await db
     .update(users)
     .set({ displayName })
@@ -163,7 +203,10 @@ async function requirePassword(actorId: string, password: string) {
   }
 }
 
-/** Sets a new password and ends every session of the account except the one making the change. */
+/**
+ * Sets a new password, ends every session of the account except the one making the change, and
+ * ends every outstanding reset link (one mailed before the change must not undo it).
+ */
 export async function changePassword({
   actorId,
   currentPassword,
@@ -180,6 +223,7 @@ export async function changePassword({
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actorId))
     await tx.delete(sessions).where(and(eq(sessions.userId, actorId), ne(sessions.id, keepSessionId)))
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, actorId))
   })
 }
 
@@ -218,7 +262,7 @@ export async function endSession({ actorId, publicId, currentSessionId }: { acto
 }
 
 /**
- * Deletes an account: sessions end, personal data (email, names, password) is erased, and the row
+ * Deletes an account: sessions and reset links end, personal data (email, names, password) is erased, and the row
  * stays as a tombstone so the person's comments keep their place, shown as from a deleted user.
  */
 export async function deleteAccount({ actorId, password }: { actorId: string; password: string }) {
@@ -229,7 +273,12 @@ export async function deleteAccount({ actorId, password }: { actorId: string; pa
     throw error
   })
   await db.transaction(async (tx) => {
+    // The row is locked first: a reset or a log-in finishing at the same time either lands before
+    // (and its session is ended here) or finds the account deleted.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actorId)).for('update')
     await tx.delete(sessions).where(eq(sessions.userId, actorId))
+    // Ended but kept, so a link followed later is refused as a deleted account's, not a mystery.
+    await tx.update(passwordResetTokens).set({ expiresAt: sql`now()` }).where(eq(passwordResetTokens.userId, actorId))
     await tx
       .update(users)
       .set({

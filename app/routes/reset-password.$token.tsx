@@ -5,7 +5,7 @@ import { login } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
-import { isResetTokenValid, resetPassword } from '#app/models/password-resets.server.ts'
+import { checkResetToken, resetPassword } from '#app/models/password-resets.server.ts'
 import { PASSWORD_RULES, ResetPasswordSchema } from '#app/schemas/auth.ts'
 
 function tokenOf(params: { token?: string }) {
@@ -15,8 +15,11 @@ function tokenOf(params: { token?: string }) {
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const token = tokenOf(params)
-  const valid = token !== null && (await isResetTokenValid({ token }))
-  return data({ valid }, { status: valid ? 200 : 400, headers: { 'Referrer-Policy': 'same-origin' } })
+  const check = token === null ? ({ valid: false, reason: null } as const) : await checkResetToken({ token })
+  return data(
+    { valid: check.valid, reason: check.valid ? null : check.reason },
+    { status: check.valid ? 200 : 400, headers: { 'Referrer-Policy': 'same-origin' } },
+  )
 }
 
 // The token is in the address: no request from this page to another site may carry it as a
@@ -40,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: 'Choose a new password — Threadline' }]
 
 export default function ResetPasswordPage() {
-  const { valid } = useLoaderData<typeof loader>()
+  const { valid, reason } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
   const focus = firstInvalid(failure?.errors, ['password', 'confirm'])
@@ -48,7 +51,7 @@ export default function ResetPasswordPage() {
     return (
       <section className="auth-card" aria-labelledby="reset-title">
         <h1 id="reset-title">This link no longer works</h1>
-        <p>Reset links work once, and only for a limited time. This one has expired or has been used.</p>
+        <p>{reason ?? 'Reset links work once, and only for a limited time. This one has expired or has been used.'}</p>
         <p>
           <Link to="/forgot-password">Ask for a new link</Link>.
         </p>

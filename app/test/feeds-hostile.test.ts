@@ -1,4 +1,6 @@
 import { siteOrigin } from '#app/lib/http.server.ts'
+import { roleWordIn } from '#app/lib/name-rules.ts'
+import { isDomainError } from '#app/models/errors.server.ts'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { and, desc, eq, inArray, notInArray } from 'drizzle-orm'
@@ -104,14 +106,25 @@ const absolute = (html: string, page: string) => html.replaceAll('href="/', `hre
 // Every display name the schema accepts, plain and with a breaker, handed out in turn.
 const names = [...all.map((e) => e.text), ...all.map((e, i) => `${breaker(i)} ${e.text}`.slice(0, 50))]
   .map((name) => parsed<{ displayName: string }>(DisplayNameFormSchema, { displayName: name })?.displayName)
-  .filter((name): name is string => name !== undefined)
+  // Names that claim a role are refused by the domain (name-rules.ts); every other one is used.
+  .filter((name): name is string => name !== undefined && roleWordIn(name) === null)
 let nextName = 0
 async function rename(members: { id: string }[]) {
   const given = new Map<string, string>()
   for (const member of members) {
-    const displayName = names[nextName++ % names.length]!
-    await changeDisplayName({ actorId: member.id, displayName })
-    given.set(member.id, displayName)
+    // A name too close to a staff member's (one renamed from the corpus) is refused: take the next.
+    for (;;) {
+      const displayName = names[nextName++ % names.length]!
+      const refused = await changeDisplayName({ actorId: member.id, displayName }).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      if (refused === null) {
+        given.set(member.id, displayName)
+        break
+      }
+      if (!isDomainError(refused, 'invalid-input')) throw refused
+    }
   }
   return given
 }
