@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest'
+import { AdmissionControl, admissionClasses, RefusalMemory } from './admission.server.ts'
+
+const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
+
+describe('admission control (bench/flood.ts)', () => {
+  test('only POSTs to the expensive forms are classified', () => {
+    const control = new AdmissionControl()
+    expect(control.classify('POST', '/signup')?.name).toBe('signup')
+    expect(control.classify('POST', '/signup.data')?.name).toBe('signup')
+    expect(control.classify('POST', '/login')?.name).toBe('login')
+    expect(control.classify('POST', '/forgot-password')?.name).toBe('password-reset')
+    expect(control.classify('POST', '/reset-password/abc')?.name).toBe('password-reset')
+    expect(control.classify('GET', '/signup')).toBeNull()
+    expect(control.classify('POST', '/signup/extra')).toBeNull()
+    expect(control.classify('POST', '/articles/x')).toBeNull()
+  })
+
+  test('one address gets its own allowance, then is refused, and is admitted again once it refills', () => {
+    const control = new AdmissionControl()
+    const now = 1_000_000
+    for (let i = 0; i < signup.perAddress.capacity; i++) expect(control.admit(signup, '10.0.0.1', now).admitted).toBe(true)
+    const refused = control.admit(signup, '10.0.0.1', now)
+    expect(refused).toMatchObject({ admitted: false, message: expect.stringContaining('from your network') })
+    expect(refused.admitted === false && refused.retryAfterSeconds).toBe(Math.ceil(1 / signup.perAddress.perSecond))
+    // Another address is not affected.
+    expect(control.admit(signup, '10.0.0.2', now).admitted).toBe(true)
+    expect(control.admit(signup, '10.0.0.1', now + 1000 / signup.perAddress.perSecond).admitted).toBe(true)
+  })
+
+  test('a flood from many addresses, each under its own allowance, spends the site-wide allowance and no more', () => {
+    const control = new AdmissionControl()
+    const now = 2_000_000
+    let admitted = 0
+    let refusedSiteWide = 0
+    // Ten seconds of 200 attempts a second, each from a new address.
+    for (let i = 0; i < 2000; i++) {
+      const verdict = control.admit(signup, `172.16.${i >> 8}.${i & 255}`, now + i * 5)
+      if (verdict.admitted) admitted++
+      else if (verdict.message.includes('on the site')) refusedSiteWide++
+    }
+    expect(admitted).toBeLessThanOrEqual(signup.global.capacity + Math.ceil(10 * signup.global.perSecond))
+    expect(admitted).toBeGreaterThanOrEqual(signup.global.capacity)
+    expect(refusedSiteWide).toBe(2000 - admitted)
+  })
+
+  test('addresses whose buckets have refilled are forgotten, so memory stays bounded', () => {
+    const control = new AdmissionControl()
+    for (let i = 0; i < 500; i++) control.admit(signup, `10.1.${i >> 8}.${i & 255}`, 0)
+    expect(control.addresses).toBe(500)
+    control.admit(signup, '10.9.9.9', 3_600_000)
+    expect(control.addresses).toBe(1)
+  })
+})
+
+describe('refusal memory', () => {
+  test('repeats the app’s refusal to the same session and address until its Retry-After ends', () => {
+    const memory = new RefusalMemory()
+    memory.remember('token-a', '/articles/x', 30, 'refused', 0)
+    expect(memory.recall('token-a', '/articles/x', 1000)).toEqual({ retryAfterSeconds: 29, message: 'refused' })
+    expect(memory.recall('token-a', '/articles/x.data', 1000), 'the same form through single fetch').not.toBeNull()
+    expect(memory.recall('token-b', '/articles/x', 1000), 'another session').toBeNull()
+    expect(memory.recall('token-a', '/articles/y', 1000), 'another address').toBeNull()
+    expect(memory.recall('token-a', '/articles/x', 30_000), 'once it has ended').toBeNull()
+  })
+
+  test('remembers nothing without a Retry-After, and never past its bound', () => {
+    const memory = new RefusalMemory(2)
+    memory.remember('a', '/p', 0, 'x', 0)
+    expect(memory.recall('a', '/p', 0)).toBeNull()
+    memory.remember('a', '/p', 10, 'x', 0)
+    memory.remember('b', '/p', 10, 'x', 0)
+    memory.remember('c', '/p', 10, 'x', 0)
+    expect(memory.recall('c', '/p', 1)).toBeNull()
+  })
+})

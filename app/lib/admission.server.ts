@@ -1,0 +1,151 @@
+// Admission control for the forms that do expensive work for anyone who asks: sign-up, log-in and the
+// password-reset forms each hash or check a password (argon2), write rows and, for sign-up, make a
+// session. Their limits in the database are per address and per account, so a flood from thousands
+// of addresses passes them all, and each attempt costs far more than a reader's page: in
+// bench/flood.ts 38 sign-ups a second took readers from about 3,000 answers a second to 130.
+//
+// So, before any of that work (before the body is parsed, before the database is asked), each
+// process keeps token buckets in memory: one per form for everyone, and one per form and address.
+// An attempt that finds its bucket empty is refused at once with 429 and Retry-After, for the cost
+// of a cached page. The database's own limits (stricter per address, over longer windows) still
+// apply to what gets through and give the precise answer; these only shed a flood, so their
+// allowances are well above what people or the test suites send.
+
+export type Bucket = { capacity: number; perSecond: number }
+
+export type AdmissionClass = { name: string; action: string; global: Bucket; perAddress: Bucket }
+
+/** The forms limited here, by the path they post to (with or without the `.data` of single fetch). */
+export const admissionClasses: { match: RegExp; limits: AdmissionClass }[] = [
+  {
+    match: /^\/signup(?:\.data)?$/,
+    limits: { name: 'signup', action: 'sign-ups', global: { capacity: 60, perSecond: 2 }, perAddress: { capacity: 10, perSecond: 0.05 } },
+  },
+  {
+    match: /^\/login(?:\.data)?$/,
+    limits: { name: 'login', action: 'log-in attempts', global: { capacity: 100, perSecond: 20 }, perAddress: { capacity: 30, perSecond: 1 } },
+  },
+  {
+    match: /^\/(?:forgot-password|reset-password\/[^/]+)(?:\.data)?$/,
+    limits: {
+      name: 'password-reset',
+      action: 'password-reset requests',
+      global: { capacity: 30, perSecond: 3 },
+      perAddress: { capacity: 10, perSecond: 0.05 },
+    },
+  },
+]
+
+type State = { tokens: number; at: number }
+
+/** Refills `state` to `now`; true (and one token spent) when there was a token to take. */
+function take(state: State, bucket: Bucket, now: number) {
+  state.tokens = Math.min(bucket.capacity, state.tokens + ((now - state.at) / 1000) * bucket.perSecond)
+  state.at = now
+  if (state.tokens < 1) return false
+  state.tokens -= 1
+  return true
+}
+
+function waitSeconds(state: State, bucket: Bucket) {
+  return Math.max(1, Math.ceil((1 - state.tokens) / bucket.perSecond))
+}
+
+export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number; message: string }
+
+/** Per-process buckets. Addresses are forgotten once their bucket is full again, so memory stays bounded by the flood's width over a few seconds. */
+export class AdmissionControl {
+  private readonly global = new Map<string, State>()
+  private readonly perAddress = new Map<string, State>()
+  private lastSweep = 0
+
+  constructor(
+    private readonly classes = admissionClasses,
+    private readonly maxAddresses = 100_000,
+  ) {}
+
+  classify(method: string, path: string): AdmissionClass | null {
+    if (method !== 'POST') return null
+    return this.classes.find((c) => c.match.test(path))?.limits ?? null
+  }
+
+  admit(limits: AdmissionClass, address: string, now = Date.now()): Admission {
+    this.sweep(now)
+    const key = `${limits.name} ${address}`
+    const mine = this.perAddress.get(key) ?? { tokens: limits.perAddress.capacity, at: now }
+    const everyone = this.global.get(limits.name) ?? { tokens: limits.global.capacity, at: now }
+    this.global.set(limits.name, everyone)
+    // The address's own allowance first: one noisy address does not spend everyone's.
+    if (!take(mine, limits.perAddress, now)) {
+      this.perAddress.set(key, mine)
+      return {
+        admitted: false,
+        retryAfterSeconds: waitSeconds(mine, limits.perAddress),
+        message: `Too many ${limits.action} from your network. Please try again in ${waitSeconds(mine, limits.perAddress)} seconds.`,
+      }
+    }
+    if (this.perAddress.size < this.maxAddresses || this.perAddress.has(key)) this.perAddress.set(key, mine)
+    if (!take(everyone, limits.global, now)) {
+      return {
+        admitted: false,
+        retryAfterSeconds: waitSeconds(everyone, limits.global),
+        message: `Too many ${limits.action} on the site right now. Please try again in ${waitSeconds(everyone, limits.global)} seconds.`,
+      }
+    }
+    return { admitted: true }
+  }
+
+  /** Addresses tracked, for tests. */
+  get addresses() {
+    return this.perAddress.size
+  }
+
+  private sweep(now: number) {
+    if (now - this.lastSweep < 10_000) return
+    this.lastSweep = now
+    for (const [key, state] of this.perAddress) {
+      const limits = this.classes.find((c) => key.startsWith(`${c.limits.name} `))?.limits
+      if (!limits || state.tokens + ((now - state.at) / 1000) * limits.perAddress.perSecond >= limits.perAddress.capacity) this.perAddress.delete(key)
+    }
+  }
+}
+
+/**
+ * What the app last refused a session, remembered until its Retry-After ends: a member (or a flood's
+ * account) that was told "too many comments in a minute" and posts again to the same address is told
+ * again from memory, instead of the app re-rendering the whole page around the refusal each time (a
+ * refused form without JavaScript is answered with its page, the text kept: for a story with its
+ * discussion, tens of milliseconds). The app decides the first refusal; this only repeats it.
+ */
+export class RefusalMemory {
+  private readonly refused = new Map<string, { until: number; message: string }>()
+
+  constructor(private readonly maxEntries = 100_000) {}
+
+  private key(session: string, path: string) {
+    return `${path.replace(/\.data$/, '')} ${session}`
+  }
+
+  remember(session: string, path: string, retryAfterSeconds: number, message: string, now = Date.now()) {
+    if (!(retryAfterSeconds > 0)) return
+    if (this.refused.size >= this.maxEntries) this.sweep(now)
+    if (this.refused.size >= this.maxEntries) return
+    this.refused.set(this.key(session, path), { until: now + Math.min(retryAfterSeconds, 3600) * 1000, message })
+  }
+
+  /** The refusal still in force for this session and address, if any. */
+  recall(session: string, path: string, now = Date.now()): { retryAfterSeconds: number; message: string } | null {
+    const key = this.key(session, path)
+    const entry = this.refused.get(key)
+    if (!entry) return null
+    if (entry.until <= now) {
+      this.refused.delete(key)
+      return null
+    }
+    return { retryAfterSeconds: Math.ceil((entry.until - now) / 1000), message: entry.message }
+  }
+
+  private sweep(now: number) {
+    for (const [key, entry] of this.refused) if (entry.until <= now) this.refused.delete(key)
+  }
+}
