@@ -7,9 +7,10 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
+import { AdmissionControl, RefusalMemory } from '#app/lib/admission.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
-import { isAnonymousRequest } from '#app/lib/session-cookie.ts'
+import { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
 import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
 import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
@@ -138,6 +139,40 @@ app.use((req, res, next) => {
   }
   next()
 })
+
+// Sign-up, log-in and the password-reset forms cost a password hash and several writes each: a flood
+// of them from many addresses is refused here, from memory, before any of that work (see
+// app/lib/admission.server.ts).
+// A session the app keeps refusing (429) at one address is refused again from memory until its
+// Retry-After ends.
+const admission = new AdmissionControl()
+const refusals = new RefusalMemory()
+function refuseEarly(res: express.Response, retryAfterSeconds: number, message: string) {
+  res.status(429).set({ 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' }).type('text/plain').send(`${message}\n`)
+}
+app.use((req, res, next) => {
+  if (req.method !== 'POST') return next()
+  const limits = admission.classify(req.method, req.path)
+  if (limits) {
+    const verdict = admission.admit(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown')
+    if (!verdict.admitted) return refuseEarly(res, verdict.retryAfterSeconds, verdict.message)
+  }
+  const { token } = readSessionCookie(req.headers.cookie)
+  const refused = token ? refusals.recall(token, req.path) : null
+  if (refused) {
+    const wait = refused.retryAfterSeconds
+    return refuseEarly(res, wait, `Too many attempts: this form was refused several times in a row. Please wait ${wait} seconds, then go back and send it again.`)
+  }
+  next()
+})
+
+/** Remembers a 429 the app gave a session's form post, with how long it holds. */
+function noteRefusal(req: express.Request, response: Response) {
+  if (req.method !== 'POST' || response.status !== 429) return
+  const { token } = readSessionCookie(req.headers.cookie)
+  const retryAfter = Number(response.headers.get('Retry-After'))
+  if (token && retryAfter > 0) refusals.remember(token, req.path, retryAfter)
+}
 
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
 app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
@@ -295,7 +330,9 @@ app.all('*', async (req, res, next) => {
       if (stored) return sendStored(req, res, stored, 'HIT')
       return await renderShared(req, res, key)
     }
-    await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+    const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+    noteRefusal(req, response)
+    await send(res, response)
   } catch (error) {
     next(error)
   }

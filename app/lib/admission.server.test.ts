@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { AdmissionControl, admissionClasses, RefusalMemory } from './admission.server.ts'
+import { AdmissionControl, admissionClasses, RefusalMemory, REFUSALS_BEFORE_REMEMBERED } from './admission.server.ts'
 
 const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
 
@@ -54,23 +54,36 @@ describe('admission control (bench/flood.ts)', () => {
 })
 
 describe('refusal memory', () => {
-  test('repeats the app’s refusal to the same session and address until its Retry-After ends', () => {
+  const refuse = (memory: RefusalMemory, times: number, token = 'token-a', path = '/articles/x', at = 0) => {
+    for (let i = 0; i < times; i++) memory.remember(token, path, 30, at)
+  }
+
+  test('a person who retries once or twice gets the app’s own answer each time', () => {
     const memory = new RefusalMemory()
-    memory.remember('token-a', '/articles/x', 30, 'refused', 0)
-    expect(memory.recall('token-a', '/articles/x', 1000)).toEqual({ retryAfterSeconds: 29, message: 'refused' })
+    refuse(memory, REFUSALS_BEFORE_REMEMBERED - 1)
+    expect(memory.recall('token-a', '/articles/x', 1000)).toBeNull()
+  })
+
+  test('a session refused again and again is refused from memory at that address until the Retry-After ends', () => {
+    const memory = new RefusalMemory()
+    refuse(memory, REFUSALS_BEFORE_REMEMBERED)
+    expect(memory.recall('token-a', '/articles/x', 1000)).toEqual({ retryAfterSeconds: 29 })
     expect(memory.recall('token-a', '/articles/x.data', 1000), 'the same form through single fetch').not.toBeNull()
     expect(memory.recall('token-b', '/articles/x', 1000), 'another session').toBeNull()
     expect(memory.recall('token-a', '/articles/y', 1000), 'another address').toBeNull()
     expect(memory.recall('token-a', '/articles/x', 30_000), 'once it has ended').toBeNull()
   })
 
-  test('remembers nothing without a Retry-After, and never past its bound', () => {
+  test('remembers nothing without a Retry-After, and never more than its bound', () => {
     const memory = new RefusalMemory(2)
-    memory.remember('a', '/p', 0, 'x', 0)
-    expect(memory.recall('a', '/p', 0)).toBeNull()
-    memory.remember('a', '/p', 10, 'x', 0)
-    memory.remember('b', '/p', 10, 'x', 0)
-    memory.remember('c', '/p', 10, 'x', 0)
-    expect(memory.recall('c', '/p', 1)).toBeNull()
+    refuse(memory, 5, 'a', '/p')
+    memory.remember('z', '/p', 0, 0)
+    memory.remember('z', '/p', 0, 0)
+    memory.remember('z', '/p', 0, 0)
+    expect(memory.recall('z', '/p', 1)).toBeNull()
+    refuse(memory, 5, 'b', '/p')
+    refuse(memory, 5, 'c', '/p')
+    expect(memory.recall('a', '/p', 1)).not.toBeNull()
+    expect(memory.recall('c', '/p', 1), 'past the bound: not remembered').toBeNull()
   })
 })

@@ -111,14 +111,17 @@ export class AdmissionControl {
 }
 
 /**
- * What the app last refused a session, remembered until its Retry-After ends: a member (or a flood's
- * account) that was told "too many comments in a minute" and posts again to the same address is told
- * again from memory, instead of the app re-rendering the whole page around the refusal each time (a
- * refused form without JavaScript is answered with its page, the text kept: for a story with its
- * discussion, tens of milliseconds). The app decides the first refusal; this only repeats it.
+ * What the app keeps refusing a session, remembered until its Retry-After ends. A session told "too
+ * many comments in a minute" three times over at one address is told again from memory, instead of
+ * the app re-rendering the whole page around the refusal each time (a refused form without
+ * JavaScript is answered with its page, the text kept: for a story with its discussion, tens of
+ * milliseconds). A person who retries once or twice still gets the page with their text; a flood's
+ * account hammering the form gets a line of text. The app decides every refusal; this only repeats it.
  */
+export const REFUSALS_BEFORE_REMEMBERED = 3
+
 export class RefusalMemory {
-  private readonly refused = new Map<string, { until: number; message: string }>()
+  private readonly refused = new Map<string, { until: number; count: number }>()
 
   constructor(private readonly maxEntries = 100_000) {}
 
@@ -126,15 +129,23 @@ export class RefusalMemory {
     return `${path.replace(/\.data$/, '')} ${session}`
   }
 
-  remember(session: string, path: string, retryAfterSeconds: number, message: string, now = Date.now()) {
+  remember(session: string, path: string, retryAfterSeconds: number, now = Date.now()) {
     if (!(retryAfterSeconds > 0)) return
-    if (this.refused.size >= this.maxEntries) this.sweep(now)
-    if (this.refused.size >= this.maxEntries) return
-    this.refused.set(this.key(session, path), { until: now + Math.min(retryAfterSeconds, 3600) * 1000, message })
+    const key = this.key(session, path)
+    const entry = this.refused.get(key)
+    const until = now + Math.min(retryAfterSeconds, 3600) * 1000
+    if (entry && entry.until > now) {
+      entry.count++
+      entry.until = Math.max(entry.until, until)
+      return
+    }
+    if (!entry && this.refused.size >= this.maxEntries) this.sweep(now)
+    if (!entry && this.refused.size >= this.maxEntries) return
+    this.refused.set(key, { until, count: 1 })
   }
 
-  /** The refusal still in force for this session and address, if any. */
-  recall(session: string, path: string, now = Date.now()): { retryAfterSeconds: number; message: string } | null {
+  /** Seconds the refusal still holds, when the app has refused this session at this address often enough. */
+  recall(session: string, path: string, now = Date.now()): { retryAfterSeconds: number } | null {
     const key = this.key(session, path)
     const entry = this.refused.get(key)
     if (!entry) return null
@@ -142,7 +153,8 @@ export class RefusalMemory {
       this.refused.delete(key)
       return null
     }
-    return { retryAfterSeconds: Math.ceil((entry.until - now) / 1000), message: entry.message }
+    if (entry.count < REFUSALS_BEFORE_REMEMBERED) return null
+    return { retryAfterSeconds: Math.ceil((entry.until - now) / 1000) }
   }
 
   private sweep(now: number) {
