@@ -7,7 +7,7 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
-import { AdmissionControl, RefusalMemory } from '#app/lib/admission.server.ts'
+import { AdmissionControl, RefusalMemory, SessionStanding, WorkQueue } from '#app/lib/admission.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
@@ -166,12 +166,23 @@ app.use((req, res, next) => {
   next()
 })
 
-/** Remembers a 429 the app gave a session's form post, with how long it holds. */
-function noteRefusal(req: express.Request, response: Response) {
-  if (req.method !== 'POST' || response.status !== 429) return
+// Two at a time (one can wait for the database while the other runs); up to 1,000 wait in each lane,
+// for at most 20 s.
+const posts = new WorkQueue(2, 1000, 20_000)
+
+const standing = new SessionStanding()
+
+/** Notes how the app answered a session's post: accepted (a member in good standing), or refused (429) and for how long. */
+function noteAnswer(req: express.Request, response: Response) {
   const { token } = readSessionCookie(req.headers.cookie)
-  const retryAfter = Number(response.headers.get('Retry-After'))
-  if (token && retryAfter > 0) refusals.remember(token, req.path, retryAfter)
+  if (!token) return
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers.get('Retry-After'))
+    if (retryAfter > 0) refusals.remember(token, req.path, retryAfter)
+    standing.refused(token, retryAfter || 60)
+  } else if (response.status < 400 && !(response.headers.get('Location') ?? '').startsWith('/login')) {
+    standing.accepted(token)
+  }
 }
 
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
@@ -330,9 +341,23 @@ app.all('*', async (req, res, next) => {
       if (stored) return sendStored(req, res, stored, 'HIT')
       return await renderShared(req, res, key)
     }
-    const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
-    noteRefusal(req, response)
-    await send(res, response)
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+      return
+    }
+    // Posts take turns (see WorkQueue): readers' pages are not kept waiting behind a flood of them.
+    const { token } = readSessionCookie(req.headers.cookie)
+    const done = await posts.run(
+      async () => {
+        const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+        noteAnswer(req, response)
+        await send(res, response)
+      },
+      { first: token !== null && standing.inGoodStanding(token) },
+    )
+    if (!done && !res.headersSent) {
+      res.status(503).set({ 'Retry-After': '10', 'Cache-Control': 'no-store' }).type('text/plain').send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
+    }
   } catch (error) {
     next(error)
   }

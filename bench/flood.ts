@@ -265,7 +265,7 @@ async function flood(seconds: number, rate: number, maxInFlight: number) {
 }
 
 function startMembers(members: Member[]) {
-  const results: { status: number; location: string; at: number }[] = []
+  const results: { status: number; location: string; at: number; ms: number }[] = []
   let stopped = false
   const loops = members.map(async (member, i) => {
     const ip = `10.99.${Math.floor(i / 250)}.${(i % 250) + 1}`
@@ -278,7 +278,7 @@ function startMembers(members: Member[]) {
         { intent: 'comment', body: `A legitimate comment, number ${n} from ${member.id}.` },
         { 'X-Forwarded-For': ip, Cookie: member.cookie },
       )
-      results.push({ status: answer.status, location: answer.location, at: started })
+      results.push({ status: answer.status, location: answer.location, at: started, ms: Date.now() - started })
       const wait = MEMBER_POST_EVERY_MS - (Date.now() - started)
       if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait))
     }
@@ -386,6 +386,8 @@ try {
   const answeredOk = members.results.filter((r) => r.status === 302 && r.location.includes('#c')).length
   const duringFlood = members.results.filter((r) => r.at >= floodStarted).length
   const ratio = loaded.p99Ms / quiet.p99Ms
+  const memberMs = members.results.filter((r) => r.at >= floodStarted).map((r) => r.ms).sort((a, b) => a - b)
+  const memberSlowest = memberMs.at(-1) ?? 0
   const report = {
     date: new Date().toISOString(),
     machine,
@@ -397,7 +399,7 @@ try {
     floodNotSent: flooded.skipped,
     floodRequestsPerSecond: Math.round(flooded.requests / options.floodSeconds),
     floodOutcomes: flooded.counts,
-    members: { attempted, attemptedDuringFlood: duringFlood, answeredOk, stored: stored.legitStored, published: stored.legitPublished },
+    members: { attempted, attemptedDuringFlood: duringFlood, slowestAnswerDuringFloodMs: memberSlowest, answeredOk, stored: stored.legitStored, published: stored.legitPublished },
     floodStored: { accounts: stored.floodAccounts, comments: stored.floodComments },
   }
   fs.writeFileSync(path.join(outDir, `flood-${options.database}.json`), JSON.stringify(report, null, 2) + '\n')
@@ -411,7 +413,7 @@ try {
   console.log(`\nFlood: ${flooded.requests} requests in ${options.floodSeconds} s (${report.floodRequestsPerSecond}/s; ${flooded.skipped} not sent: ${options.floodInFlight} already waiting):`)
   for (const [what, n] of Object.entries(flooded.counts)) console.log(`  ${String(n).padStart(7)}  ${what}`)
   console.log(`  stored: ${stored.floodAccounts} flood accounts; their comments by status: ${JSON.stringify(stored.floodComments)}`)
-  console.log(`\nMembers: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published)`)
+  console.log(`\nMembers: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published); slowest answer during the flood ${memberSlowest} ms`)
 
   const failures: string[] = []
   if (!(ratio <= 5)) failures.push(`readers' p99 during the flood is ${ratio.toFixed(2)}× the quiet figure (target ≤ 5×)`)

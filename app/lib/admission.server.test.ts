@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { AdmissionControl, admissionClasses, RefusalMemory, REFUSALS_BEFORE_REMEMBERED } from './admission.server.ts'
+import { AdmissionControl, admissionClasses, RefusalMemory, REFUSALS_BEFORE_REMEMBERED, SessionStanding, WorkQueue } from './admission.server.ts'
 
 const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
 
@@ -85,5 +85,60 @@ describe('refusal memory', () => {
     refuse(memory, 5, 'c', '/p')
     expect(memory.recall('a', '/p', 1)).not.toBeNull()
     expect(memory.recall('c', '/p', 1), 'past the bound: not remembered').toBeNull()
+  })
+})
+
+describe('work queue', () => {
+  const gate = () => {
+    let open: () => void = () => {}
+    const promise = new Promise<void>((resolve) => (open = resolve))
+    return { promise, open }
+  }
+
+  test('runs at most its concurrency at once; members in good standing go ahead of the rest; overflow is refused', async () => {
+    const queue = new WorkQueue(1, 2, 60_000)
+    const order: string[] = []
+    const first = gate()
+    const running = queue.run(async () => {
+      order.push('a')
+      await first.promise
+    })
+    const others = queue.run(async () => order.push('b'))
+    const members = queue.run(async () => order.push('member'), { first: true })
+    const more = queue.run(async () => order.push('c'))
+    const refused = await queue.run(async () => order.push('d'))
+    expect(refused, 'past the waiting bound').toBeNull()
+    expect(queue.load).toEqual({ running: 1, waiting: 3 })
+    first.open()
+    await Promise.all([running, others, members, more])
+    expect(order).toEqual(['a', 'member', 'b', 'c'])
+    expect(queue.load).toEqual({ running: 0, waiting: 0 })
+  })
+
+  test('a job that waits too long is refused without running', async () => {
+    const queue = new WorkQueue(1, 10, 20)
+    const blocker = gate()
+    const running = queue.run(() => blocker.promise)
+    let ran = false
+    expect(await queue.run(async () => (ran = true))).toBeNull()
+    expect(ran).toBe(false)
+    blocker.open()
+    await running
+    expect(await queue.run(async () => 'now')).toEqual({ value: 'now' })
+  })
+})
+
+describe('session standing', () => {
+  test('accepted and not refused is good standing; a refusal takes it away while it holds', () => {
+    const standing = new SessionStanding()
+    expect(standing.inGoodStanding('a', 0), 'unknown').toBe(false)
+    standing.accepted('a', 0)
+    expect(standing.inGoodStanding('a', 1)).toBe(true)
+    standing.refused('a', 60, 2)
+    expect(standing.inGoodStanding('a', 1000)).toBe(false)
+    standing.accepted('a', 61_000)
+    expect(standing.inGoodStanding('a', 62_003)).toBe(true)
+    standing.refused('b', 60, 0)
+    expect(standing.inGoodStanding('b', 1)).toBe(false)
   })
 })

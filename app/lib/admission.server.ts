@@ -161,3 +161,98 @@ export class RefusalMemory {
     for (const [key, entry] of this.refused) if (entry.until <= now) this.refused.delete(key)
   }
 }
+
+/**
+ * Runs at most `concurrency` jobs at once, the rest in arrival order, those marked `first` ahead of
+ * the others; beyond `maxWaiting` waiting, or once a job has waited `maxWaitMs`, it is refused
+ * (`null`) without running. For the form posts that pass the limits above: a reader's cached page is
+ * one quick turn of the event loop, a post's answer many, and with every post of a flood in progress
+ * at once a reader waited behind all of them; in turn, a reader waits behind at most a post's turn.
+ * Members the site knows (see SessionStanding) go first, so a flood's queue does not hold them up.
+ */
+export class WorkQueue {
+  private running = 0
+  private readonly lanes: { start: () => void; timer: NodeJS.Timeout }[][] = [[], []]
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxWaiting: number,
+    private readonly maxWaitMs: number,
+  ) {}
+
+  get load() {
+    return { running: this.running, waiting: this.lanes[0]!.length + this.lanes[1]!.length }
+  }
+
+  async run<T>(job: () => Promise<T>, { first = false } = {}): Promise<{ value: T } | null> {
+    if (this.running >= this.concurrency) {
+      const lane = this.lanes[first ? 0 : 1]!
+      if (lane.length >= this.maxWaiting) return null
+      const admitted = await new Promise<boolean>((resolve) => {
+        const entry = {
+          start: () => {
+            clearTimeout(entry.timer)
+            resolve(true)
+          },
+          timer: setTimeout(() => {
+            const at = lane.indexOf(entry)
+            if (at !== -1) lane.splice(at, 1)
+            resolve(false)
+          }, this.maxWaitMs),
+        }
+        lane.push(entry)
+      })
+      if (!admitted) return null
+    } else {
+      this.running++
+    }
+    try {
+      return { value: await job() }
+    } finally {
+      // The slot passes to the next job waiting, or is freed.
+      const next = this.lanes[0]!.shift() ?? this.lanes[1]!.shift()
+      if (next) next.start()
+      else this.running--
+    }
+  }
+}
+
+/**
+ * Sessions whose form posts the app has lately accepted and not refused: members in good standing,
+ * whose posts go first in the WorkQueue. A flood's fresh accounts are refused by the app within a
+ * post or two (new accounts' limits) and lose their place again for as long as the refusal holds.
+ */
+export class SessionStanding {
+  private readonly sessions = new Map<string, { acceptedAt: number | null; refusedUntil: number }>()
+
+  constructor(
+    private readonly maxEntries = 100_000,
+    private readonly forgetAfterMs = 3_600_000,
+  ) {}
+
+  accepted(session: string, now = Date.now()) {
+    const entry = this.sessions.get(session)
+    if (entry) entry.acceptedAt = now
+    else if (this.room(now)) this.sessions.set(session, { acceptedAt: now, refusedUntil: 0 })
+  }
+
+  refused(session: string, retryAfterSeconds: number, now = Date.now()) {
+    const until = now + Math.min(Math.max(retryAfterSeconds, 60), 3600) * 1000
+    const entry = this.sessions.get(session)
+    if (entry) entry.refusedUntil = Math.max(entry.refusedUntil, until)
+    else if (this.room(now)) this.sessions.set(session, { acceptedAt: null, refusedUntil: until })
+  }
+
+  inGoodStanding(session: string, now = Date.now()) {
+    const entry = this.sessions.get(session)
+    return !!entry && entry.acceptedAt !== null && now - entry.acceptedAt < this.forgetAfterMs && entry.refusedUntil <= now
+  }
+
+  private room(now: number) {
+    if (this.sessions.size < this.maxEntries) return true
+    for (const [key, entry] of this.sessions) {
+      if ((entry.acceptedAt === null || now - entry.acceptedAt >= this.forgetAfterMs) && entry.refusedUntil <= now) this.sessions.delete(key)
+    }
+    return this.sessions.size < this.maxEntries
+  }
+}
