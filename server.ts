@@ -166,9 +166,9 @@ app.use((req, res, next) => {
   next()
 })
 
-// Two at a time (one can wait for the database while the other runs); up to 1,000 wait in each lane,
-// for at most 20 s.
-const posts = new WorkQueue(2, 1000, 20_000)
+// Posts from anyone but members in good standing: four at a time (some wait for the database while
+// others run); up to 1,000 wait, for at most 20 s.
+const posts = new WorkQueue(4, 1000, 20_000)
 
 const standing = new SessionStanding()
 
@@ -347,14 +347,14 @@ app.all('*', async (req, res, next) => {
     }
     // Posts take turns (see WorkQueue): readers' pages are not kept waiting behind a flood of them.
     const { token } = readSessionCookie(req.headers.cookie)
-    const done = await posts.run(
-      async () => {
-        const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
-        noteAnswer(req, response)
-        await send(res, response)
-      },
-      { first: token !== null && standing.inGoodStanding(token) },
-    )
+    const answer = async () => {
+      const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+      noteAnswer(req, response)
+      await send(res, response)
+    }
+    // Members in good standing do not queue at all.
+    if (token !== null && standing.inGoodStanding(token)) return await answer()
+    const done = await posts.run(answer)
     if (!done && !res.headersSent) {
       res.status(503).set({ 'Retry-After': '10', 'Cache-Control': 'no-store' }).type('text/plain').send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
     }
