@@ -7,9 +7,10 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
+import { AdmissionControl, RefusalMemory, SessionStanding, WorkQueue } from '#app/lib/admission.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
-import { isAnonymousRequest } from '#app/lib/session-cookie.ts'
+import { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
 import { requestTargetProblem } from '#app/lib/request-target.ts'
 import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
 import { logger, requestScope } from '#app/lib/logger.server.ts'
@@ -147,6 +148,51 @@ app.use((req, res, next) => {
   }
   next()
 })
+
+// Sign-up, log-in and the password-reset forms cost a password hash and several writes each: a flood
+// of them from many addresses is refused here, from memory, before any of that work (see
+// app/lib/admission.server.ts).
+// A session the app keeps refusing (429) at one address is refused again from memory until its
+// Retry-After ends.
+const admission = new AdmissionControl()
+const refusals = new RefusalMemory()
+function refuseEarly(res: express.Response, retryAfterSeconds: number, message: string) {
+  res.status(429).set({ 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' }).type('text/plain').send(`${message}\n`)
+}
+app.use((req, res, next) => {
+  if (req.method !== 'POST') return next()
+  const limits = admission.classify(req.method, req.path)
+  if (limits) {
+    const verdict = admission.admit(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown')
+    if (!verdict.admitted) return refuseEarly(res, verdict.retryAfterSeconds, verdict.message)
+  }
+  const { token } = readSessionCookie(req.headers.cookie)
+  const refused = token ? refusals.recall(token, req.path) : null
+  if (refused) {
+    const wait = refused.retryAfterSeconds
+    return refuseEarly(res, wait, `Too many attempts: this form was refused several times in a row. Please wait ${wait} seconds, then go back and send it again.`)
+  }
+  next()
+})
+
+// Posts from anyone but members in good standing: four at a time (some wait for the database while
+// others run); up to 1,000 wait, for at most 20 s.
+const posts = new WorkQueue(4, 1000, 20_000)
+
+const standing = new SessionStanding()
+
+/** Notes how the app answered a session's post: accepted (a member in good standing), or refused (429) and for how long. */
+function noteAnswer(req: express.Request, response: Response) {
+  const { token } = readSessionCookie(req.headers.cookie)
+  if (!token) return
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers.get('Retry-After'))
+    if (retryAfter > 0) refusals.remember(token, req.path, retryAfter)
+    standing.refused(token, retryAfter || 60)
+  } else if (response.status < 400 && !(response.headers.get('Location') ?? '').startsWith('/login')) {
+    standing.accepted(token)
+  }
+}
 
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
 app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
@@ -304,7 +350,23 @@ app.all('*', async (req, res, next) => {
       if (stored) return sendStored(req, res, stored, 'HIT')
       return await renderShared(req, res, key)
     }
-    await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+      return
+    }
+    // Posts take turns (see WorkQueue): readers' pages are not kept waiting behind a flood of them.
+    const { token } = readSessionCookie(req.headers.cookie)
+    const answer = async () => {
+      const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+      noteAnswer(req, response)
+      await send(res, response)
+    }
+    // Members in good standing do not queue at all.
+    if (token !== null && standing.inGoodStanding(token)) return await answer()
+    const done = await posts.run(answer)
+    if (!done && !res.headersSent) {
+      res.status(503).set({ 'Retry-After': '10', 'Cache-Control': 'no-store' }).type('text/plain').send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
+    }
   } catch (error) {
     next(error)
   }

@@ -1,0 +1,144 @@
+import { describe, expect, test } from 'vitest'
+import { AdmissionControl, admissionClasses, RefusalMemory, REFUSALS_BEFORE_REMEMBERED, SessionStanding, WorkQueue } from './admission.server.ts'
+
+const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
+
+describe('admission control (bench/flood.ts)', () => {
+  test('only POSTs to the expensive forms are classified', () => {
+    const control = new AdmissionControl()
+    expect(control.classify('POST', '/signup')?.name).toBe('signup')
+    expect(control.classify('POST', '/signup.data')?.name).toBe('signup')
+    expect(control.classify('POST', '/login')?.name).toBe('login')
+    expect(control.classify('POST', '/forgot-password')?.name).toBe('password-reset')
+    expect(control.classify('POST', '/reset-password/abc')?.name).toBe('password-reset')
+    expect(control.classify('GET', '/signup')).toBeNull()
+    expect(control.classify('POST', '/signup/extra')).toBeNull()
+    expect(control.classify('POST', '/articles/x')).toBeNull()
+  })
+
+  test('one address gets its own allowance, then is refused, and is admitted again once it refills', () => {
+    const control = new AdmissionControl()
+    const now = 1_000_000
+    for (let i = 0; i < signup.perAddress.capacity; i++) expect(control.admit(signup, '10.0.0.1', now).admitted).toBe(true)
+    const refused = control.admit(signup, '10.0.0.1', now)
+    expect(refused).toMatchObject({ admitted: false, message: expect.stringContaining('from your network') })
+    expect(refused.admitted === false && refused.retryAfterSeconds).toBe(Math.ceil(1 / signup.perAddress.perSecond))
+    // Another address is not affected.
+    expect(control.admit(signup, '10.0.0.2', now).admitted).toBe(true)
+    expect(control.admit(signup, '10.0.0.1', now + 1000 / signup.perAddress.perSecond).admitted).toBe(true)
+  })
+
+  test('a flood from many addresses, each under its own allowance, spends the site-wide allowance and no more', () => {
+    const control = new AdmissionControl()
+    const now = 2_000_000
+    let admitted = 0
+    let refusedSiteWide = 0
+    // Ten seconds of 200 attempts a second, each from a new address.
+    for (let i = 0; i < 2000; i++) {
+      const verdict = control.admit(signup, `172.16.${i >> 8}.${i & 255}`, now + i * 5)
+      if (verdict.admitted) admitted++
+      else if (verdict.message.includes('on the site')) refusedSiteWide++
+    }
+    expect(admitted).toBeLessThanOrEqual(signup.global.capacity + Math.ceil(10 * signup.global.perSecond))
+    expect(admitted).toBeGreaterThanOrEqual(signup.global.capacity)
+    expect(refusedSiteWide).toBe(2000 - admitted)
+  })
+
+  test('addresses whose buckets have refilled are forgotten, so memory stays bounded', () => {
+    const control = new AdmissionControl()
+    for (let i = 0; i < 500; i++) control.admit(signup, `10.1.${i >> 8}.${i & 255}`, 0)
+    expect(control.addresses).toBe(500)
+    control.admit(signup, '10.9.9.9', 3_600_000)
+    expect(control.addresses).toBe(1)
+  })
+})
+
+describe('refusal memory', () => {
+  const refuse = (memory: RefusalMemory, times: number, token = 'token-a', path = '/articles/x', at = 0) => {
+    for (let i = 0; i < times; i++) memory.remember(token, path, 30, at)
+  }
+
+  test('a person who retries once or twice gets the app’s own answer each time', () => {
+    const memory = new RefusalMemory()
+    refuse(memory, REFUSALS_BEFORE_REMEMBERED - 1)
+    expect(memory.recall('token-a', '/articles/x', 1000)).toBeNull()
+  })
+
+  test('a session refused again and again is refused from memory at that address until the Retry-After ends', () => {
+    const memory = new RefusalMemory()
+    refuse(memory, REFUSALS_BEFORE_REMEMBERED)
+    expect(memory.recall('token-a', '/articles/x', 1000)).toEqual({ retryAfterSeconds: 29 })
+    expect(memory.recall('token-a', '/articles/x.data', 1000), 'the same form through single fetch').not.toBeNull()
+    expect(memory.recall('token-b', '/articles/x', 1000), 'another session').toBeNull()
+    expect(memory.recall('token-a', '/articles/y', 1000), 'another address').toBeNull()
+    expect(memory.recall('token-a', '/articles/x', 30_000), 'once it has ended').toBeNull()
+  })
+
+  test('remembers nothing without a Retry-After, and never more than its bound', () => {
+    const memory = new RefusalMemory(2)
+    refuse(memory, 5, 'a', '/p')
+    memory.remember('z', '/p', 0, 0)
+    memory.remember('z', '/p', 0, 0)
+    memory.remember('z', '/p', 0, 0)
+    expect(memory.recall('z', '/p', 1)).toBeNull()
+    refuse(memory, 5, 'b', '/p')
+    refuse(memory, 5, 'c', '/p')
+    expect(memory.recall('a', '/p', 1)).not.toBeNull()
+    expect(memory.recall('c', '/p', 1), 'past the bound: not remembered').toBeNull()
+  })
+})
+
+describe('work queue', () => {
+  const gate = () => {
+    let open: () => void = () => {}
+    const promise = new Promise<void>((resolve) => (open = resolve))
+    return { promise, open }
+  }
+
+  test('runs at most its concurrency at once; members in good standing go ahead of the rest; overflow is refused', async () => {
+    const queue = new WorkQueue(1, 2, 60_000)
+    const order: string[] = []
+    const first = gate()
+    const running = queue.run(async () => {
+      order.push('a')
+      await first.promise
+    })
+    const others = queue.run(async () => order.push('b'))
+    const members = queue.run(async () => order.push('member'), { first: true })
+    const more = queue.run(async () => order.push('c'))
+    const refused = await queue.run(async () => order.push('d'))
+    expect(refused, 'past the waiting bound').toBeNull()
+    expect(queue.load).toEqual({ running: 1, waiting: 3 })
+    first.open()
+    await Promise.all([running, others, members, more])
+    expect(order).toEqual(['a', 'member', 'b', 'c'])
+    expect(queue.load).toEqual({ running: 0, waiting: 0 })
+  })
+
+  test('a job that waits too long is refused without running', async () => {
+    const queue = new WorkQueue(1, 10, 20)
+    const blocker = gate()
+    const running = queue.run(() => blocker.promise)
+    let ran = false
+    expect(await queue.run(async () => (ran = true))).toBeNull()
+    expect(ran).toBe(false)
+    blocker.open()
+    await running
+    expect(await queue.run(async () => 'now')).toEqual({ value: 'now' })
+  })
+})
+
+describe('session standing', () => {
+  test('accepted and not refused is good standing; a refusal takes it away while it holds', () => {
+    const standing = new SessionStanding()
+    expect(standing.inGoodStanding('a', 0), 'unknown').toBe(false)
+    standing.accepted('a', 0)
+    expect(standing.inGoodStanding('a', 1)).toBe(true)
+    standing.refused('a', 60, 2)
+    expect(standing.inGoodStanding('a', 1000)).toBe(false)
+    standing.accepted('a', 61_000)
+    expect(standing.inGoodStanding('a', 62_003)).toBe(true)
+    standing.refused('b', 60, 0)
+    expect(standing.inGoodStanding('b', 1)).toBe(false)
+  })
+})
