@@ -48,7 +48,7 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/lib.html' },
   jsonReporter: { fileName: 'reports/mutation/lib.json' },
-  tempDirName: '.stryker-tmp',
+  tempDirName: '.stryker-tmp/lib',
   cleanTempDir: 'always',
   ignorePatterns: ['build', 'data', '.cache', 'test-results', 'playwright-report', 'e2e/.data', 'bench/.data', 'reports'],
 }
