@@ -163,8 +163,13 @@ app.use((req, res, next) => {
   if (req.method !== 'POST') return next()
   const limits = admission.classify(req.method, req.path)
   if (limits) {
-    const verdict = admission.admit(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown')
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown'
+    const verdict = admission.admit(limits, address)
     if (!verdict.admitted) return refuseEarly(res, verdict.retryAfterSeconds, verdict.message)
+    // A form refused as invalid did none of the work the buckets guard: its token comes back.
+    res.on('finish', () => {
+      if (res.statusCode === 400) admission.refund(limits, address)
+    })
   }
   const { token } = readSessionCookie(req.headers.cookie)
   const refused = token ? refusals.recall(token, req.path) : null

@@ -12,6 +12,7 @@ const databaseFree = [
   'chip-mentions',
   'comment-tree',
   'csrf',
+  'discussion-codec',
   'format',
   'ip-area',
   'markdown',

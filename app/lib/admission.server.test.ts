@@ -44,6 +44,25 @@ describe('admission control (bench/flood.ts)', () => {
     expect(refusedSiteWide).toBe(2000 - admitted)
   })
 
+  test('an attempt refused as invalid gives its token back, to the address and to the site', () => {
+    const control = new AdmissionControl()
+    const now = 3_000_000
+    // Far more invalid forms than either allowance holds, each refunded as a 400 would be.
+    for (let i = 0; i < signup.global.capacity * 2; i++) {
+      expect(control.admit(signup, '10.0.0.3', now).admitted).toBe(true)
+      control.refund(signup, '10.0.0.3')
+    }
+    for (let i = 0; i < signup.perAddress.capacity; i++) expect(control.admit(signup, '10.0.0.3', now).admitted).toBe(true)
+    expect(control.admit(signup, '10.0.0.3', now).admitted).toBe(false)
+    // A refund never raises a bucket past its capacity.
+    for (let i = 0; i < 100; i++) control.refund(signup, '10.0.0.4')
+    const fresh = new AdmissionControl()
+    for (let i = 0; i < 100; i++) fresh.refund(signup, '10.0.0.5')
+    let admitted = 0
+    while (fresh.admit(signup, '10.0.0.5', now).admitted) admitted++
+    expect(admitted).toBe(signup.perAddress.capacity)
+  })
+
   test('addresses whose buckets have refilled are forgotten, so memory stays bounded', () => {
     const control = new AdmissionControl()
     for (let i = 0; i < 500; i++) control.admit(signup, `10.1.${i >> 8}.${i & 255}`, 0)

@@ -19,7 +19,7 @@ export type AdmissionClass = { name: string; action: string; global: Bucket; per
 export const admissionClasses: { match: RegExp; limits: AdmissionClass }[] = [
   {
     match: /^\/signup(?:\.data)?$/,
-    limits: { name: 'signup', action: 'sign-ups', global: { capacity: 60, perSecond: 2 }, perAddress: { capacity: 10, perSecond: 0.05 } },
+    limits: { name: 'signup', action: 'sign-ups', global: { capacity: 120, perSecond: 2 }, perAddress: { capacity: 10, perSecond: 0.05 } },
   },
   {
     match: /^\/login(?:\.data)?$/,
@@ -93,6 +93,18 @@ export class AdmissionControl {
       }
     }
     return { admitted: true }
+  }
+
+  /**
+   * Gives back the token an attempt took, when the app refused the form as invalid (400) before doing
+   * the work the buckets guard: a person correcting a typo, or a test sending every hostile username
+   * to the form, does not spend the allowance that sign-ups and log-ins that do the work share.
+   */
+  refund(limits: AdmissionClass, address: string) {
+    const mine = this.perAddress.get(`${limits.name} ${address}`)
+    if (mine) mine.tokens = Math.min(limits.perAddress.capacity, mine.tokens + 1)
+    const everyone = this.global.get(limits.name)
+    if (everyone) everyone.tokens = Math.min(limits.global.capacity, everyone.tokens + 1)
   }
 
   /** Addresses tracked, for tests. */
