@@ -160,7 +160,7 @@ describe('what each reader may do with a comment', () => {
     const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Words' })
     expect((await view(article, null, c.id)).author).toMatchObject({ deleted: false, username: writer.username })
     await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, writer.id))
-    expect((await view(article, null, c.id)).author).toEqual({ name: 'Deleted user', username: null, deleted: true })
+    expect((await view(article, null, c.id)).author).toEqual({ name: 'Deleted user', username: null, deleted: true, staff: null })
   })
 })
 

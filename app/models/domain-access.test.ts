@@ -6,7 +6,7 @@ import { truncateAll } from '#app/test/db.ts'
 import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
 import { database, db } from '#db/client.server.ts'
 import { articles, chipCorrections, chips, comments, roles, sessions, users, type Role } from '#db/schema.ts'
-import { adminRoles, authoringRoles, staffRoles } from '#app/lib/roles.ts'
+import { adminRoles, authoringRoles, newsroomRoles, staffRoles } from '#app/lib/roles.ts'
 import { isDomainError, type DomainErrorCode } from './errors.server.ts'
 import { hashPassword } from './passwords.server.ts'
 import { putSetting } from './settings.server.ts'
@@ -232,6 +232,20 @@ const access: Record<string, Scenario[]> = {
     },
   ],
   'users.server.ts#deleteAccount': [{ allowed: everyone, call: withActorId('users.server.ts#deleteAccount', (fx) => ({ password: fx.password })) }],
+  'users.server.ts#assertNameAllowed': [
+    {
+      what: 'a plain name',
+      allowed: everyone,
+      call: (actor) => fn('users.server.ts#assertNameAllowed')({ names: { displayName: 'Plain Reader' }, role: actor!.role, actorId: actor!.id }),
+    },
+    // Only the newsroom may carry a name that claims a role (its badge says which).
+    {
+      what: 'a name that claims a role',
+      allowed: newsroomRoles,
+      refusedWith: ['invalid-input'],
+      call: (actor) => fn('users.server.ts#assertNameAllowed')({ names: { displayName: 'Moe Moderator' }, role: actor!.role, actorId: actor!.id }),
+    },
+  ],
   'users.server.ts#lockActiveMember': [
     { allowed: everyone, call: (actor) => db.transaction((tx) => fn('users.server.ts#lockActiveMember')(tx, actor!.id)) },
   ],
