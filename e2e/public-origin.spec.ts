@@ -152,6 +152,32 @@ for (const setup of setups) {
       }
     })
 
+    test('sign-up mails asked for with forged headers (a link for a new address, a note for a taken one) name the configured origin only', async () => {
+      const sent = mailbox.messages.length
+      const headers = forged(ownHost, scheme)
+      const newcomer = `origin-${setup.port}@example.com`
+      const answers = await Promise.all(
+        [
+          { email: newcomer, username: `origin_new_${setup.port}` },
+          { email: 'member@threadline.local', username: `origin_taken_${setup.port}` },
+        ].map((form) => raw(setup.port, '/signup', { method: 'POST', headers, form: { ...form, password: 'a long enough password' } })),
+      )
+      if (setup.publicUrl && setup.trustProxy === '1') {
+        // The trusted proxy said the client asked for another host: refused before anything runs.
+        for (const answer of answers) expect(answer.status).toBe(421)
+        return
+      }
+      // The same answer for both addresses.
+      for (const answer of answers) {
+        expect(answer.status, answer.body.slice(0, 200)).toBe(200)
+        expect(answer.body).toContain('Check your inbox')
+      }
+      await expect.poll(() => mailbox.messages.length - sent, { message: 'sign-up mails received' }).toBe(2)
+      for (const mail of mailbox.messages.slice(sent)) expectOnlyOrigin(mail.text + mail.html, origin, `the mail “${mail.subject}”`)
+      expect((await mailbox.waitFor(newcomer, /Confirm your email/)).text).toContain(`${origin}/signup/confirm/`)
+      expect((await mailbox.waitFor('member@threadline.local', /Someone tried/)).text).toContain(`${origin}/login`)
+    })
+
     test('pages, feeds, the sitemap and data name the configured origin, whatever the request says', async () => {
       for (const page of pages) {
         const answer = await raw(setup.port, page, { headers: { ...forged(ownHost, scheme), Host: setup.publicUrl ? ownHost : EVIL } })
