@@ -7,10 +7,8 @@ import { afterResponse } from './background.server.ts'
 import { DomainError } from './errors.server.ts'
 import { sendMail } from './mail.server.ts'
 import { hashPassword } from './passwords.server.ts'
-import { consumeRateLimit } from './rate-limits.server.ts'
 import { SIGNUP_LINK_HOURS } from '#app/schemas/auth.ts'
-import { getSettings } from './settings.server.ts'
-import { assertNameAllowed, newUserId, publicUserColumns, type PublicUser } from './users.server.ts'
+import { assertNameAllowed, consumeSignupAllowance, newUserId, publicUserColumns, type PublicUser } from './users.server.ts'
 
 function hashSignupToken(token: string): string {
   return crypto.createHash('sha256').update(token, 'utf8').digest('hex')
@@ -44,13 +42,7 @@ export async function requestSignUp({
   redirectTo?: string
   ip: string
 }): Promise<void> {
-  const { signupsPerIpPerHour } = await getSettings(['signupsPerIpPerHour'])
-  await consumeRateLimit({
-    key: `signup:ip:${ip}`,
-    limit: signupsPerIpPerHour,
-    windowSeconds: 3600,
-    action: 'new accounts from your network',
-  })
+  await consumeSignupAllowance(ip)
   if (await usernameTaken(username)) {
     throw new DomainError('username-taken', 'That username is taken. Try another.', { field: 'username' })
   }

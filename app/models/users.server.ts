@@ -67,6 +67,17 @@ export async function assertNameAllowed({
   }
 }
 
+/** Counts one sign-up against the allowance of the address it comes from (refused past it). */
+export async function consumeSignupAllowance(ip: string) {
+  const { signupsPerIpPerHour } = await getSettings(['signupsPerIpPerHour'])
+  await consumeRateLimit({
+    key: `signup:ip:${ip}`,
+    limit: signupsPerIpPerHour,
+    windowSeconds: 3600,
+    action: 'new accounts from your network',
+  })
+}
+
 /**
  * Creates an account. `email` and `username` arrive normalised by their schemas; `ip`, when given,
  * counts against the sign-up allowance of that address.
@@ -86,15 +97,7 @@ export async function signUp({
   role?: Role
   ip?: string
 }): Promise<PublicUser> {
-  if (ip !== undefined) {
-    const { signupsPerIpPerHour } = await getSettings(['signupsPerIpPerHour'])
-    await consumeRateLimit({
-      key: `signup:ip:${ip}`,
-      limit: signupsPerIpPerHour,
-      windowSeconds: 3600,
-      action: 'new accounts from your network',
-    })
-  }
+  if (ip !== undefined) await consumeSignupAllowance(ip)
   await findTaken(email, username)
   await assertNameAllowed({ names: { username, displayName: displayName ?? username }, role })
   const passwordHash = await hashPassword(password)
