@@ -7,7 +7,7 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
-import { AdmissionControl, RefusalMemory, SessionStanding, WorkQueue } from '#app/lib/admission.server.ts'
+import { AdmissionControl, POST_LANES, RefusalMemory, SessionStanding, WorkQueue } from '#app/lib/admission.server.ts'
 import { isAllowedOrigin } from '#app/lib/csrf.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
@@ -166,6 +166,7 @@ app.use((req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown'
     const verdict = admission.admit(limits, address)
     if (!verdict.admitted) return refuseEarly(res, verdict.retryAfterSeconds, verdict.message)
+    res.locals.limited = true
     // A form refused as invalid did none of the work the buckets guard: its token comes back.
     res.on('finish', () => {
       if (res.statusCode === 400) admission.refund(limits, address)
@@ -180,20 +181,36 @@ app.use((req, res, next) => {
   next()
 })
 
-// Posts from anyone but members in good standing: four at a time (some wait for the database while
-// others run); up to 1,000 wait, for at most 20 s.
-const posts = new WorkQueue(4, 1000, 20_000)
+// Posts from anyone but members in good standing: two at a time (one can wait for the database or a
+// password hash while the other runs), in the order of POST_LANES; up to 1,000 wait in each lane,
+// for at most 20 s.
+const posts = new WorkQueue(2, 1000, 20_000, 30_000, () => logger.warn({ load: posts.load }, 'a form post ran past 30 s: its turn passed to the next'))
 
 const standing = new SessionStanding()
 
-/** Notes how the app answered a session's post: accepted (a member in good standing), or refused (429) and for how long. */
-function noteAnswer(req: express.Request, response: Response) {
+/** The app's answer to "whose session is this, and may their posts skip the queue?"; unknown when it cannot say. */
+async function postingStandingOf(token: string) {
+  try {
+    const { entry } = typeof build === 'function' ? await build() : build
+    return await (entry.module as unknown as AppEntry).postingStandingOf(token)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Notes how the app answered a session's post: accepted (a member in good standing), or refused (429)
+ * and for how long. A refusal is noted against the account too, so that logging in afresh does not
+ * put the account's next posts ahead of the queue.
+ */
+function noteAnswer(req: express.Request, response: Response, accountId: string | null) {
   const { token } = readSessionCookie(req.headers.cookie)
   if (!token) return
   if (response.status === 429) {
     const retryAfter = Number(response.headers.get('Retry-After'))
     if (retryAfter > 0) refusals.remember(token, req.path, retryAfter)
     standing.refused(token, retryAfter || 60)
+    if (accountId !== null) standing.refused(`account ${accountId}`, retryAfter || 60)
   } else if (response.status < 400 && !(response.headers.get('Location') ?? '').startsWith('/login')) {
     standing.accepted(token)
   }
@@ -249,6 +266,7 @@ const build = vite
     ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
 const handleRemix = createRequestHandler(build, env.NODE_ENV)
 const { database } = await import('#db/client.server.ts')
+type AppEntry = typeof import('./app/entry.server.tsx')
 
 const pageCache = new PageCache()
 // A change to what pages show, from any instance (this one included: its own writes come back the
@@ -361,14 +379,23 @@ app.all('*', async (req, res, next) => {
     }
     // Posts take turns (see WorkQueue): readers' pages are not kept waiting behind a flood of them.
     const { token } = readSessionCookie(req.headers.cookie)
+    // Members in good standing do not queue at all: this session's posts were lately accepted, or
+    // its account is established and was not lately refused (a member back with a fresh session).
+    const inGoodStanding = token !== null && standing.inGoodStanding(token)
+    const poster = token === null || inGoodStanding ? null : await postingStandingOf(token)
+    const account = poster ? `account ${poster.userId}` : null
     const answer = async () => {
       const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
-      noteAnswer(req, response)
+      noteAnswer(req, response, poster?.userId ?? null)
       await send(res, response)
     }
-    // Members in good standing do not queue at all.
-    if (token !== null && standing.inGoodStanding(token)) return await answer()
-    const done = await posts.run(answer)
+    const refusedLately = (token !== null && standing.refusedLately(token)) || (account !== null && standing.refusedLately(account))
+    if (inGoodStanding || (poster?.established && !refusedLately)) return await answer()
+    const lane = refusedLately ? POST_LANES.refusedLately : res.locals.limited ? POST_LANES.limited : POST_LANES.other
+    // A client that gives up waiting (it closed the connection) takes its post out of the queue.
+    const gone = new AbortController()
+    res.once('close', () => gone.abort())
+    const done = await posts.run(answer, { lane, signal: gone.signal })
     if (!done && !res.headersSent) {
       res.status(503).set({ 'Retry-After': '10', 'Cache-Control': 'no-store' }).type('text/plain').send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
     }

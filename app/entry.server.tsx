@@ -11,6 +11,8 @@ import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
 import { OUTAGE_RETRY_AFTER_SECONDS } from '#app/lib/database-outage.server.ts'
 import { isHttps } from '#app/lib/http.server.ts'
 import { securityHeaders } from '#app/lib/security-headers.ts'
+import { postingStanding } from '#app/models/users.server.ts'
+import { sessionIdFor } from '#app/auth.server.ts'
 
 const ABORT_DELAY = 5_000
 const development = process.env.NODE_ENV === 'development'
@@ -83,4 +85,12 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests (a reader navigating away) are not errors worth a log line.
   if (request.signal.aborted) return
   console.error(error)
+}
+
+/**
+ * For the HTTP server (server.ts), which reaches the app through this build: who a session token
+ * belongs to, and whether the account's posts may skip the queue (see postingStanding).
+ */
+export function postingStandingOf(token: string) {
+  return postingStanding(sessionIdFor(token))
 }

@@ -79,6 +79,7 @@ export type Member = { id: string; cookie: string }
 
 export const SESSION_COOKIE = 'threadline_session'
 const WRITER_PREFIX = 'bench-writer-'
+export const RETURNING_PREFIX = 'bench-returning-'
 
 /**
  * Members with a Lucia session each, written straight into the tables: logging 21 people in through
@@ -86,13 +87,16 @@ const WRITER_PREFIX = 'bench-writer-'
  * a month old (not "new") and each has a published comment (on `historySlug`, an article no scenario
  * reads), so no first-comment hold applies even if the setting were left on.
  */
-export async function createMembers(handle: DatabaseHandle, { writers, historySlug }: { writers: number; historySlug: string }) {
+export async function createMembers(
+  handle: DatabaseHandle,
+  { writers, historySlug, returning }: { writers: number; historySlug: string; returning?: { count: number; passwordHash: string } },
+) {
   const [article] = await handle.rows<{ id: number }>(sql`select id from articles where slug = ${historySlug}`)
   if (!article) throw new Error(`no article ${historySlug}`)
-  const make = async (id: string, username: string, displayName: string): Promise<Member> => {
+  const make = async (id: string, username: string, displayName: string, passwordHash: string | null = null): Promise<Member> => {
     await handle.rows(sql`
       insert into users (id, email, username, display_name, password_hash, role, created_at)
-      values (${id}, ${`${username}@bench.threadline.local`}, ${username}, ${displayName}, null, 'member', now() - interval '30 days')`)
+      values (${id}, ${`${username}@bench.threadline.local`}, ${username}, ${displayName}, ${passwordHash}, 'member', now() - interval '30 days')`)
     await handle.rows(sql`
       insert into comments (article_id, root_id, depth, author_id, body, body_html, created_at)
       values (${article.id}, null, 0, ${id}, ${`Earlier comment by ${displayName}.`}, ${`<p>Earlier comment by ${displayName}.</p>`}, now() - interval '20 days')`)
@@ -107,11 +111,18 @@ export async function createMembers(handle: DatabaseHandle, { writers, historySl
   const reader = await make('bench-viewer', 'bench_viewer', 'Bench Viewer')
   const writerList: Member[] = []
   for (let i = 1; i <= writers; i++) writerList.push(await make(`${WRITER_PREFIX}${i}`, `bench_writer_${i}`, `Bench Writer ${i}`))
+  // Members who log in through the form (with `passwordHash`'s password), as a returning reader does.
+  const returningList: { id: string; username: string }[] = []
+  for (let i = 1; i <= (returning?.count ?? 0); i++) {
+    const member = { id: `${RETURNING_PREFIX}${i}`, username: `bench_returning_${i}` }
+    await make(member.id, member.username, `Bench Returning ${i}`, returning!.passwordHash)
+    returningList.push(member)
+  }
   // The article's count, as the app would keep it (each comment's root is set by the comments_root trigger).
   await handle.rows(sql`
     update articles set comment_count = (select count(*) from comments where article_id = ${article.id} and status = 'published')
     where id = ${article.id}`)
-  return { reader, writers: writerList }
+  return { reader, writers: writerList, returning: returningList }
 }
 
 /** Comments by the posting scenario's writers, whatever their status, to check each 3xx answer stored one. */

@@ -8,20 +8,22 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { openDatabase, type DatabaseHandle } from '#db/connection.server.ts'
-import { createDatabase, createMembers, migrateAndSeed, serverVersion, type Member } from './database.ts'
+import { hash } from '@node-rs/argon2'
+import { createDatabase, createMembers, migrateAndSeed, RETURNING_PREFIX, serverVersion, type Member } from './database.ts'
 import { DEFAULT_DATABASE_URL } from './options.ts'
 import { runCommand, startService, stopAllChildren, waitForOk, type Service } from './processes.ts'
 
 // `npm run bench:flood`: an abuse flood on loopback, against the production build with TRUST_PROXY=1.
 // Anonymous readers are measured with wrk twice: quiet (readers, and members posting at a normal
-// rate), then for the flood's length with a flood on top: sign-ups and comment posts from thousands
-// of client addresses (X-Forwarded-For). The target: readers' p99 during the flood within 5× of the
-// quiet figure, and every legitimate member's comment stored. Exits 1 when either is missed.
+// rate, and members coming back who log in and comment), then for the flood's length with a flood on
+// top: sign-ups (whose mailed links the flood follows) and comment posts from thousands of client
+// addresses (X-Forwarded-For). The target: readers' p99 during the flood within 5× of the quiet
+// figure, and every legitimate log-in and comment answered and stored. Exits 1 when either is missed.
 // Not part of `npm test`: its figures depend on the machine. See bench/README.md ("Flood").
 
 const outDir = fileURLToPath(new URL('./.out/', import.meta.url))
 const usage = `usage: npm run bench:flood -- [--database server|pglite] [--quiet S] [--flood S] [--flood-rate N] [--flood-in-flight N]
-                              [--readers N] [--members N] [--port P] [--no-build] [--profile]`
+                              [--readers N] [--members N] [--returning N] [--port P] [--no-build] [--profile]`
 
 const { values: args } = parseArgs({
   options: {
@@ -29,9 +31,10 @@ const { values: args } = parseArgs({
     quiet: { type: 'string', default: '20' },
     flood: { type: 'string', default: '30' },
     'flood-rate': { type: 'string', default: '200' },
-    'flood-in-flight': { type: 'string', default: '128' },
+    'flood-in-flight': { type: 'string', default: '1000' },
     readers: { type: 'string', default: '16' },
     members: { type: 'string', default: '20' },
+    returning: { type: 'string', default: '5' },
     port: { type: 'string', default: '3430' },
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -58,6 +61,7 @@ const options = {
   floodInFlight: whole('flood-in-flight', args['flood-in-flight']),
   readers: whole('readers', args.readers),
   members: whole('members', args.members),
+  returning: whole('returning', args.returning),
   port: whole('port', args.port),
   build: !args['no-build'],
   profile: args.profile,
@@ -71,6 +75,10 @@ const postSlug = 'h20-market-specific-variant'
 const historySlug = 'hbm-supply-and-export-rules'
 // A member at the product's default limit (5 a minute) posts well inside it.
 const MEMBER_POST_EVERY_MS = 15_000
+// A returning member logs in afresh (a session the server has not seen) and comments, this often
+// (within the default allowance of 5 comments a minute, as the members above).
+const RETURN_EVERY_MS = 15_000
+const RETURNING_PASSWORD = 'bench returning member password'
 const FLOOD_DOMAIN = 'flood.example'
 
 // ---------------------------------------------------------------------------------------------
@@ -132,11 +140,14 @@ end
 // ---------------------------------------------------------------------------------------------
 // HTTP, for the flood and the members
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 })
+// The flood and the legitimate clients connect apart: sharing one pool, the members' requests
+// waited in this process for a socket behind the flood's (seconds, on the client, not the server).
+const floodAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+const memberAgent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
 type Answer = { status: number; location: string; cookie: string | null; body: string }
 
-function post(pathname: string, form: Record<string, string>, headers: Record<string, string>): Promise<Answer> {
+function post(pathname: string, form: Record<string, string>, headers: Record<string, string>, agent = memberAgent): Promise<Answer> {
   const body = new URLSearchParams(form).toString()
   return new Promise((resolve) => {
     const request = http.request(
@@ -220,9 +231,19 @@ async function flood(seconds: number, rate: number, maxInFlight: number) {
     if (mix === 'signup' || (mix === 'both' && n % 2 === 0)) {
       const id = crypto.randomBytes(6).toString('hex')
       const ip = randomAddress(ADDRESSES)
-      const answer = await post('/signup', { email: `f${id}@${FLOOD_DOMAIN}`, username: `f${id}`, password: `flood password ${id}` }, { 'X-Forwarded-For': ip })
+      const email = `f${id}@${FLOOD_DOMAIN}`
+      const answer = await post('/signup', { email, username: `f${id}`, password: `flood password ${id}` }, { 'X-Forwarded-For': ip }, floodAgent)
       count(outcome('sign-up', answer))
-      if (answer.cookie) accounts.push({ cookie: answer.cookie, ip })
+      if (answer.status !== 200) return
+      // The attacker owns the flood's mailboxes: it follows each confirmation link it is sent.
+      const link = await mailbox.linkFor(email)
+      if (!link) {
+        count('sign-up: no confirmation mail within 20 s')
+        return
+      }
+      const confirmed = await post(new URL(link).pathname, { confirm: '1' }, { 'X-Forwarded-For': ip }, floodAgent)
+      count(confirmed.cookie ? 'sign-up: confirmed by its link (account made, signed in)' : `${outcome('sign-up', confirmed)}, when confirming`)
+      if (confirmed.cookie) accounts.push({ cookie: confirmed.cookie, ip })
     } else {
       const account = accounts.length ? accounts[crypto.randomInt(accounts.length)]! : null
       const ip = account?.ip ?? randomAddress(ADDRESSES)
@@ -231,6 +252,7 @@ async function flood(seconds: number, rate: number, maxInFlight: number) {
         `/articles/${postSlug}`,
         { intent: 'comment', body: `Flood comment ${crypto.randomBytes(8).toString('hex')}: buy cheap chips now` },
         { 'X-Forwarded-For': ip, Cookie: cookie },
+        floodAgent,
       )
       count(outcome('comment', answer))
     }
@@ -262,6 +284,84 @@ async function flood(seconds: number, rate: number, maxInFlight: number) {
   })
   await Promise.all(pending)
   return { requests: sent, skipped, counts: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])) }
+}
+
+/**
+ * The flood's mailboxes. Without SMTP_URL the app writes each mail to its log, one line with its
+ * link (app/models/mail.server.ts); the bench reads the app's output for them.
+ */
+function mailboxOf(output: NodeJS.ReadableStream) {
+  const links = new Map<string, string>()
+  const waiting = new Map<string, (link: string) => void>()
+  let rest = ''
+  output.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n')
+    rest = lines.pop() ?? ''
+    for (const line of lines) {
+      const m = /^threadline: mail to (\S+): ".*" (https?:\/\/\S+)$/.exec(line)
+      if (!m) continue
+      const [, to, link] = m as unknown as [string, string, string]
+      const resolve = waiting.get(to)
+      if (resolve) {
+        waiting.delete(to)
+        resolve(link)
+      } else links.set(to, link)
+    }
+  })
+  return {
+    linkFor(email: string, timeoutMs = 20_000): Promise<string | null> {
+      const known = links.get(email)
+      if (known) {
+        links.delete(email)
+        return Promise.resolve(known)
+      }
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(email)
+          resolve(null)
+        }, timeoutMs)
+        waiting.set(email, (link) => {
+          clearTimeout(timer)
+          resolve(link)
+        })
+      })
+    },
+  }
+}
+let mailbox: ReturnType<typeof mailboxOf>
+
+/** Members coming back: each logs in through the form (a new session, not yet in good standing) and comments. */
+function startReturning(list: { id: string; username: string }[]) {
+  const results: { login: number; status: number; location: string; said: string; at: number; ms: number }[] = []
+  let stopped = false
+  const loops = list.map(async (member, i) => {
+    const ip = `10.98.0.${i + 1}`
+    await new Promise((resolve) => setTimeout(resolve, (RETURN_EVERY_MS * i) / list.length))
+    for (let n = 1; !stopped; n++) {
+      const started = Date.now()
+      const login = await post('/login', { login: member.username, password: RETURNING_PASSWORD, redirectTo: `/articles/${postSlug}` }, { 'X-Forwarded-For': ip })
+      const answer = login.cookie
+        ? await post(`/articles/${postSlug}`, { intent: 'comment', body: `Back again: comment ${n} from ${member.id}.` }, { 'X-Forwarded-For': ip, Cookie: login.cookie })
+        : null
+      results.push({
+        login: login.status,
+        status: answer?.status ?? 0,
+        location: answer?.location ?? '',
+        said: answer ? outcome('comment', answer) : outcome('sign-up', login).replace('sign-up', 'log-in'),
+        at: started,
+        ms: Date.now() - started,
+      })
+      const wait = RETURN_EVERY_MS - (Date.now() - started)
+      if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  })
+  return {
+    results,
+    async stop() {
+      stopped = true
+      await Promise.all(loops)
+    },
+  }
 }
 
 function startMembers(members: Member[]) {
@@ -323,6 +423,8 @@ async function countStored(handle: DatabaseHandle, since: Date) {
   const [legit] = await handle.rows<{ stored: number; published: number }>(sql`
     select count(*)::int as stored, count(*) filter (where status = 'published')::int as published
     from comments where author_id like 'bench-writer-%' and created_at >= ${since.toISOString()}`)
+  const [returning] = await handle.rows<{ stored: number }>(sql`
+    select count(*)::int as stored from comments where author_id like ${`${RETURNING_PREFIX}%`} and created_at >= ${since.toISOString()}`)
   const [floodAccounts] = await handle.rows<{ n: number }>(sql`select count(*)::int as n from users where email like ${`%@${FLOOD_DOMAIN}`}`)
   const floodComments = await handle.rows<{ status: string; n: number }>(sql`
     select c.status::text as status, count(*)::int as n from comments c join users u on u.id = c.author_id
@@ -330,6 +432,7 @@ async function countStored(handle: DatabaseHandle, since: Date) {
   return {
     legitStored: legit?.stored ?? 0,
     legitPublished: legit?.published ?? 0,
+    returningStored: returning?.stored ?? 0,
     floodAccounts: floodAccounts?.n ?? 0,
     floodComments: Object.fromEntries(floodComments.map((r) => [r.status, r.n])),
   }
@@ -350,7 +453,11 @@ try {
   if (options.build) await runCommand('npm', ['run', '-s', 'build'])
   target = await prepareDatabase()
   let handle = await target.open()
-  const { writers } = await createMembers(handle, { writers: options.members, historySlug })
+  const { writers, returning } = await createMembers(handle, {
+    writers: options.members,
+    historySlug,
+    returning: { count: options.returning, passwordHash: await hash(RETURNING_PASSWORD) },
+  })
   const postgresVersion = options.database === 'server' ? await serverVersion(handle) : 'PGlite'
   if (options.database === 'pglite') await handle.close()
   const started = new Date(Date.now() - 1000)
@@ -363,6 +470,7 @@ try {
     // --profile: V8 writes a .cpuprofile of the app when it exits (open it in Chrome's DevTools).
     options.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'profiles')] : [],
   )
+  mailbox = mailboxOf(app.child.stdout!)
   await waitForOk(`${origin}/healthz`, app.child, 120_000)
   for (const p of readerPaths) await fetch(`${origin}${p}`).then((r) => r.arrayBuffer())
 
@@ -370,12 +478,14 @@ try {
   console.log(`flood: ${machine}`)
 
   const members = startMembers(writers)
+  const comingBack = startReturning(returning)
   console.log(`flood: quiet: ${options.readers} readers, ${options.members} members posting every ${MEMBER_POST_EVERY_MS / 1000} s, ${options.quietSeconds} s`)
   const quiet = await runWrk(options.quietSeconds)
   const floodStarted = Date.now()
   console.log(`flood: flood: the same, plus a flood of ${options.floodRate} requests a second from ${ADDRESSES.toLocaleString('en-GB')} addresses, ${options.floodSeconds} s`)
   const [loaded, flooded] = await Promise.all([runWrk(options.floodSeconds), flood(options.floodSeconds, options.floodRate, options.floodInFlight)])
   await members.stop()
+  await comingBack.stop()
 
   await app.stop()
   if (options.database === 'pglite') handle = await target.open()
@@ -388,6 +498,10 @@ try {
   const ratio = loaded.p99Ms / quiet.p99Ms
   const memberMs = members.results.filter((r) => r.at >= floodStarted).map((r) => r.ms).sort((a, b) => a - b)
   const memberSlowest = memberMs.at(-1) ?? 0
+  const memberP50 = memberMs[Math.floor(memberMs.length / 2)] ?? 0
+  const back = comingBack.results
+  const backOk = back.filter((r) => r.login === 302 && r.status === 302 && r.location.includes('#c')).length
+  const backSlowest = Math.max(0, ...back.filter((r) => r.at >= floodStarted).map((r) => r.ms))
   const report = {
     date: new Date().toISOString(),
     machine,
@@ -399,7 +513,8 @@ try {
     floodNotSent: flooded.skipped,
     floodRequestsPerSecond: Math.round(flooded.requests / options.floodSeconds),
     floodOutcomes: flooded.counts,
-    members: { attempted, attemptedDuringFlood: duringFlood, slowestAnswerDuringFloodMs: memberSlowest, answeredOk, stored: stored.legitStored, published: stored.legitPublished },
+    members: { attempted, attemptedDuringFlood: duringFlood, medianAnswerDuringFloodMs: memberP50, slowestAnswerDuringFloodMs: memberSlowest, answeredOk, stored: stored.legitStored, published: stored.legitPublished },
+    returning: { attempted: back.length, answeredOk: backOk, stored: stored.returningStored, slowestDuringFloodMs: backSlowest },
     floodStored: { accounts: stored.floodAccounts, comments: stored.floodComments },
   }
   fs.writeFileSync(path.join(outDir, `flood-${options.database}.json`), JSON.stringify(report, null, 2) + '\n')
@@ -413,11 +528,16 @@ try {
   console.log(`\nFlood: ${flooded.requests} requests in ${options.floodSeconds} s (${report.floodRequestsPerSecond}/s; ${flooded.skipped} not sent: ${options.floodInFlight} already waiting):`)
   for (const [what, n] of Object.entries(flooded.counts)) console.log(`  ${String(n).padStart(7)}  ${what}`)
   console.log(`  stored: ${stored.floodAccounts} flood accounts; their comments by status: ${JSON.stringify(stored.floodComments)}`)
-  console.log(`\nMembers: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published); slowest answer during the flood ${memberSlowest} ms`)
+  console.log(`\nReturning members: ${back.length} log-ins with a comment each, ${backOk} logged in and answered as posted, ${stored.returningStored} stored; slowest during the flood ${backSlowest} ms (log-in and comment)`)
+  for (const r of back.filter((r) => !(r.login === 302 && r.status === 302 && r.location.includes('#c')))) {
+    console.log(`  not answered as posted: log-in ${r.login}, ${r.said} after ${r.ms} ms, ${((r.at - floodStarted) / 1000).toFixed(1)} s into the flood`)
+  }
+  console.log(`Members: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published); answers during the flood: median ${memberP50} ms, slowest ${memberSlowest} ms`)
 
   const failures: string[] = []
   if (!(ratio <= 5)) failures.push(`readers' p99 during the flood is ${ratio.toFixed(2)}× the quiet figure (target ≤ 5×)`)
   if (stored.legitStored !== attempted || answeredOk !== attempted) failures.push(`legitimate comments lost: ${attempted} attempted, ${answeredOk} answered as posted, ${stored.legitStored} stored`)
+  if (stored.returningStored !== back.length || backOk !== back.length) failures.push(`returning members lost: ${back.length} log-ins with a comment, ${backOk} answered as posted, ${stored.returningStored} stored`)
   if (loaded.socketErrors > 0 || loaded.non2xx > 0) failures.push(`readers got ${loaded.non2xx} non-2xx answers and ${loaded.socketErrors} socket errors during the flood`)
   console.log(failures.length ? `\nTARGET MISSED:\n- ${failures.join('\n- ')}` : '\nTarget met: readers within 5× of quiet, nothing legitimate lost.')
   await cleanup()

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -232,8 +233,57 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   })
 }
 
+/** Thrown where a statement outside a transaction was sent from inside it (see `guardedClient`). */
+export class StatementOutsideTransactionError extends Error {
+  override name = 'StatementOutsideTransactionError'
+}
+
+/**
+ * PGlite runs one transaction at a time, and a statement sent outside it waits for it to end. So a
+ * statement sent on the database handle (not the transaction's) from inside a transaction waits for
+ * its own transaction: that request never answers, and every later statement of every request waits
+ * behind it, for good. On the server the same code only takes a second connection and sees another
+ * snapshot, so it passes every test there. This client refuses such a statement at once, with a
+ * stack that names it, instead of hanging the site. (Work a transaction starts but does not wait for
+ * may query the handle once the transaction has ended, not while it is still open.)
+ */
+function guardedClient(client: PGlite): PGlite {
+  const inside = new AsyncLocalStorage<{ open: boolean }>()
+  const refuse = () => {
+    if (inside.getStore()?.open) {
+      throw new StatementOutsideTransactionError(
+        'a statement was sent on the database handle from inside a transaction: on PGlite it would wait for that transaction for ever (use the transaction’s handle)',
+      )
+    }
+  }
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'query' || property === 'exec' || property === 'sql') {
+        const method = Reflect.get(target, property, target) as (...args: unknown[]) => Promise<unknown>
+        return (...args: unknown[]) => {
+          refuse()
+          return method.apply(target, args)
+        }
+      }
+      if (property === 'transaction') {
+        return async <T,>(callback: (tx: unknown) => Promise<T>) => {
+          refuse()
+          const state = { open: true }
+          try {
+            return await target.transaction((tx) => inside.run(state, () => callback(tx)))
+          } finally {
+            state.open = false
+          }
+        }
+      }
+      const value = Reflect.get(target, property, receiver) as unknown
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+}
+
 function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<void>): DatabaseHandle {
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Database
+  const db = drizzlePglite(guardedClient(client), { schema, logger }) as unknown as Database
   let closed = false
   return {
     db,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { AdmissionControl, admissionClasses, RefusalMemory, REFUSALS_BEFORE_REMEMBERED, SessionStanding, WorkQueue } from './admission.server.ts'
+import { AdmissionControl, admissionClasses, POST_LANES, RefusalMemory, REFUSALS_BEFORE_REMEMBERED, SessionStanding, WorkQueue } from './admission.server.ts'
 
 const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
 
@@ -114,7 +114,7 @@ describe('work queue', () => {
     return { promise, open }
   }
 
-  test('runs at most its concurrency at once; members in good standing go ahead of the rest; overflow is refused', async () => {
+  test('runs at most its concurrency at once; lanes in order (rate-limited forms, others, sessions refused lately); overflow is refused', async () => {
     const queue = new WorkQueue(1, 2, 60_000)
     const order: string[] = []
     const first = gate()
@@ -122,15 +122,45 @@ describe('work queue', () => {
       order.push('a')
       await first.promise
     })
+    const refusedLately = queue.run(async () => order.push('refused'), { lane: POST_LANES.refusedLately })
     const others = queue.run(async () => order.push('b'))
-    const members = queue.run(async () => order.push('member'), { first: true })
+    const logIn = queue.run(async () => order.push('log-in'), { lane: POST_LANES.limited })
     const more = queue.run(async () => order.push('c'))
     const refused = await queue.run(async () => order.push('d'))
     expect(refused, 'past the waiting bound').toBeNull()
-    expect(queue.load).toEqual({ running: 1, waiting: 3 })
+    expect(queue.load).toEqual({ running: 1, waiting: 4 })
     first.open()
-    await Promise.all([running, others, members, more])
-    expect(order).toEqual(['a', 'member', 'b', 'c'])
+    await Promise.all([running, refusedLately, others, logIn, more])
+    expect(order).toEqual(['a', 'log-in', 'b', 'c', 'refused'])
+    expect(queue.load).toEqual({ running: 0, waiting: 0 })
+  })
+
+  test('a job that runs past its lease gives up its slot, so one answer that never comes does not stop the queue', async () => {
+    let overruns = 0
+    const queue = new WorkQueue(1, 10, 60_000, 30, () => overruns++)
+    const never = queue.run(() => new Promise<void>(() => {}))
+    const next = await queue.run(async () => 'ran')
+    expect(next).toEqual({ value: 'ran' })
+    expect(overruns).toBe(1)
+    expect(queue.load).toEqual({ running: 0, waiting: 0 })
+    void never
+  })
+
+  test('a job whose client has gone leaves the queue, or does not start', async () => {
+    const queue = new WorkQueue(1, 10, 60_000)
+    const blocker = gate()
+    const ran: string[] = []
+    const running = queue.run(() => blocker.promise)
+    const gone = new AbortController()
+    const waiting = queue.run(async () => ran.push('gone'), { signal: gone.signal })
+    expect(queue.load.waiting).toBe(1)
+    gone.abort()
+    expect(await waiting).toBeNull()
+    expect(queue.load.waiting).toBe(0)
+    expect(await queue.run(async () => ran.push('late'), { signal: gone.signal })).toBeNull()
+    blocker.open()
+    await running
+    expect(ran).toEqual([])
     expect(queue.load).toEqual({ running: 0, waiting: 0 })
   })
 
@@ -159,5 +189,15 @@ describe('session standing', () => {
     expect(standing.inGoodStanding('a', 62_003)).toBe(true)
     standing.refused('b', 60, 0)
     expect(standing.inGoodStanding('b', 1)).toBe(false)
+  })
+
+  test('a refusal puts the session last in the queue until it ends; an unknown session is not refused', () => {
+    const standing = new SessionStanding()
+    expect(standing.refusedLately('a', 0)).toBe(false)
+    standing.refused('a', 90, 0)
+    expect(standing.refusedLately('a', 89_999)).toBe(true)
+    expect(standing.refusedLately('a', 90_000)).toBe(false)
+    standing.accepted('c', 0)
+    expect(standing.refusedLately('c', 1)).toBe(false)
   })
 })

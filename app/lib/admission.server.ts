@@ -22,6 +22,16 @@ export const admissionClasses: { match: RegExp; limits: AdmissionClass }[] = [
     limits: { name: 'signup', action: 'sign-ups', global: { capacity: 120, perSecond: 2 }, perAddress: { capacity: 10, perSecond: 0.05 } },
   },
   {
+    // A link from a sign-up mail: there are no more of them than sign-ups, so the same rate.
+    match: /^\/signup\/confirm\/[^/]+(?:\.data)?$/,
+    limits: {
+      name: 'signup-confirm',
+      action: 'sign-up confirmations',
+      global: { capacity: 120, perSecond: 2 },
+      perAddress: { capacity: 10, perSecond: 0.05 },
+    },
+  },
+  {
     match: /^\/login(?:\.data)?$/,
     limits: { name: 'login', action: 'log-in attempts', global: { capacity: 100, perSecond: 20 }, perAddress: { capacity: 30, perSecond: 1 } },
   },
@@ -175,64 +185,100 @@ export class RefusalMemory {
 }
 
 /**
- * Runs at most `concurrency` jobs at once, the rest in arrival order, those marked `first` ahead of
- * the others; beyond `maxWaiting` waiting, or once a job has waited `maxWaitMs`, it is refused
- * (`null`) without running. For the form posts that pass the limits above: a reader's cached page is
- * one quick turn of the event loop, a post's answer many, and with every post of a flood in progress
- * at once a reader waited behind all of them; in turn, a reader waits behind at most a post's turn.
- * Members the site knows (see SessionStanding) go first, so a flood's queue does not hold them up.
+ * The order in which waiting posts run. Forms that passed a bucket above come first: however many
+ * addresses a flood has, they arrive no faster than the bucket lets them, so a person logging in is
+ * not queued behind an unbounded number of anything. Then every other post (a first comment, a
+ * session the site does not know); last, sessions the app has lately refused (see SessionStanding).
+ */
+export const POST_LANES = { limited: 0, other: 1, refusedLately: 2 } as const
+export type PostLane = (typeof POST_LANES)[keyof typeof POST_LANES]
+
+/**
+ * Runs at most `concurrency` jobs at once, the rest in arrival order within their lane, lanes in
+ * order (POST_LANES); beyond `maxWaiting` waiting in a lane, or once a job has waited `maxWaitMs`,
+ * it is refused (`null`) without running. For the form posts that pass the limits above: a reader's
+ * cached page is one quick turn of the event loop, a post's answer many, and with every post of a
+ * flood in progress at once a reader waited behind all of them; in turn, a reader waits behind at
+ * most a post's turn or two. A job still running after `maxRunMs` gives its slot up (and goes on):
+ * one answer that never comes must not stop every post after it.
  */
 export class WorkQueue {
   private running = 0
-  private readonly lanes: { start: () => void; timer: NodeJS.Timeout }[][] = [[], []]
+  private readonly lanes: { start: () => void; timer: NodeJS.Timeout }[][] = Object.values(POST_LANES).map(() => [])
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting: number,
     private readonly maxWaitMs: number,
+    private readonly maxRunMs = 30_000,
+    private readonly onOverrun: () => void = () => {},
   ) {}
 
   get load() {
-    return { running: this.running, waiting: this.lanes[0]!.length + this.lanes[1]!.length }
+    return { running: this.running, waiting: this.lanes.reduce((sum, lane) => sum + lane.length, 0) }
   }
 
-  async run<T>(job: () => Promise<T>, { first = false } = {}): Promise<{ value: T } | null> {
+  /**
+   * `signal`: the client has gone (it closed the connection). Its job leaves the queue, or does not
+   * start: a request whose body can no longer be read would wait for it for ever.
+   */
+  async run<T>(
+    job: () => Promise<T>,
+    { lane: laneIndex = POST_LANES.other as PostLane, signal }: { lane?: PostLane; signal?: AbortSignal } = {},
+  ): Promise<{ value: T } | null> {
+    if (signal?.aborted) return null
     if (this.running >= this.concurrency) {
-      const lane = this.lanes[first ? 0 : 1]!
+      const lane = this.lanes[laneIndex]!
       if (lane.length >= this.maxWaiting) return null
       const admitted = await new Promise<boolean>((resolve) => {
+        const leave = () => {
+          clearTimeout(entry.timer)
+          const at = lane.indexOf(entry)
+          if (at !== -1) lane.splice(at, 1)
+          resolve(false)
+        }
         const entry = {
           start: () => {
             clearTimeout(entry.timer)
+            signal?.removeEventListener('abort', leave)
             resolve(true)
           },
-          timer: setTimeout(() => {
-            const at = lane.indexOf(entry)
-            if (at !== -1) lane.splice(at, 1)
-            resolve(false)
-          }, this.maxWaitMs),
+          timer: setTimeout(leave, this.maxWaitMs),
         }
+        signal?.addEventListener('abort', leave, { once: true })
         lane.push(entry)
       })
       if (!admitted) return null
     } else {
       this.running++
     }
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      // The slot passes to the next job waiting, or is freed.
+      const next = this.lanes.find((lane) => lane.length > 0)?.shift()
+      if (next) next.start()
+      else this.running--
+    }
+    const lease = setTimeout(() => {
+      this.onOverrun()
+      release()
+    }, this.maxRunMs)
     try {
       return { value: await job() }
     } finally {
-      // The slot passes to the next job waiting, or is freed.
-      const next = this.lanes[0]!.shift() ?? this.lanes[1]!.shift()
-      if (next) next.start()
-      else this.running--
+      clearTimeout(lease)
+      release()
     }
   }
 }
 
 /**
  * Sessions whose form posts the app has lately accepted and not refused: members in good standing,
- * whose posts go first in the WorkQueue. A flood's fresh accounts are refused by the app within a
- * post or two (new accounts' limits) and lose their place again for as long as the refusal holds.
+ * whose posts skip the WorkQueue. A flood's fresh accounts are refused by the app within a post or
+ * two (new accounts' limits) and lose their place again for as long as the refusal holds; their
+ * posts then wait behind everyone else's (`refusedLately`).
  */
 export class SessionStanding {
   private readonly sessions = new Map<string, { acceptedAt: number | null; refusedUntil: number }>()
@@ -253,6 +299,11 @@ export class SessionStanding {
     const entry = this.sessions.get(session)
     if (entry) entry.refusedUntil = Math.max(entry.refusedUntil, until)
     else if (this.room(now)) this.sessions.set(session, { acceptedAt: null, refusedUntil: until })
+  }
+
+  /** Whether the app refused this session (429) and the refusal still holds. */
+  refusedLately(session: string, now = Date.now()) {
+    return (this.sessions.get(session)?.refusedUntil ?? 0) > now
   }
 
   inGoodStanding(session: string, now = Date.now()) {

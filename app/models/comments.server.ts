@@ -11,7 +11,7 @@ import { isPublicArticle } from './fragments.server.ts'
 import { consumeRateLimit, consumeRateLimits, hitRateLimit, type RateLimit } from './rate-limits.server.ts'
 import { runAutoModeration, type Verdict } from '#app/lib/auto-moderation.ts'
 import { getSettings } from './settings.server.ts'
-import { lockActiveMember } from './users.server.ts'
+import { isNewAccount, lockActiveMember } from './users.server.ts'
 import { allChipCards } from './chips.server.ts'
 import { readThrough } from '#app/lib/table-cache.server.ts'
 
@@ -435,8 +435,7 @@ async function commentLimits(actor: { id: string; role: Role; createdAt: Date })
     'newAccountCommentsPerMinute',
     'newAccountCommentsPerDay',
   ])
-  const isNew =
-    !newsroomRoles.includes(actor.role) && Date.now() - actor.createdAt.getTime() < settings.newAccountHours * 3_600_000
+  const isNew = isNewAccount(actor, settings.newAccountHours)
   return [
     {
       key: `comment:minute:${actor.id}`,

@@ -6,7 +6,7 @@ import { db } from '#db/client.server.ts'
 import { articles, comments, sessions, users } from '#db/schema.ts'
 import { isDomainError } from './errors.server.ts'
 import { putSetting } from './settings.server.ts'
-import { changeDisplayName, changePassword, deleteAccount, endSession, listSessions, signUp, verifyLogin } from './users.server.ts'
+import { changeDisplayName, changePassword, deleteAccount, endSession, listSessions, postingStanding, signUp, verifyLogin } from './users.server.ts'
 
 beforeEach(truncateAll)
 
@@ -204,5 +204,36 @@ describe('names that pass for the newsroom', () => {
     }
     await expectCode(signUp({ email: 'copy@example.com', username: 'PriyaRaman', password: TEST_PASSWORD }), 'invalid-input')
     expect((await changeDisplayName({ actorId: member.id, displayName: 'Priya Patel' })).displayName).toBe('Priya Patel')
+  })
+})
+
+describe('postingStanding', () => {
+  const age = (userId: string, hours: number) =>
+    db.update(users).set({ createdAt: new Date(Date.now() - hours * 3_600_000) }).where(eq(users.id, userId))
+
+  it('skips the post queue for established accounts only: not new, not barred, session live', async () => {
+    const member = await createTestUser()
+    await addSession(member.id, 'standing-member')
+    expect(await postingStanding('standing-member'), 'a new account queues').toEqual({ userId: member.id, established: false })
+    await age(member.id, 25)
+    expect(await postingStanding('standing-member'), 'past the default 24 new-account hours').toEqual({ userId: member.id, established: true })
+    await putSetting('newAccountHours', 48)
+    expect((await postingStanding('standing-member'))?.established, 'the setting decides').toBe(false)
+
+    const moderator = await createTestUser({ role: 'moderator' })
+    await addSession(moderator.id, 'standing-moderator')
+    expect((await postingStanding('standing-moderator'))?.established, 'staff are never new').toBe(true)
+
+    await db.update(users).set({ bannedAt: new Date() }).where(eq(users.id, moderator.id))
+    expect((await postingStanding('standing-moderator'))?.established, 'banned').toBe(false)
+    await putSetting('newAccountHours', 24)
+    await db.update(users).set({ suspendedUntil: new Date(Date.now() + 60_000) }).where(eq(users.id, member.id))
+    expect((await postingStanding('standing-member'))?.established, 'suspended').toBe(false)
+    await db.update(users).set({ suspendedUntil: new Date(Date.now() - 60_000) }).where(eq(users.id, member.id))
+    expect((await postingStanding('standing-member'))?.established, 'a suspension that has ended').toBe(true)
+
+    expect(await postingStanding('no-such-session'), 'unknown').toBeNull()
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, 'standing-member'))
+    expect(await postingStanding('standing-member'), 'expired').toBeNull()
   })
 })

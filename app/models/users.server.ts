@@ -17,6 +17,30 @@ export const publicUserColumns = {
 }
 export type PublicUser = { id: string; username: string; displayName: string; role: Role }
 
+/** Whether an account is still new: its tighter comment allowances apply, and its posts do not skip the post queue. */
+export function isNewAccount(account: { role: Role; createdAt: Date }, newAccountHours: number, now = Date.now()) {
+  return !newsroomRoles.includes(account.role) && now - account.createdAt.getTime() < newAccountHours * 3_600_000
+}
+
+/**
+ * The account a session token belongs to, and whether its posts may skip the queue that form posts
+ * wait in under load (server.ts): an established account (past the new-account hours, or staff),
+ * neither banned, suspended nor deleted. A flood can make new accounts only as fast as sign-ups
+ * are admitted, and new accounts queue; a member coming back with a fresh session does not. One
+ * indexed read, no writes; an expired or unknown session is null.
+ */
+export async function postingStanding(sessionId: string): Promise<{ userId: string; established: boolean } | null> {
+  const [row] = await db
+    .select({ userId: users.id, role: users.role, createdAt: users.createdAt, bannedAt: users.bannedAt, suspendedUntil: users.suspendedUntil, deletedAt: users.deletedAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), sql`${sessions.expiresAt} > now()`))
+  if (!row) return null
+  const { newAccountHours } = await getSettings(['newAccountHours'])
+  const barred = row.bannedAt !== null || row.deletedAt !== null || (row.suspendedUntil !== null && row.suspendedUntil.getTime() > Date.now())
+  return { userId: row.userId, established: !barred && !isNewAccount(row, newAccountHours) }
+}
+
 export function newUserId() {
   return crypto.randomBytes(12).toString('base64url')
 }
