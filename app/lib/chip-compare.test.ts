@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   bestIndexes,
   buildComparison,
+  escapeHtml,
   renderComparisonHtml,
   splitChipSlugs,
   type ComparableChip,
@@ -167,5 +168,25 @@ describe('splitChipSlugs', () => {
     expect(splitChipSlugs('h200, h100\nascend-910b')).toEqual(['h200', 'h100', 'ascend-910b'])
     expect(splitChipSlugs(['h200,h100', 'B200', ''])).toEqual(['h200', 'h100', 'b200'])
     expect(splitChipSlugs(' , ')).toEqual([])
+  })
+})
+
+// The comparison table stored in article bodies is HTML written by hand: every value in it escaped
+// (found by mutation testing: removing any one escape left the suite passing).
+describe('escaping in the stored comparison table', () => {
+  it('escapeHtml escapes each of & < > " and \'', () => {
+    expect(escapeHtml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f')
+  })
+
+  it('hostile chip names, vendors and a caption come out as text', () => {
+    const hostile = `<img src=x onerror="alert('1')">&amp;`
+    const html = renderComparisonHtml(
+      buildComparison([chip({ slug: 'chip-a', name: hostile, vendor: hostile, architecture: hostile }), chip({ slug: 'chip-b', name: 'B' })]),
+      `Caption ${hostile}`,
+    )
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain(`"alert`)
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;amp;')
+    expect(html).toContain('aria-label="Caption &lt;img')
   })
 })

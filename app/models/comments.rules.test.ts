@@ -1,33 +1,16 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
+import { codeOf, createPublishedArticle as createArticle } from '#app/test/domain.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { articles, comments, users } from '#db/schema.ts'
 import { createComment, deleteComment, editComment, getDiscussion } from './comments.server.ts'
-import { isDomainError } from './errors.server.ts'
 import { moderateComments, setDiscussionLocked } from './moderation.server.ts'
 import { putSetting } from './settings.server.ts'
 
 // The rules of one's own comments and of what each reader may do with a comment, at their
 // boundaries (found by mutation testing: each assertion fails when the rule it names is changed).
-
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  return isDomainError(error) ? error.code : error
-}
-
-async function createArticle() {
-  const slug = `story-${Math.random().toString(36).slice(2, 8)}`
-  const [row] = await db
-    .insert(articles)
-    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
-    .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
-  return row!
-}
 
 const view = async (article: { id: number }, viewer: { id: string } | null, commentId: number) => {
   const [row] = await db.select({ locked: articles.discussionLocked }).from(articles).where(eq(articles.id, article.id))

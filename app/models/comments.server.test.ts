@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_SHOWN_DEPTH, type CommentNode } from '#app/lib/comment-tree.ts'
 import { truncateAll } from '#app/test/db.ts'
+import { createPublishedArticle as createArticle, expectCode } from '#app/test/domain.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { database, db } from '#db/client.server.ts'
@@ -19,31 +20,11 @@ import {
   TOP_LEVEL_PER_PAGE,
   type CommentView,
 } from './comments.server.ts'
-import { isDomainError } from './errors.server.ts'
 import { moderateComments, purgeMemberComments, reportComment } from './moderation.server.ts'
 import { subscribeToArticle, type DiscussionEvent } from './events.server.ts'
 import { countUnreadNotifications, openNotifications } from './notifications.server.ts'
 import { putSetting } from './settings.server.ts'
 import { voteOnComment } from './votes.server.ts'
-
-type Article = { id: number; slug: string; discussionLocked: boolean }
-
-async function createArticle(slug = `story-${Math.random().toString(36).slice(2, 8)}`): Promise<Article> {
-  const [row] = await db
-    .insert(articles)
-    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
-    .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
-  return row!
-}
-
-async function expectCode(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(isDomainError(error) ? error.code : error).toBe(code)
-  return error as Error
-}
 
 async function commentCount(articleId: number) {
   const [row] = await db.select({ n: articles.commentCount }).from(articles).where(eq(articles.id, articleId))

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
+import { failureOf } from '#app/test/domain.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { moderationActions, users } from '#db/schema.ts'
@@ -14,10 +15,7 @@ import { banMember, liftRestrictions, moderateComments, purgeMemberComments, set
 const moderator = { id: 'moderator-without-a-row', role: 'moderator' as const }
 
 async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
+  const error = await failureOf(promise)
   expect(error).toBeInstanceOf(DomainError)
   const { code, message, details } = error as DomainError
   return { code, message, field: details.field }

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
+import { codeOf, createPublishedArticle as createArticle } from '#app/test/domain.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
-import { articles, comments, moderationActions, reports, users } from '#db/schema.ts'
+import { articles, comments, moderationActions, notifications, reports, users } from '#db/schema.ts'
 import { createComment } from './comments.server.ts'
-import { isDomainError } from './errors.server.ts'
 import {
   banMember,
   changeRole,
@@ -21,23 +21,6 @@ import { putSetting } from './settings.server.ts'
 
 // The boundaries and refusals of moderation, one rule a test (found by mutation testing: each
 // assertion fails when the rule it names is changed).
-
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  return isDomainError(error) ? error.code : error
-}
-
-async function createArticle() {
-  const slug = `story-${Math.random().toString(36).slice(2, 8)}`
-  const [row] = await db
-    .insert(articles)
-    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
-    .returning({ id: articles.id, slug: articles.slug })
-  return row!
-}
 
 const statusOf = async (id: number) => (await db.select({ status: comments.status, reason: comments.moderationReason }).from(comments).where(eq(comments.id, id)))[0]!
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0]!
@@ -178,5 +161,22 @@ describe('acting on comments', () => {
     expect(await open()).toBe(1)
     await moderateComments({ actor: moderator, commentIds: [c.id], action: 'approve', reason: '' })
     expect(await open()).toBe(0)
+  })
+
+  it('approving a held reply tells the parent’s author, once; approving a hidden one does not tell them again', async () => {
+    const article = await createArticle()
+    const parent = await createComment({ articleSlug: article.slug, actorId: member.id, body: 'The parent' })
+    await putSetting('holdFirstComment', true)
+    const replier = await createTestUser()
+    const reply = await createComment({ articleSlug: article.slug, actorId: replier.id, body: 'A first reply', parentId: parent.id })
+    expect(reply.status).toBe('pending')
+    const told = async () =>
+      (await db.select({ kind: notifications.kind, commentId: notifications.commentId }).from(notifications).where(eq(notifications.userId, member.id)))
+    expect(await told(), 'nothing while it is held').toEqual([])
+    await moderateComments({ actor: moderator, commentIds: [reply.id], action: 'approve', reason: '' })
+    expect(await told()).toEqual([{ kind: 'reply', commentId: reply.id }])
+    await moderateComments({ actor: moderator, commentIds: [reply.id], action: 'hide', reason: '' })
+    await moderateComments({ actor: moderator, commentIds: [reply.id], action: 'approve', reason: '' })
+    expect(await told(), 'back from hidden: already told').toHaveLength(1)
   })
 })

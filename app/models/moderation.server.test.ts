@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
+import { createPublishedArticle as createArticle, expectCode } from '#app/test/domain.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser, TEST_PASSWORD } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
@@ -28,23 +29,6 @@ import {
 import { listSettings, putSetting, updateSettings } from './settings.server.ts'
 import { verifyLogin } from './users.server.ts'
 import { voteOnComment } from './votes.server.ts'
-
-async function expectCode(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(isDomainError(error) ? error.code : error).toBe(code)
-  return error as Error
-}
-
-async function createArticle(slug = `story-${Math.random().toString(36).slice(2, 8)}`) {
-  const [row] = await db
-    .insert(articles)
-    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
-    .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
-  return row!
-}
 
 async function status(commentId: number) {
   const [row] = await db.select({ status: comments.status, reason: comments.moderationReason, pinned: comments.pinned }).from(comments).where(eq(comments.id, commentId))

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { truncateAll } from '#app/test/db.ts'
+import { loggedMail } from '#app/test/logged-mail.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
@@ -12,14 +13,8 @@ import { checkResetToken, hashResetToken, isResetTokenValid, requestPasswordRese
 import { putSetting } from './settings.server.ts'
 import { changePassword, deleteAccount, verifyLogin } from './users.server.ts'
 
-// Without SMTP_URL a mail is one line in the server log; the test reads the link from there.
-let logged: string[] = []
-beforeEach(async () => {
-  await truncateAll()
-  logged = []
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)))
-})
-afterEach(() => vi.restoreAllMocks())
+beforeEach(truncateAll)
+const mail = loggedMail()
 
 /** A reset request, and the work it leaves off the request's path (its mail), as the inbox sees it. */
 async function requestReset(input: { email: string; ip: string }) {
@@ -28,8 +23,7 @@ async function requestReset(input: { email: string; ip: string }) {
 }
 
 function tokenFromLog(email: string) {
-  const line = logged.find((l) => l.includes(`mail to ${email}`))
-  return line?.match(/\/reset-password\/([A-Za-z0-9_-]+)/)?.[1]
+  return mail.tokenFor(email, '/reset-password/')
 }
 
 describe('hashResetToken', () => {
@@ -45,7 +39,7 @@ describe('password reset', () => {
     await db.insert(sessions).values({ id: 'old', userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) })
     await requestReset({ email: user.email, ip: '192.0.2.1' })
 
-    const line = logged.find((l) => l.includes(user.email))!
+    const [line] = mail.to(user.email)
     expect(line).toContain(`"Reset your Threadline password" ${siteOrigin()}/reset-password/`)
     const token = tokenFromLog(user.email)!
     const [stored] = await db.select().from(passwordResetTokens)
@@ -89,7 +83,6 @@ describe('password reset', () => {
     const user = await createTestUser()
     await requestReset({ email: user.email, ip: '192.0.2.1' })
     const first = tokenFromLog(user.email)!
-    logged = []
     await requestReset({ email: user.email, ip: '192.0.2.1' })
     const second = tokenFromLog(user.email)!
     expect(await isResetTokenValid({ token: first })).toBe(false)
@@ -98,7 +91,7 @@ describe('password reset', () => {
 
   it('answers an unknown address exactly as a known one, and sends nothing', async () => {
     await requestReset({ email: 'nobody@example.com', ip: '192.0.2.1' })
-    expect(logged.filter((l) => l.includes('mail to'))).toEqual([])
+    expect(mail.all()).toEqual([])
     expect(await db.select().from(passwordResetTokens)).toHaveLength(0)
   })
 

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { truncateAll } from '#app/test/db.ts'
+import { loggedMail } from '#app/test/logged-mail.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { pendingSignups, users } from '#db/schema.ts'
@@ -11,17 +12,10 @@ import { putSetting } from './settings.server.ts'
 import { confirmSignUp, getPendingSignUp, requestSignUp } from './signups.server.ts'
 import { verifyLogin } from './users.server.ts'
 
-// Without SMTP_URL a mail is one line in the server log; the test reads it from there.
-let logged: string[] = []
-beforeEach(async () => {
-  await truncateAll()
-  logged = []
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)))
-})
-afterEach(() => vi.restoreAllMocks())
-
-const mailsTo = (email: string) => logged.filter((l) => l.includes(`mail to ${email}:`))
-const tokenFor = (email: string) => mailsTo(email).at(-1)?.match(/\/signup\/confirm\/([A-Za-z0-9_-]+)/)?.[1]
+beforeEach(truncateAll)
+const mail = loggedMail()
+const mailsTo = mail.to
+const tokenFor = (email: string) => mail.tokenFor(email, '/signup/confirm/')
 const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e)
 
 /** Asks for an account and waits for the mail, as the person at the inbox would. */
@@ -64,13 +58,13 @@ describe('sign-up by mailed link', () => {
     const member = await createTestUser()
     const error = await caught(ask('other@example.com', member.username.toUpperCase()))
     expect(isDomainError(error, 'username-taken')).toBe(true)
-    expect(logged).toEqual([])
+    expect(mail.all()).toEqual([])
   })
 
   it('refuses a username that claims a role, before anything is mailed', async () => {
     const error = await caught(ask('mod@example.com', 'site_moderator'))
     expect(isDomainError(error, 'invalid-input')).toBe(true)
-    expect(logged).toEqual([])
+    expect(mail.all()).toEqual([])
   })
 
   it('uses up every link for an address when one is followed', async () => {

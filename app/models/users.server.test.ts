@@ -1,23 +1,14 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
+import { expectCode } from '#app/test/domain.ts'
 import { createTestUser, TEST_PASSWORD } from '#app/test/users.ts'
 import { db } from '#db/client.server.ts'
 import { articles, comments, sessions, users } from '#db/schema.ts'
-import { isDomainError } from './errors.server.ts'
 import { putSetting } from './settings.server.ts'
 import { changeDisplayName, changePassword, deleteAccount, endSession, listSessions, postingStanding, signUp, verifyLogin } from './users.server.ts'
 
 beforeEach(truncateAll)
-
-async function expectCode(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(isDomainError(error) ? error.code : error).toBe(code)
-  return error as Error
-}
 
 async function addSession(userId: string, id: string) {
   await db.insert(sessions).values({ id, userId, expiresAt: new Date(Date.now() + 86_400_000) })
