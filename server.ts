@@ -3,7 +3,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 // The adapter's own request and response conversions, so the page cache can sit around the handler.
 import { createRemixRequest, sendRemixResponse } from '@remix-run/express/dist/server.js'
-import { createRequestHandler, type ServerBuild } from '@remix-run/node'
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import { env } from '#app/env.server.ts'
@@ -149,6 +149,26 @@ app.use((req, res, next) => {
   next()
 })
 
+// CSRF, in one place for every route: a state-changing request must come from this site. (Before
+// admission: a forged request must not spend the allowance of the people the site is for.)
+const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : null
+app.use((req, res, next) => {
+  const siteOrigins = [`${req.protocol}://${req.get('host') ?? ''}`.toLowerCase()]
+  if (publicOrigin) siteOrigins.push(publicOrigin)
+  if (isAllowedOrigin({ method: req.method, origin: req.get('origin'), referer: req.get('referer'), siteOrigins })) {
+    // Checked here, against every origin the site answers to. Remix checks Origin again, against Host
+    // or X-Forwarded-Host as sent, port and case included, and throws (an empty 500) when a proxy
+    // rewrote either or a browser sent "Origin: null": it is left nothing to compare.
+    delete req.headers.origin
+    next()
+    return
+  }
+  res
+    .status(403)
+    .type('text/plain')
+    .send('Cross-site request refused: forms that change something must be sent from this site.\n')
+})
+
 // Sign-up, log-in and the password-reset forms cost a password hash and several writes each: a flood
 // of them from many addresses is refused here, from memory, before any of that work (see
 // app/lib/admission.server.ts).
@@ -167,9 +187,10 @@ app.use((req, res, next) => {
     const verdict = admission.admit(limits, address)
     if (!verdict.admitted) return refuseEarly(res, verdict.retryAfterSeconds, verdict.message)
     res.locals.limited = true
-    // A form refused as invalid did none of the work the buckets guard: its token comes back.
+    // A form that did not parse did none of the work the buckets guard: its token comes back. (A
+    // wrong password, answered 400 too, was checked: it keeps its cost.)
     res.on('finish', () => {
-      if (res.statusCode === 400) admission.refund(limits, address)
+      if ((res.locals.loadContext as AppLoadContext | undefined)?.formInvalid) admission.refund(limits, address)
     })
   }
   const { token } = readSessionCookie(req.headers.cookie)
@@ -203,7 +224,7 @@ async function postingStandingOf(token: string) {
  * and for how long. A refusal is noted against the account too, so that logging in afresh does not
  * put the account's next posts ahead of the queue.
  */
-function noteAnswer(req: express.Request, response: Response, accountId: string | null) {
+function noteAnswer(req: express.Request, response: Response, { accountId, live }: { accountId: string | null; live: boolean }) {
   const { token } = readSessionCookie(req.headers.cookie)
   if (!token) return
   if (response.status === 429) {
@@ -211,7 +232,9 @@ function noteAnswer(req: express.Request, response: Response, accountId: string 
     if (retryAfter > 0) refusals.remember(token, req.path, retryAfter)
     standing.refused(token, retryAfter || 60)
     if (accountId !== null) standing.refused(`account ${accountId}`, retryAfter || 60)
-  } else if (response.status < 400 && !(response.headers.get('Location') ?? '').startsWith('/login')) {
+  } else if (live && response.status < 400 && !(response.headers.get('Location') ?? '').startsWith('/login')) {
+    // Only a session the database knows: a made-up cookie on a form that needs none (a log-out)
+    // must not earn a place ahead of the queue.
     standing.accepted(token)
   }
 }
@@ -233,25 +256,6 @@ app.get(/^\/chips\/([a-z0-9-]+)\.json$/, (req, _res, next) => {
   // The Remix adapter builds its Request from originalUrl, so both change.
   req.url = req.originalUrl = `/chips/${req.params[0]}/record.json`
   next()
-})
-
-// CSRF, in one place for every route: a state-changing request must come from this site.
-const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : null
-app.use((req, res, next) => {
-  const siteOrigins = [`${req.protocol}://${req.get('host') ?? ''}`.toLowerCase()]
-  if (publicOrigin) siteOrigins.push(publicOrigin)
-  if (isAllowedOrigin({ method: req.method, origin: req.get('origin'), referer: req.get('referer'), siteOrigins })) {
-    // Checked here, against every origin the site answers to. Remix checks Origin again, against Host
-    // or X-Forwarded-Host as sent, port and case included, and throws (an empty 500) when a proxy
-    // rewrote either or a browser sent "Origin: null": it is left nothing to compare.
-    delete req.headers.origin
-    next()
-    return
-  }
-  res
-    .status(403)
-    .type('text/plain')
-    .send('Cross-site request refused: forms that change something must be sent from this site.\n')
 })
 
 // A load balancer stops sending requests to an instance that is draining.
@@ -289,12 +293,15 @@ await database.listen(
 
 const eventStreams = new Set<express.Response>()
 
-function loadContext(req: express.Request) {
-  return {
+function loadContext(req: express.Request, res: express.Response): AppLoadContext {
+  const context: AppLoadContext = {
     clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     isDataRequest: req.path.endsWith('.data'),
     htmlStore: new Map<string, string>(),
   }
+  // What the app says of the request (formInvalid) is read back once the answer is sent.
+  res.locals.loadContext = context
+  return context
 }
 
 function sendStored(req: express.Request, res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
@@ -347,7 +354,7 @@ async function renderShared(req: express.Request, res: express.Response, key: st
     // reach a stored page.
     const cookie = req.headers.cookie
     delete req.headers.cookie
-    const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
+    const response = await handleRemix(createRemixRequest(req, res), loadContext(req, res))
     Object.assign(req.headers, conditional, cookie === undefined ? {} : { cookie })
     if (!isShareable(response)) {
       settle(null)
@@ -374,7 +381,7 @@ app.all('*', async (req, res, next) => {
       return await renderShared(req, res, key)
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req)))
+      await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req, res)))
       return
     }
     // Posts take turns (see WorkQueue): readers' pages are not kept waiting behind a flood of them.
@@ -385,8 +392,8 @@ app.all('*', async (req, res, next) => {
     const poster = token === null || inGoodStanding ? null : await postingStandingOf(token)
     const account = poster ? `account ${poster.userId}` : null
     const answer = async () => {
-      const response = await handleRemix(createRemixRequest(req, res), loadContext(req))
-      noteAnswer(req, response, poster?.userId ?? null)
+      const response = await handleRemix(createRemixRequest(req, res), loadContext(req, res))
+      noteAnswer(req, response, { accountId: poster?.userId ?? null, live: inGoodStanding || poster !== null })
       await send(res, response)
     }
     const refusedLately = (token !== null && standing.refusedLately(token)) || (account !== null && standing.refusedLately(account))

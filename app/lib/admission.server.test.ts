@@ -72,6 +72,25 @@ describe('admission control (bench/flood.ts)', () => {
   })
 })
 
+describe('which forms are limited', () => {
+  const control = new AdmissionControl()
+  const name = (path: string) => control.classify('POST', path)?.name ?? null
+
+  test('every spelling the router takes for a limited form is limited as that form', () => {
+    for (const path of ['/login', '/login.data', '/LOGIN', '/Login/', '/login//', '//login', '/%6Cogin', '/%6c%6f%67%69%6e.data']) {
+      expect(name(path), path).toBe('login')
+    }
+    for (const path of ['/signup', '/SignUp/', '/sign%75p']) expect(name(path), path).toBe('signup')
+    for (const path of ['/signup/confirm/abc', '/SIGNUP/confirm/abc/', '/signup/confirm/abc.data']) expect(name(path), path).toBe('signup-confirm')
+    for (const path of ['/forgot-password', '/Forgot-Password/', '/reset-password/tok', '/reset-password/tok/']) expect(name(path), path).toBe('password-reset')
+  })
+
+  test('other paths and methods are not, and a malformed escape matches nothing', () => {
+    for (const path of ['/', '/articles/login', '/login/x', '/signups', '/signup/confirm', '/%E0%A4%A']) expect(name(path), path).toBeNull()
+    expect(control.classify('GET', '/login')).toBeNull()
+  })
+})
+
 describe('refusal memory', () => {
   const refuse = (memory: RefusalMemory, times: number, token = 'token-a', path = '/articles/x', at = 0) => {
     for (let i = 0; i < times; i++) memory.remember(token, path, 30, at)
@@ -88,6 +107,7 @@ describe('refusal memory', () => {
     refuse(memory, REFUSALS_BEFORE_REMEMBERED)
     expect(memory.recall('token-a', '/articles/x', 1000)).toEqual({ retryAfterSeconds: 29 })
     expect(memory.recall('token-a', '/articles/x.data', 1000), 'the same form through single fetch').not.toBeNull()
+    expect(memory.recall('token-a', '/Articles/X/', 1000), 'the same form spelt another way').not.toBeNull()
     expect(memory.recall('token-b', '/articles/x', 1000), 'another session').toBeNull()
     expect(memory.recall('token-a', '/articles/y', 1000), 'another address').toBeNull()
     expect(memory.recall('token-a', '/articles/x', 30_000), 'once it has ended').toBeNull()

@@ -63,6 +63,21 @@ function waitSeconds(state: State, bucket: Bucket) {
 
 export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number; message: string }
 
+/**
+ * A path as the router matches it: percent-escapes decoded, case folded, trailing slashes and
+ * repeated slashes dropped. `/LOGIN/`, `/%6Cogin` and `//login` reach the log-in action as `/login`
+ * does, so they are limited as it is.
+ */
+export function asRouted(path: string): string {
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // A malformed escape never reaches a route (server.ts refuses it); as it is, it matches nothing.
+  }
+  return decoded.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1')
+}
+
 /** Per-process buckets. Addresses are forgotten once their bucket is full again, so memory stays bounded by the flood's width over a few seconds. */
 export class AdmissionControl {
   private readonly global = new Map<string, State>()
@@ -76,7 +91,8 @@ export class AdmissionControl {
 
   classify(method: string, path: string): AdmissionClass | null {
     if (method !== 'POST') return null
-    return this.classes.find((c) => c.match.test(path))?.limits ?? null
+    const routed = asRouted(path)
+    return this.classes.find((c) => c.match.test(routed))?.limits ?? null
   }
 
   admit(limits: AdmissionClass, address: string, now = Date.now()): Admission {
@@ -148,7 +164,7 @@ export class RefusalMemory {
   constructor(private readonly maxEntries = 100_000) {}
 
   private key(session: string, path: string) {
-    return `${path.replace(/\.data$/, '')} ${session}`
+    return `${asRouted(path).replace(/\.data$/, '')} ${session}`
   }
 
   remember(session: string, path: string, retryAfterSeconds: number, now = Date.now()) {

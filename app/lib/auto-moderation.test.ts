@@ -235,6 +235,10 @@ describe('readableText', () => {
       'd',
     ])
     expect(readableText('<p><a href="https://example.com/%C3%A9">here</a></p>')).toBe('\nhere\n\nhttps://example.com/é')
+    // Protocol-relative addresses lead off the site: their words are the member's to answer for.
+    expect(readableText('<p><a href="//scam.example">a</a> <a href="/\\scam.example">b</a> <a href="/chips/h200">c</a></p>')).toBe(
+      '\na b c\n\n//scam.example\n/\\scam.example',
+    )
   })
 })
 
@@ -242,5 +246,6 @@ describe('countLinks', () => {
   it('counts bare and Markdown links', () => {
     expect(countLinks('see https://a.example and [b](https://b.example) and www.c.example')).toBe(3)
     expect(countLinks('no links')).toBe(0)
+    expect(countLinks('[a](//a.example) [b]( <//b.example>) [c](/\\c.example) [ours](/chips/h200)')).toBe(3)
   })
 })

@@ -36,7 +36,8 @@ export type Verdict =
   | { action: 'publish' }
   | { action: 'hold' | 'reject'; rule: Rule; detail: string; message: string }
 
-const linkPattern = /https?:\/\/|www\.|mailto:/gi
+// A Markdown link to `//host` or `/\host` leaves the site as surely as one with a scheme.
+const linkPattern = /https?:\/\/|www\.|mailto:|\]\(\s*<?[/\\]{2}/gi
 
 // Elements that run on in a line of text; every other one starts a new line, as a browser shows it.
 const inlineElements = new Set(['a', 'em', 'strong', 'code', 'del', 's', 'b', 'i', 'span', 'sub', 'sup', 'mark', 'small'])
@@ -55,8 +56,9 @@ export function readableText(html: string): string {
       ontext: (data) => void text.push(data),
       onopentag: (name, attributes) => {
         if (!inlineElements.has(name)) text.push('\n')
-        // Addresses on this site are ours (chip mentions), not something the member wrote.
-        if (name === 'a' && attributes.href && !/^[/#]/.test(attributes.href)) addresses.push(attributes.href)
+        // Addresses on this site are ours (chip mentions), not something the member wrote; `//host`
+        // and `/\host` are other sites (browsers read both as protocol-relative).
+        if (name === 'a' && attributes.href && !/^(?:\/(?![/\\])|#)/.test(attributes.href)) addresses.push(attributes.href)
       },
       onclosetag: (name) => {
         if (!inlineElements.has(name)) text.push('\n')

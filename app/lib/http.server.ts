@@ -10,6 +10,11 @@ declare module '@remix-run/node' {
     isDataRequest: boolean
     /** Stored HTML a document's server render reads instead of the route data (stored-html.tsx). */
     htmlStore: Map<string, string>
+    /**
+     * Set by an action whose form did not parse, so that nothing was hashed, looked up or written:
+     * server.ts then gives back the admission token the attempt took (a wrong password does not).
+     */
+    formInvalid?: boolean
   }
 }
 

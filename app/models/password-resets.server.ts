@@ -86,11 +86,12 @@ export async function isResetTokenValid({ token }: { token: string }) {
 
 /** Sets the new password, uses up the token and ends every session of the account. */
 export async function resetPassword({ token, password }: { token: string; password: string }) {
-  const passwordHash = await hashPassword(password)
   // Why a link is refused is read before the transaction (PGlite has one connection: a query outside
-  // an open transaction would wait for it forever).
+  // an open transaction would wait for it forever), and before the password is hashed: a dead link
+  // costs no hash.
   const check = await checkResetToken({ token })
   if (!check.valid) throw new DomainError('invalid-token', check.reason)
+  const passwordHash = await hashPassword(password)
   return db.transaction(async (tx) => {
     const [used] = await tx
       .delete(passwordResetTokens)

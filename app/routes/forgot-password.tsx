@@ -18,7 +18,10 @@ export function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request)
   const parsed = parseForm(formData, ForgotPasswordSchema)
-  if (!parsed.ok) return parsed.response
+  if (!parsed.ok) {
+    context.formInvalid = true
+    return parsed.response
+  }
   try {
     await requestPasswordReset({ email: parsed.data.email, ip: context.clientIp })
   } catch (error) {

@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request)
   const parsed = parseForm(formData, LoginSchema)
-  if (!parsed.ok) return parsed.response
+  if (!parsed.ok) {
+    context.formInvalid = true
+    return parsed.response
+  }
   try {
     const user = await verifyLogin({ login: parsed.data.login, password: parsed.data.password, ip: context.clientIp })
     return await login(request, user.id, parsed.data.redirectTo, context.clientIp)

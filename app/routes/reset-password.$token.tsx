@@ -30,7 +30,10 @@ export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readForm(request)
   const parsed = parseForm(formData, ResetPasswordSchema)
-  if (!parsed.ok) return parsed.response
+  if (!parsed.ok) {
+    context.formInvalid = true
+    return parsed.response
+  }
   try {
     const { userId } = await resetPassword({ token: tokenOf(params) ?? '', password: parsed.data.password })
     // Every other session ended with the reset; this one starts fresh.

@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request)
   const parsed = parseForm(formData, SignupSchema)
-  if (!parsed.ok) return parsed.response
+  if (!parsed.ok) {
+    context.formInvalid = true
+    return parsed.response
+  }
   try {
     const { email, username, password, redirectTo } = parsed.data
     await requestSignUp({ email, username, password, redirectTo, ip: context.clientIp })
