@@ -14,8 +14,9 @@ import { createSpecDatabase, embeddedDataDir, startInstance, type Instance } fro
 // data directory). The suite's own server (baseURL) is not used.
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const SOURCE_PORT = 3410
-const RESTORED_PORT = 3411
+// Beside the suite's own port, so that two runs on one machine (each with its own E2E_PORT) do not meet.
+const SOURCE_PORT = Number(process.env.E2E_PORT ?? 3100) + 310
+const RESTORED_PORT = SOURCE_PORT + 1
 const slug = 'h20-market-specific-variant'
 
 test.describe.configure({ mode: 'serial' })
