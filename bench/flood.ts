@@ -330,66 +330,62 @@ function mailboxOf(output: NodeJS.ReadableStream) {
 }
 let mailbox: ReturnType<typeof mailboxOf>
 
-/** Members coming back: each logs in through the form (a new session, not yet in good standing) and comments. */
-function startReturning(list: { id: string; username: string }[]) {
-  const results: { login: number; status: number; location: string; said: string; at: number; ms: number }[] = []
+/**
+ * Runs `act(item, i, n)` for each item every `everyMs`, spread over the interval so they do not all
+ * act at once, until stopped; `stop` waits for each loop's last round.
+ */
+function repeatEach<T>(items: T[], everyMs: number, act: (item: T, i: number, n: number) => Promise<void>) {
   let stopped = false
-  const loops = list.map(async (member, i) => {
-    const ip = `10.98.0.${i + 1}`
-    await new Promise((resolve) => setTimeout(resolve, (RETURN_EVERY_MS * i) / list.length))
+  const loops = items.map(async (item, i) => {
+    await new Promise((resolve) => setTimeout(resolve, (everyMs * i) / items.length))
     for (let n = 1; !stopped; n++) {
       const started = Date.now()
-      const login = await post('/login', { login: member.username, password: RETURNING_PASSWORD, redirectTo: `/articles/${postSlug}` }, { 'X-Forwarded-For': ip })
-      const answer = login.cookie
-        ? await post(`/articles/${postSlug}`, { intent: 'comment', body: `Back again: comment ${n} from ${member.id}.` }, { 'X-Forwarded-For': ip, Cookie: login.cookie })
-        : null
-      results.push({
-        login: login.status,
-        status: answer?.status ?? 0,
-        location: answer?.location ?? '',
-        said: answer ? outcome('comment', answer) : outcome('sign-up', login).replace('sign-up', 'log-in'),
-        at: started,
-        ms: Date.now() - started,
-      })
-      const wait = RETURN_EVERY_MS - (Date.now() - started)
+      await act(item, i, n)
+      const wait = everyMs - (Date.now() - started)
       if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait))
     }
   })
-  return {
-    results,
-    async stop() {
-      stopped = true
-      await Promise.all(loops)
-    },
+  return async () => {
+    stopped = true
+    await Promise.all(loops)
   }
+}
+
+/** Members coming back: each logs in through the form (a new session, not yet in good standing) and comments. */
+function startReturning(list: { id: string; username: string }[]) {
+  const results: { login: number; status: number; location: string; said: string; at: number; ms: number }[] = []
+  const stop = repeatEach(list, RETURN_EVERY_MS, async (member, i, n) => {
+    const ip = `10.98.0.${i + 1}`
+    const started = Date.now()
+    const login = await post('/login', { login: member.username, password: RETURNING_PASSWORD, redirectTo: `/articles/${postSlug}` }, { 'X-Forwarded-For': ip })
+    const answer = login.cookie
+      ? await post(`/articles/${postSlug}`, { intent: 'comment', body: `Back again: comment ${n} from ${member.id}.` }, { 'X-Forwarded-For': ip, Cookie: login.cookie })
+      : null
+    results.push({
+      login: login.status,
+      status: answer?.status ?? 0,
+      location: answer?.location ?? '',
+      said: answer ? outcome('comment', answer) : outcome('sign-up', login).replace('sign-up', 'log-in'),
+      at: started,
+      ms: Date.now() - started,
+    })
+  })
+  return { results, stop }
 }
 
 function startMembers(members: Member[]) {
   const results: { status: number; location: string; at: number; ms: number }[] = []
-  let stopped = false
-  const loops = members.map(async (member, i) => {
+  const stop = repeatEach(members, MEMBER_POST_EVERY_MS, async (member, i, n) => {
     const ip = `10.99.${Math.floor(i / 250)}.${(i % 250) + 1}`
-    // Spread over the interval, so the members do not all post at once.
-    await new Promise((resolve) => setTimeout(resolve, (MEMBER_POST_EVERY_MS * i) / members.length))
-    for (let n = 1; !stopped; n++) {
-      const started = Date.now()
-      const answer = await post(
-        `/articles/${postSlug}`,
-        { intent: 'comment', body: `A legitimate comment, number ${n} from ${member.id}.` },
-        { 'X-Forwarded-For': ip, Cookie: member.cookie },
-      )
-      results.push({ status: answer.status, location: answer.location, at: started, ms: Date.now() - started })
-      const wait = MEMBER_POST_EVERY_MS - (Date.now() - started)
-      if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait))
-    }
+    const started = Date.now()
+    const answer = await post(
+      `/articles/${postSlug}`,
+      { intent: 'comment', body: `A legitimate comment, number ${n} from ${member.id}.` },
+      { 'X-Forwarded-For': ip, Cookie: member.cookie },
+    )
+    results.push({ status: answer.status, location: answer.location, at: started, ms: Date.now() - started })
   })
-  return {
-    results,
-    async stop() {
-      stopped = true
-      await Promise.all(loops)
-    },
-  }
+  return { results, stop }
 }
 
 // ---------------------------------------------------------------------------------------------
