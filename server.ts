@@ -6,40 +6,67 @@ import { createRemixRequest, sendRemixResponse } from '@remix-run/express/dist/s
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import { env } from '#app/env.server.ts'
-import { AdmissionControl, POST_LANES, RefusalMemory, SessionStanding, WorkQueue } from '#app/lib/admission.server.ts'
-import { isAllowedOrigin } from '#app/lib/csrf.ts'
-import { siteOrigin } from '#app/lib/http.server.ts'
-import { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
-import { requestTargetProblem } from '#app/lib/request-target.ts'
-import { baseSecurityHeaders } from '#app/lib/security-headers.ts'
-import { logger, requestScope } from '#app/lib/logger.server.ts'
-import { heardChangeEvent, setListening } from '#app/lib/table-cache.server.ts'
-import {
-  changeEventFrom,
-  isNotModified,
-  isShareable,
-  PageCache,
-  pageCacheKey,
-  pagesChangedBy,
-  SHARED_PAGE_CACHE_CONTROL,
-  toStoredPage,
-  withFreshNonce,
-  type StoredPage,
-} from '#app/lib/page-cache.server.ts'
+import type { StoredPage } from '#app/server-runtime.server.ts'
 
 // The HTTP server: request logs, static files, the cross-site check that guards every action, the
 // cache of anonymous pages, and the Remix handler. In development Vite serves the app with hot
 // reloading. On SIGTERM it drains: no new connections, in-flight requests finish, then the
 // database closes and the process exits.
+//
+// It reaches the app only through the server build: the build's entry exports `runtime`
+// (app/server-runtime.server.ts), everything this file needs of the app. Nothing here imports app/
+// or db/ (types aside), so each module of the app is loaded once. In production this file runs
+// compiled (build/server.js, see scripts/build-node.mjs).
 
-// This process closes the database itself, after draining (see db/client.server.ts).
-;(globalThis as { __threadlineManagedShutdown?: boolean }).__threadlineManagedShutdown = true
+type Runtime = typeof import('#app/server-runtime.server.ts')
 
-const development = env.NODE_ENV === 'development'
+// Decided before the app is loaded (the app's env module checks the same variable): npm run dev
+// leaves NODE_ENV unset.
+const development = (process.env.NODE_ENV ?? 'development') === 'development'
 const vite = development
   ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
   : undefined
+
+function loadBuild(): Promise<ServerBuild> {
+  return vite
+    ? (vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>)
+    : // Importing the build opens, migrates and (when new and embedded) seeds the database.
+      (import(pathToFileURL(path.resolve('build/server/index.js')).href) as Promise<ServerBuild>)
+}
+
+function runtimeOf(build: ServerBuild) {
+  return (build.entry.module as unknown as { runtime: Runtime }).runtime
+}
+
+// In development a changed route or component is picked up by the next request (Vite reloads what
+// changed); this file and what it takes from `runtime` keep the modules they started with.
+const firstBuild = await loadBuild()
+const {
+  env,
+  logger,
+  requestScope,
+  AdmissionControl,
+  POST_LANES,
+  RefusalMemory,
+  SessionStanding,
+  WorkQueue,
+  isAllowedOrigin,
+  siteOrigin,
+  readSessionCookie,
+  isAnonymousRequest,
+  requestTargetProblem,
+  baseSecurityHeaders,
+  PageCache,
+  pageCacheKey,
+  isNotModified,
+  isShareable,
+  toStoredPage,
+  withFreshNonce,
+  SHARED_PAGE_CACHE_CONTROL,
+  postingStandingOf: standingOfSession,
+  listenForChanges,
+  closeDatabase,
+} = runtimeOf(firstBuild)
 
 const app = express()
 app.disable('x-powered-by')
@@ -212,8 +239,7 @@ const standing = new SessionStanding()
 /** The app's answer to "whose session is this, and may their posts skip the queue?"; unknown when it cannot say. */
 async function postingStandingOf(token: string) {
   try {
-    const { entry } = typeof build === 'function' ? await build() : build
-    return await (entry.module as unknown as AppEntry).postingStandingOf(token)
+    return await standingOfSession(token)
   } catch {
     return null
   }
@@ -264,32 +290,19 @@ app.get('/healthz', (_req, res, next) => {
   res.status(503).set('Cache-Control', 'no-store').type('text/plain').send('shutting down\n')
 })
 
-const build = vite
-  ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-  : // Importing the build opens, migrates and (when new and embedded) seeds the database.
-    ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild)
-const handleRemix = createRequestHandler(build, env.NODE_ENV)
-const { database } = await import('#db/client.server.ts')
-type AppEntry = typeof import('./app/entry.server.tsx')
+// Every loader and action answers a database outage as a 503 (app/lib/database-outage.server.ts).
+const handleRemix = createRequestHandler(
+  vite
+    ? async () => {
+        const build = await loadBuild()
+        return runtimeOf(build).answerDatabaseOutages(build)
+      }
+    : runtimeOf(firstBuild).answerDatabaseOutages(firstBuild),
+  env.NODE_ENV,
+)
 
 const pageCache = new PageCache()
-// A change to what pages show, from any instance (this one included: its own writes come back the
-// same way), drops the pages that show it. Only the database's triggers decide: a request that
-// changed nothing (a log-out, a preview, a refused form) drops nothing. While the listening
-// connection is down changes could be missed, so each (re)connection empties the cache.
-await database.listen(
-  'threadline_events',
-  (payload) => {
-    const change = changeEventFrom(payload)
-    if (change) pageCache.invalidate(pagesChangedBy(change))
-    heardChangeEvent(payload)
-  },
-  () => {
-    pageCache.clear()
-    pageCache.enabled = true
-    setListening(true)
-  },
-)
+await listenForChanges(pageCache)
 
 const eventStreams = new Set<express.Response>()
 
@@ -445,7 +458,7 @@ async function shutdown(signal: NodeJS.Signals) {
   const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
   await closed
   clearTimeout(deadline)
-  await database.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'))
+  await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'))
   logger.info('stopped')
   process.exit(0)
 }

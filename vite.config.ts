@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { vitePlugin as remix } from '@remix-run/dev'
 import { defineConfig } from 'vite'
+import { testDatabase } from './app/test/vite-test-database.ts'
 import remixConfig from './remix.config.js'
 
 declare module '@remix-run/node' {
@@ -12,7 +13,7 @@ declare module '@remix-run/node' {
 // Vitest runs in mode 'test' without the Remix plugin; a test that renders whole pages starts its own
 // Vite server in development mode, with it.
 export default defineConfig(({ mode }) => ({
-  plugins: mode === 'test' ? [] : [remix(remixConfig)],
+  plugins: mode === 'test' ? [testDatabase()] : [remix(remixConfig)],
   optimizeDeps: {
     // Native and WebAssembly packages cannot be pre-bundled by esbuild.
     exclude: ['@node-rs/argon2', '@electric-sql/pglite'],
@@ -23,7 +24,6 @@ export default defineConfig(({ mode }) => ({
   test: {
     include: ['app/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],
     globalSetup: ['./app/test/global-setup.ts'],
-    setupFiles: ['./app/test/setup-db.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

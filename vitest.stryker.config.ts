@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config'
+import { testDatabase } from './app/test/vite-test-database.ts'
 
 // The vitest configuration StrykerJS runs (see stryker.config.mjs), in two projects so a mutant is
 // tested quickly. "unit": the tests of app/lib's pure functions, with no database, so rerunning one
 // costs milliseconds. "db": the tests that reach the models, each file on its own migrated database
-// as in `npm run test:unit` (app/test/global-setup.ts, setup-db.ts). Left out: the page-render test
-// (it starts a Vite dev server, too slow to rerun per mutant) and the db/ and scripts/ tests, which
-// do not exercise the mutated files.
+// as in `npm run test:unit` (app/test/global-setup.ts, vite-test-database.ts). Left out: the page-render
+// test (it starts a Vite dev server, too slow to rerun per mutant), the start-up test (it runs whole
+// processes) and the db/ and scripts/ tests, which do not exercise the mutated files.
 const databaseFree = [
   'auto-moderation',
   'chip-compare',
@@ -36,13 +37,13 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: 'unit', include: databaseFree } },
       {
+        plugins: [testDatabase()],
         test: {
           ...shared,
           name: 'db',
           include: ['app/**/*.test.{ts,tsx}'],
-          exclude: [...databaseFree, 'app/routes/article-page.test.ts', '**/node_modules/**'],
+          exclude: [...databaseFree, 'app/routes/article-page.test.ts', 'app/db.server.test.ts', '**/node_modules/**'],
           globalSetup: ['./app/test/global-setup.ts'],
-          setupFiles: ['./app/test/setup-db.ts'],
         },
       },
     ],

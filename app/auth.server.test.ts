@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { recordQueries } from '#app/test/queries.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { sessions, users } from '#db/schema.ts'
 import { getAuth, login, logout, requireRole, requireUser, sessionIdFor } from './auth.server.ts'
 

@@ -7,7 +7,7 @@ import { httpError, isHttps } from '#app/lib/http.server.ts'
 import { ipArea } from '#app/lib/ip-area.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { readSessionCookie, SESSION_COOKIE } from '#app/lib/session-cookie.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { notifications, sessions, users, type Role } from '#db/schema.ts'
 import { oncePerRequest } from '#app/lib/logger.server.ts'
 

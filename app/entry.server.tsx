@@ -7,12 +7,10 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
-// Also installs what the database layer throws during an outage (a 503 the error pages explain).
 import { OUTAGE_RETRY_AFTER_SECONDS } from '#app/lib/database-outage.server.ts'
 import { isHttps } from '#app/lib/http.server.ts'
+import { logger } from '#app/lib/logger.server.ts'
 import { securityHeaders } from '#app/lib/security-headers.ts'
-import { postingStanding } from '#app/models/users.server.ts'
-import { sessionIdFor } from '#app/auth.server.ts'
 
 const ABORT_DELAY = 5_000
 const development = process.env.NODE_ENV === 'development'
@@ -66,7 +64,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500
           // Errors after the shell is out are logged here; before it, they reach handleError.
-          if (shellRendered) console.error(error)
+          if (shellRendered) logger.error({ err: error }, 'rendering failed')
         },
       },
     )
@@ -84,13 +82,8 @@ export const handleDataRequest: HandleDataRequestFunction = (response, { request
 export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests (a reader navigating away) are not errors worth a log line.
   if (request.signal.aborted) return
-  console.error(error)
+  logger.error({ err: error }, 'request failed')
 }
 
-/**
- * For the HTTP server (server.ts), which reaches the app through this build: who a session token
- * belongs to, and whether the account's posts may skip the queue (see postingStanding).
- */
-export function postingStandingOf(token: string) {
-  return postingStanding(sessionIdFor(token))
-}
+// The HTTP server (server.ts) reaches the app only through this build: what it needs is here.
+export * as runtime from '#app/server-runtime.server.ts'

@@ -459,7 +459,7 @@ try {
   const started = new Date(Date.now() - 1000)
 
   app = startService(
-    './server.ts',
+    './build/server.js',
     [],
     { ...process.env, ...target.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(options.port), TRUST_PROXY: '1' },
     path.join(outDir, 'flood-server.log'),

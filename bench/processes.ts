@@ -27,13 +27,15 @@ export function runCommand(command: string, args: string[], options: SpawnOption
 export type Service = { child: ChildProcess; pid: number; stop: () => Promise<void> }
 
 /**
- * Starts a long-running Node process running a TypeScript file, with stdout (and stderr) written to
+ * Starts a long-running Node process (a compiled .js file, or TypeScript under tsx), with stdout (and stderr) written to
  * `logFile`. Resolves once it is spawned; readiness is the caller's check.
  */
 export function startService(script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Service {
   fs.mkdirSync(path.dirname(logFile), { recursive: true })
   const log = fs.createWriteStream(logFile)
-  const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  // The app runs compiled (build/server.js); the bench's own helpers are TypeScript.
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx']
+  const child = track(spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   if (child.pid === undefined) throw new Error(`could not start ${script}`)

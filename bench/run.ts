@@ -71,7 +71,7 @@ async function startApp(url: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(options.port), DATABASE_URL: url }
   // --profile: V8 writes a .cpuprofile when the app exits (open it in Chrome's DevTools).
   const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'profiles')] : []
-  const app = startService('./server.ts', [], env, path.join(outDir, 'server.log'), nodeArgs)
+  const app = startService('./build/server.js', [], env, path.join(outDir, 'server.log'), nodeArgs)
   await waitForOk(`http://127.0.0.1:${options.port}/healthz`, app.child)
   return app
 }

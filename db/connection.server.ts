@@ -1,17 +1,22 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { sql, type SQL } from 'drizzle-orm'
-import { PgDatabase, PgPreparedQuery, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { env } from '#app/env.server.ts'
-import { logger as log } from '#app/lib/logger.server.ts'
+import { observedPglite, observedPostgres, type StatementObserver } from './driver.server.ts'
 import * as schema from './schema.ts'
+
+export {
+  DatabaseUnavailableError,
+  isConnectionFailure,
+  StatementOutsideTransactionError,
+  type StatementObserver,
+} from './driver.server.ts'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -35,10 +40,14 @@ export type DatabaseHandle = {
   close(): Promise<void>
 }
 
-export type OpenOptions =
+export type OpenOptions = (
   | { url: string; poolMax?: number }
   | { dataDir: string }
   | { memory: true; loadDataDir?: Blob }
+) & {
+  /** Told of every statement and how long it took (the app logs the slow ones). */
+  onStatement?: StatementObserver
+}
 
 // Every statement Drizzle sends passes here; tests count them to hold pages to a fixed query budget.
 const queryListeners = new Set<(query: string, params: unknown[]) => void>()
@@ -50,111 +59,22 @@ export function observeQueries(listener: (query: string, params: unknown[]) => v
   return () => queryListeners.delete(listener)
 }
 
-/** The database server cannot be reached: the connection was refused, dropped, or timed out. */
-export class DatabaseUnavailableError extends Error {
-  override name = 'DatabaseUnavailableError'
-}
-
-// postgres.js's codes for a lost or unmade connection, Node's socket errors beneath them, and
-// PostgreSQL's connection exceptions (class 08) and shutdown states (57P01-57P03).
-const connectionFailureCodes = new Set([
-  'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  'CONNECT_TIMEOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-])
-
-/** Whether `error` (or what it wraps: Drizzle wraps every driver error) says the server is out of reach. */
-export function isConnectionFailure(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    // By name: server.ts and the server build each load their own copy of this module.
-    if ((e as { name?: unknown }).name === 'DatabaseUnavailableError') return true
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && (connectionFailureCodes.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true
-  }
-  return false
-}
-
-// Kept on globalThis: whichever copy of this module patched Drizzle (below) must find it.
-const outage = globalThis as { __threadlineOnUnavailable?: (error: DatabaseUnavailableError) => unknown }
-
-/**
- * Sets what a statement throws when the server is out of reach. Scripts get the
- * DatabaseUnavailableError itself; the app turns it into an answer its error pages show as a 503
- * (app/lib/database-outage.server.ts), so that no loader or action has to catch it.
- */
-export function onDatabaseUnavailable(handler: (error: DatabaseUnavailableError) => unknown) {
-  outage.__threadlineOnUnavailable = handler
-}
-
-function translate(error: unknown): unknown {
-  if (!isConnectionFailure(error)) return error
-  const known = (error as { name?: unknown }).name === 'DatabaseUnavailableError'
-  const cause = !known && error instanceof Error && error.cause ? error.cause : error
-  const failure = known ? (error as DatabaseUnavailableError) : new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
-  return outage.__threadlineOnUnavailable ? outage.__threadlineOnUnavailable(failure) : failure
-}
-
-// Slow statements are logged with their SQL (never their parameters, which may be a reader's words),
-// whichever driver runs them: both send every statement through this one method of Drizzle's. A
-// statement that finds the server gone throws the outage (above) instead of a driver error.
-type TimedQuery = { queryWithCache: (query: string, params: unknown[], run: () => Promise<unknown>) => Promise<unknown> }
-type Transactional = { transaction: (...args: unknown[]) => Promise<unknown> }
-const prototype = PgPreparedQuery.prototype as unknown as TimedQuery & { __threadlineTimed?: true }
-if (!prototype.__threadlineTimed) {
-  const untimed = prototype.queryWithCache
-  prototype.queryWithCache = async function (this: unknown, query, params, run) {
-    const started = performance.now()
-    try {
-      return await untimed.call(this, query, params, run)
-    } catch (error) {
-      throw translate(error)
-    } finally {
-      const ms = performance.now() - started
-      // Long statements (bulk inserts) are cut: the start says which one it was.
-      if (ms >= env.SLOW_QUERY_MS) log.warn({ ms: Math.round(ms), sql: query.length > 500 ? `${query.slice(0, 500)}…` : query }, 'slow query')
-    }
-  }
-  // BEGIN, COMMIT and a connection lost between statements fail in the driver, outside any statement.
-  const database = PgDatabase.prototype as unknown as Transactional
-  const transaction = database.transaction
-  database.transaction = async function (this: unknown, ...args) {
-    try {
-      return await transaction.apply(this, args)
-    } catch (error) {
-      throw translate(error)
-    }
-  }
-  prototype.__threadlineTimed = true
-}
-
 /** A start-up failure an operator can fix; printed as one line, never as a stack trace. */
 export class DatabaseStartupError extends Error {
   override name = 'DatabaseStartupError'
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  if ('url' in options) return openPostgres(options.url, options.poolMax ?? 10)
-  if ('dataDir' in options) return openPglite(options.dataDir)
+  if ('url' in options) return openPostgres(options.url, options.poolMax ?? 10, options.onStatement)
+  if ('dataDir' in options) return openPglite(options.dataDir, options.onStatement)
   const client = new PGlite({ loadDataDir: options.loadDataDir })
   await client.waitReady
-  return pgliteHandle(client, true, async () => {})
+  return pgliteHandle(client, true, async () => {}, options.onStatement)
 }
 
 const MIGRATION_LOCK_KEY = 7_240_113
 
-async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolMax: number, onStatement?: StatementObserver): Promise<DatabaseHandle> {
   const client = postgres(url, {
     max: poolMax,
     connect_timeout: 5,
@@ -171,7 +91,7 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
     const reason = error instanceof Error ? error.message : String(error)
     throw new DatabaseStartupError(`cannot reach the PostgreSQL server at ${where} (${reason})`)
   }
-  const db = drizzlePostgres(client, { schema, logger }) as unknown as Database
+  const db = drizzlePostgres(observedPostgres(client, onStatement), { schema, logger }) as unknown as Database
   return {
     db,
     driver: 'postgres',
@@ -206,7 +126,7 @@ function describeUrl(url: string) {
   }
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string, onStatement?: StatementObserver): Promise<DatabaseHandle> {
   const dir = path.resolve(dataDir)
   const created = !fs.existsSync(path.join(dir, 'PG_VERSION'))
   fs.mkdirSync(dir, { recursive: true })
@@ -218,6 +138,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       `the embedded database in ${dataDir} is in use by process ${holder}; stop it first (or set DATABASE_URL)`,
     )
   }
+  // Closing removes the lock: this process opened the directory before and still holds it (in
+  // development, Vite re-ran the module that opens it after an edit). Two handles would lose writes.
+  if (holder === process.pid) {
+    throw new DatabaseStartupError(`the embedded database in ${dataDir} is already open in this process; restart it to reopen the database`)
+  }
   fs.writeFileSync(lockFile, String(process.pid))
   let client: PGlite
   try {
@@ -228,62 +153,18 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     const reason = error instanceof Error ? error.message : String(error)
     throw new DatabaseStartupError(`cannot open the embedded database in ${dataDir} (${reason})`)
   }
-  return pgliteHandle(client, created, async () => {
-    if (readLockHolder(lockFile) === process.pid) fs.rmSync(lockFile, { force: true })
-  })
-}
-
-/** Thrown where a statement outside a transaction was sent from inside it (see `guardedClient`). */
-export class StatementOutsideTransactionError extends Error {
-  override name = 'StatementOutsideTransactionError'
-}
-
-/**
- * PGlite runs one transaction at a time, and a statement sent outside it waits for it to end. So a
- * statement sent on the database handle (not the transaction's) from inside a transaction waits for
- * its own transaction: that request never answers, and every later statement of every request waits
- * behind it, for good. On the server the same code only takes a second connection and sees another
- * snapshot, so it passes every test there. This client refuses such a statement at once, with a
- * stack that names it, instead of hanging the site. (Work a transaction starts but does not wait for
- * may query the handle once the transaction has ended, not while it is still open.)
- */
-function guardedClient(client: PGlite): PGlite {
-  const inside = new AsyncLocalStorage<{ open: boolean }>()
-  const refuse = () => {
-    if (inside.getStore()?.open) {
-      throw new StatementOutsideTransactionError(
-        'a statement was sent on the database handle from inside a transaction: on PGlite it would wait for that transaction for ever (use the transaction’s handle)',
-      )
-    }
-  }
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'query' || property === 'exec' || property === 'sql') {
-        const method = Reflect.get(target, property, target) as (...args: unknown[]) => Promise<unknown>
-        return (...args: unknown[]) => {
-          refuse()
-          return method.apply(target, args)
-        }
-      }
-      if (property === 'transaction') {
-        return async <T,>(callback: (tx: unknown) => Promise<T>) => {
-          refuse()
-          const state = { open: true }
-          try {
-            return await target.transaction((tx) => inside.run(state, () => callback(tx)))
-          } finally {
-            state.open = false
-          }
-        }
-      }
-      const value = Reflect.get(target, property, receiver) as unknown
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+  return pgliteHandle(
+    client,
+    created,
+    async () => {
+      if (readLockHolder(lockFile) === process.pid) fs.rmSync(lockFile, { force: true })
     },
-  })
+    onStatement,
+  )
 }
 
-function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<void>): DatabaseHandle {
-  const db = drizzlePglite(guardedClient(client), { schema, logger }) as unknown as Database
+function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<void>, onStatement?: StatementObserver): DatabaseHandle {
+  const db = drizzlePglite(observedPglite(client, onStatement), { schema, logger }) as unknown as Database
   let closed = false
   return {
     db,
@@ -337,11 +218,4 @@ export async function pingDatabase(handle: DatabaseHandle, timeoutMs = 2000): Pr
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** Opens the database the environment names: the server when DATABASE_URL is set, else PGlite. */
-export function openFromEnv(): Promise<DatabaseHandle> {
-  return env.DATABASE_URL
-    ? openDatabase({ url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX })
-    : openDatabase({ dataDir: env.DATA_DIR })
 }

@@ -98,7 +98,7 @@ export async function startInstance({
   const url = `http://127.0.0.1:${port}`
   fs.mkdirSync(logDir, { recursive: true })
   const log = fs.createWriteStream(instanceLogPath(port))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', './server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['build/server.js'], {
     cwd: root,
     // TRUST_PROXY as behind a load balancer: each request names its client in X-Forwarded-For, so
     // per-IP limits do not get in the way of the per-account ones under test.

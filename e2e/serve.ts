@@ -51,7 +51,7 @@ if (baseUrl) {
 
 fs.mkdirSync(path.dirname(serverLogPath), { recursive: true })
 const log = fs.createWriteStream(serverLogPath)
-const server = spawn(process.execPath, ['--import', 'tsx', './server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+const server = spawn(process.execPath, ['build/server.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
 server.stdout.pipe(log)
 server.stderr.pipe(process.stderr)
 

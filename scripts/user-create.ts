@@ -60,7 +60,7 @@ if (!checked.success) fail(checked.error.issues[0]?.message ?? 'invalid password
 
 // Imported only now: opening the database (and migrating it) is the last step.
 const { createOrPromoteUser } = await import('#app/models/users.server.ts')
-const { database } = await import('#db/client.server.ts')
+const { database } = await import('#app/db.server.ts')
 try {
   const { user, created } = await createOrPromoteUser({ ...args.data, password: checked.data })
   console.log(`threadline: ${created ? 'created' : 'updated'} ${user.username} <${args.data.email}> as ${user.role}`)

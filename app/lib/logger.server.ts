@@ -11,11 +11,7 @@ export type RequestScope = {
   memo: Map<string, Promise<unknown>>
 }
 
-// server.ts and the server build are separate module graphs in production: both must reach the same
-// logger and the same request scope, so they live on globalThis.
-const shared = globalThis as typeof globalThis & { __threadlineLogger?: Logger; __threadlineScope?: AsyncLocalStorage<RequestScope> }
-
-export const requestScope = (shared.__threadlineScope ??= new AsyncLocalStorage<RequestScope>())
+export const requestScope = new AsyncLocalStorage<RequestScope>()
 
 function level() {
   const wanted = process.env.LOG_LEVEL
@@ -23,7 +19,7 @@ function level() {
   return process.env.NODE_ENV === 'test' ? 'silent' : 'info'
 }
 
-export const logger = (shared.__threadlineLogger ??= pino({
+export const logger: Logger = pino({
   base: { app: 'threadline' },
   level: level(),
   timestamp: pino.stdTimeFunctions.isoTime,
@@ -31,7 +27,7 @@ export const logger = (shared.__threadlineLogger ??= pino({
     const scope = requestScope.getStore()
     return scope ? { reqId: scope.id } : {}
   },
-}))
+})
 
 /** `compute()` once per request for `key`; outside a request, every time. */
 export function oncePerRequest<T>(key: string, compute: () => Promise<T>): Promise<T> {

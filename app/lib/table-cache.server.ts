@@ -2,7 +2,7 @@
  * Reads of small tables that nearly every request needs and that rarely change (the site settings,
  * the chip directory comments are linked against), kept in this process.
  *
- * Only while the process hears the database's change events (`server.ts` listens on
+ * Only while the process hears the database's change events (`listenForChanges` in app/server-runtime.server.ts listens on
  * `threadline_events`, where a trigger on each table announces every write, from any instance):
  * an event for a table drops the entries read from it, and each (re)connection of the listener
  * drops them all, since events may have been missed while it was down. An entry also expires after
@@ -14,14 +14,8 @@ type Entry = { tables: readonly string[]; value: Promise<unknown>; expires: numb
 
 const MAX_AGE_MS = 10_000
 
-// server.ts (which listens) and the app's build (which reads) each load their own copy of this
-// module: the state they share lives on globalThis.
-type State = { entries: Map<string, Entry>; listening: boolean }
-const state = ((globalThis as typeof globalThis & { __threadlineTableCache?: State }).__threadlineTableCache ??= {
-  entries: new Map(),
-  listening: false,
-})
-const entries = state.entries
+const state = { listening: false }
+const entries = new Map<string, Entry>()
 
 /**
  * `read()`'s result, from this process's copy while it is fresh. Concurrent callers share one read;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 import type { Role } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, exists, inArray, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users, type ExportStatus } from '#db/schema.ts'
 import { commentSorts, type CommentSort } from '#app/lib/comment-tree.ts'
 import { getDiscussion } from './comments.server.ts'

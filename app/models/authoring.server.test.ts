@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articleChips, articles, articleTags, chips, tags } from '#db/schema.ts'
 import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articleChips, articles, articleTags, chipExportEvents, chips, tags, users, type ArticleStatus } from '#db/schema.ts'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { parsePlainTextArticle } from '#app/lib/plain-text-import.ts'

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { seedDatabase } from '#db/seed/index.ts'
 import { getChip, listChips } from './chips.server.ts'
 
@@ -59,7 +59,7 @@ describe('export-control timeline', () => {
 
   it('gives an article each chip’s status as of its publication beside today’s', async () => {
     const { getPublishedArticle } = await import('./articles.server.ts')
-    const { db: database } = await import('#db/client.server.ts')
+    const { db: database } = await import('#app/db.server.ts')
     const { articles } = await import('#db/schema.ts')
     const { eq } = await import('drizzle-orm')
     await database.update(articles).set({ publishedAt: new Date('2024-06-01T00:00:00Z') }).where(eq(articles.slug, 'h200-exports-to-china-approved'))
@@ -89,7 +89,7 @@ describe('the day an export-control event takes effect', () => {
       { chipId: chip!.id, rule, effectiveDate: sql`current_date`, status: 'restricted', note: 'from today' },
       { chipId: chip!.id, rule, effectiveDate: sql`current_date + 1`, status: 'approved_for_export', note: 'tomorrow' },
     ])
-    const { database } = await import('#db/client.server.ts')
+    const { database } = await import('#app/db.server.ts')
     const [{ today }] = (await database.rows<{ today: string }>(sql`select current_date::text as today`)) as [{ today: string }]
     const result = await getChip({ slug: 'day-one' })
     expect(result?.chip).toMatchObject({ exportStatus: 'restricted', exportStatusSince: today, exportNote: 'from today' })

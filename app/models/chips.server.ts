@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articleChips, articles, chipExportEvents, chipMentions, chips, comments, users, type ExportStatus } from '#db/schema.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
 import { chipSummaryColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle, jsonObject } from './fragments.server.ts'

@@ -6,7 +6,7 @@ import { truncateAll } from '#app/test/db.ts'
 import { createPublishedArticle as createArticle, expectCode } from '#app/test/domain.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { database, db } from '#db/client.server.ts'
+import { database, db } from '#app/db.server.ts'
 import { articles, comments, notifications } from '#db/schema.ts'
 import { getArticlePage } from './articles.server.ts'
 import {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles } from '#db/schema.ts'
 import { seedDatabase } from '#db/seed/index.ts'
 import { ArticleFormSchema } from '#app/schemas/authoring.ts'

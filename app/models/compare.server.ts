@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import { inArray } from 'drizzle-orm'
 import MarkdownIt from 'markdown-it'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { chips } from '#db/schema.ts'
 import {
   buildComparison,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { chipCorrections, chips, notifications } from '#db/schema.ts'
 import {
   acceptCorrection,

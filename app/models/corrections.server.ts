@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, type AnyColumn } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { chipCorrections, chips, notifications, users, type Role } from '#db/schema.ts'
 import {
   correctableFields,

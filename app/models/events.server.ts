@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { database, type Database } from '#db/client.server.ts'
+import { database, type Database } from '#app/db.server.ts'
 
 // Discussion events travel through Postgres NOTIFY, so a comment written through one app instance
 // reaches readers connected to any other. Each process holds one LISTEN and fans events out to the

@@ -1,6 +1,6 @@
 import { and, desc, eq, exists, sql } from 'drizzle-orm'
 import sanitizeHtml from 'sanitize-html'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { articleChips, articles, articleTags, chipExportEvents, chips, comments, tags, users } from '#db/schema.ts'
 import { isPublicArticle } from './fragments.server.ts'

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { codeOf, createPublishedArticle as createArticle } from '#app/test/domain.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles, comments, moderationActions, notifications, reports, users } from '#db/schema.ts'
 import { createComment } from './comments.server.ts'
 import {

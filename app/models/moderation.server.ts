@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { database, db } from '#db/client.server.ts'
+import { database, db } from '#app/db.server.ts'
 import {
   articles,
   comments,

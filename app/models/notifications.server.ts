@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles, notifications, users } from '#db/schema.ts'
 
 const PAGE = 50

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { and, eq, gt, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { passwordResetTokens, sessions, users } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { db, type Database } from '#db/client.server.ts'
+import { db, type Database } from '#app/db.server.ts'
 import { rateLimits } from '#db/schema.ts'
 import { DomainError, retryAfterText } from './errors.server.ts'
 

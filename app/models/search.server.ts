@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles, chips, users } from '#db/schema.ts'
 import { MARK_END, MARK_START, MAX_QUERY_LENGTH } from '#app/lib/search-markers.ts'
 import { isPublicArticle } from './fragments.server.ts'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { forgetTable, readThrough } from '#app/lib/table-cache.server.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { moderationActions, settings, type Role } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 

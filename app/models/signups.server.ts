@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { pendingSignups, users } from '#db/schema.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { afterResponse } from './background.server.ts'

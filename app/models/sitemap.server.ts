@@ -1,5 +1,5 @@
 import { desc, sql } from 'drizzle-orm'
-import { database, db } from '#db/client.server.ts'
+import { database, db } from '#app/db.server.ts'
 import { articles, chips } from '#db/schema.ts'
 import { isPublicArticle } from './fragments.server.ts'
 

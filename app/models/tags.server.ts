@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { tags } from '#db/schema.ts'
 import { listPublishedArticles } from './articles.server.ts'
 

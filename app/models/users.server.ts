@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { and, eq, ne, or, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { passwordResetTokens, sessions, users, type Role } from '#db/schema.ts'
 import { imitatesName, roleWordIn } from '#app/lib/name-rules.ts'
 import { newsroomRoles } from '#app/lib/roles.ts'

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { comments, commentVotes } from '#db/schema.ts'
 import { DomainError } from './errors.server.ts'
 import { lockActiveMember } from './users.server.ts'

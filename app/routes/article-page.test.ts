@@ -4,7 +4,7 @@ import { startSession } from '#app/auth.server.ts'
 import { seedRealisticDiscussion } from '#app/test/discussion.ts'
 import { recordQueriesWithParams, sequentialScans, type RecordedQuery } from '#app/test/queries.ts'
 import { renderRequest } from '#app/test/render.ts'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 import { seedDatabase } from '#db/seed/index.ts'
 
 // Whole article pages, rendered by the real app on a real database: what they cost in queries and

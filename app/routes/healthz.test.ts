@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 import { loader } from './healthz.ts'
 
 describe('/healthz', () => {

@@ -1,4 +1,4 @@
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 import { pingDatabase } from '#db/connection.server.ts'
 
 // For load balancers and the container's HEALTHCHECK: 200 when the database answers, 503 when not.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 
 /** Empties every table of this test file's database, so each test starts from nothing. */
 export async function truncateAll() {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 
 // A discussion shaped like a real one, written straight to the tables: about a quarter top-level, the
 // rest replies (most shallow, some long chains), from a pool of members, with votes spread unevenly.

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles } from '#db/schema.ts'
 import { isDomainError } from '#app/models/errors.server.ts'
 

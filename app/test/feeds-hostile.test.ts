@@ -32,7 +32,7 @@ import { CreateCommentSchema } from '#app/schemas/comments.ts'
 import { ModerateSchema } from '#app/schemas/moderation.ts'
 import { checkJsonFeed, checkXmlFeed, type ExpectedFeed, type ExpectedItem } from '#app/test/feed-check.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { db } from '#db/client.server.ts'
+import { db } from '#app/db.server.ts'
 import { articles, articleTags, chipExportEvents, chips, comments, moderationActions, tags } from '#db/schema.ts'
 
 // Every feed carries what people typed as text or as sanitised HTML, and nothing they typed can

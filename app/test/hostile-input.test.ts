@@ -22,7 +22,7 @@ import { CreateCommentSchema } from '#app/schemas/comments.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
 import { isPlainText, plainTextShown, shownText } from '#app/test/typed-text.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { database, db } from '#db/client.server.ts'
+import { database, db } from '#app/db.server.ts'
 import { articles, articleTags, chipExportEvents, chips, comments, reports, tags, users } from '#db/schema.ts'
 
 // The hostile-input corpus (fixtures/hostile-inputs.json) sent through every place a person can

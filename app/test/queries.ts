@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { database } from '#db/client.server.ts'
+import { database } from '#app/db.server.ts'
 import { observeQueries } from '#db/connection.server.ts'
 
 export type RecordedQuery = { text: string; params: unknown[] }

@@ -1,4 +1,5 @@
-import { DatabaseStartupError, openFromEnv } from '../connection.server.ts'
+import { openFromEnv } from '#app/lib/open-database.server.ts'
+import { DatabaseStartupError } from '../connection.server.ts'
 import { migrateDatabase } from '../migrate.ts'
 import { seedDatabase } from './index.ts'
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
-import { database, db } from '#db/client.server.ts'
+import { database, db } from '#app/db.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
 import { DEMO_PASSWORD, demoAccounts, seedDatabase } from './index.ts'
 import { verifyPassword } from '#app/models/passwords.server.ts'

@@ -38,14 +38,14 @@ describe('a bad environment stops start-up with one clear line', () => {
     [{ PORT: 'eighty' }, /^threadline: Invalid environment: PORT must be a whole number/],
     [{ PUBLIC_URL: 'threadline.example' }, /^threadline: Invalid environment: PUBLIC_URL must be an http\(s\) URL/],
   ])('%j', (env, expected) => {
-    const { code, stderr } = run('db/migrate.ts', env)
+    const { code, stderr } = run('scripts/db-migrate.ts', env)
     expect(code).toBe(1)
     expect(stderr).toMatch(expected)
     expect(stderr.split('\n')).toHaveLength(1)
   })
 
   it('says which server it cannot reach, without a stack trace or the password', () => {
-    const { code, stderr } = run('db/migrate.ts', {
+    const { code, stderr } = run('scripts/db-migrate.ts', {
       DATABASE_URL: 'postgres://someone:s3cret@127.0.0.1:1/threadline',
     })
     expect(code).toBe(1)
@@ -58,14 +58,14 @@ describe('a bad environment stops start-up with one clear line', () => {
 describe('the embedded database', () => {
   it('is created, migrated and seeded on first start, and keeps every row across a restart', () => {
     const dataDir = tempDir()
-    const first = run('db/test/open-embedded.ts', { DATA_DIR: dataDir }, ['--write'])
+    const first = run('app/test/open-embedded.ts', { DATA_DIR: dataDir }, ['--write'])
     expect(first.stderr).toBe('')
     const firstState = JSON.parse(first.stdout)
     expect(firstState).toMatchObject({ driver: 'pglite', created: true, marker: 0 })
     expect(firstState.articles).toBeGreaterThanOrEqual(8)
     expect(firstState.chips).toBeGreaterThanOrEqual(10)
 
-    const second = JSON.parse(run('db/test/open-embedded.ts', { DATA_DIR: dataDir }).stdout)
+    const second = JSON.parse(run('app/test/open-embedded.ts', { DATA_DIR: dataDir }).stdout)
     expect(second).toMatchObject({
       created: false,
       articles: firstState.articles,
@@ -77,7 +77,7 @@ describe('the embedded database', () => {
 
   it('refuses a second process while one holds the directory', async () => {
     const dataDir = tempDir()
-    const holder = spawn(process.execPath, [tsx, 'db/test/open-embedded.ts', '--hold'], {
+    const holder = spawn(process.execPath, [tsx, 'app/test/open-embedded.ts', '--hold'], {
       env: { ...baseEnv, DATA_DIR: dataDir },
     })
     try {
@@ -89,7 +89,7 @@ describe('the embedded database', () => {
         })
         holder.on('exit', () => reject(new Error(`holder exited early: ${out}`)))
       })
-      const second = run('db/migrate.ts', { DATA_DIR: dataDir })
+      const second = run('scripts/db-migrate.ts', { DATA_DIR: dataDir })
       expect(second.code).toBe(1)
       expect(second.stderr).toMatch(/^threadline: the embedded database in .* is in use by process \d+/)
     } finally {
@@ -97,7 +97,7 @@ describe('the embedded database', () => {
       await new Promise((resolve) => holder.once('exit', resolve))
     }
     // The holder released its lock on SIGTERM, so the directory opens again.
-    expect(run('db/migrate.ts', { DATA_DIR: dataDir }).code).toBe(0)
+    expect(run('scripts/db-migrate.ts', { DATA_DIR: dataDir }).code).toBe(0)
   })
 })
 

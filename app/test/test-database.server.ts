@@ -1,12 +1,16 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import postgres from 'postgres'
 import { afterAll, inject } from 'vitest'
 import { openDatabase, type DatabaseHandle } from '#db/connection.server.ts'
 import { databaseUrlWithName } from './database-config.ts'
 
-// Every test file gets a database of its own, already migrated, and puts it where
-// db/client.server.ts looks first, so the app's models run against it unchanged.
+export type { Database, DatabaseHandle } from '#db/connection.server.ts'
+
+// Under vitest this module stands in for app/db.server.ts (vite.config.ts): a test file that reaches
+// the database, through the app's models or directly, gets a database of its own, already migrated,
+// and dropped when the file is done.
 const config = inject('testDatabase')
 
 async function openTestDatabase(): Promise<DatabaseHandle> {
@@ -28,6 +32,8 @@ async function openTestDatabase(): Promise<DatabaseHandle> {
   return handle
 }
 
-const cache = globalThis as typeof globalThis & { __threadlineDatabase?: Promise<DatabaseHandle> }
-cache.__threadlineDatabase = openTestDatabase()
-await cache.__threadlineDatabase
+export const database = await openTestDatabase()
+export const db = database.db
+
+const slot = createRequire(import.meta.url)('./database-slot.cjs') as { current?: DatabaseHandle }
+slot.current = database

@@ -1,7 +1,7 @@
 // Opens the process-wide database exactly as the app does at start, reports what it holds, and
 // optionally writes a row or holds the database open: for db/startup.test.ts.
 import { sql } from 'drizzle-orm'
-import { database } from '../client.server.ts'
+import { database } from '#app/db.server.ts'
 
 const counts = await database.rows<{ articles: number; chips: number; users: number; marker: number }>(sql`
   select (select count(*)::int from articles) as articles,
