@@ -8,29 +8,38 @@
 # (/data, a volume), creating, migrating and seeding it on first start.
 # Only one container may use a given /data volume at a time.
 #
-# Stages: deps (all dependencies) -> build (remix vite:build)
+# Stages: deps (all dependencies) -> build (remix vite:build, then server.js and the commands compiled)
 #         prod-deps (production dependencies only)
-#         runtime (node:20-slim + prod node_modules + build output + db/ and app/ sources)
+#         runtime (node:24-slim + prod node_modules + build output + migrations and seed content)
+#
+# The runtime holds compiled JavaScript only: no TypeScript sources and no tsx. The operator's
+# commands are in build/commands, for example:
+#   docker run --rm -e DATABASE_URL=… threadline node build/commands/db-migrate.js
+#   docker run --rm -it -v threadline-data:/data threadline node build/commands/user-create.js --email … --role admin
+#
+# Node 24 is the maintained LTS line (Node 20 left maintenance in April 2026); the code also runs on
+# Node 20 and 22 (see the README).
 #
 # No engine at hand? scripts/buildah-build.sh builds and smoke-tests this file with buildah.
 
 # ---------------------------------------------------------------------------
 # deps: every dependency, dev ones included (vite, @remix-run/dev, typescript)
-FROM node:20-slim AS deps
+FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/tmp/npm-cache \
     npm ci --no-audit --no-fund --cache /tmp/npm-cache
 
 # ---------------------------------------------------------------------------
-# build: compile the Remix app into build/client and build/server
+# build: compile the Remix app into build/client and build/server, the HTTP server into
+# build/server.js and the operator's commands into build/commands
 FROM deps AS build
 COPY . .
 RUN npm run build
 
 # ---------------------------------------------------------------------------
-# prod-deps: production dependencies only (express, remix, drizzle, pglite, tsx, ...)
-FROM node:20-slim AS prod-deps
+# prod-deps: production dependencies only (express, remix, drizzle, pglite, ...)
+FROM node:24-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/tmp/npm-cache \
@@ -38,7 +47,7 @@ RUN --mount=type=cache,target=/tmp/npm-cache \
 
 # ---------------------------------------------------------------------------
 # runtime
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 
 ENV NODE_ENV=production \
     PORT=3000 \
@@ -52,11 +61,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
-# db/ holds migrations and seed content read at start-up; db/ and app/ sources
-# are also what `npm run db:migrate` / `npm run db:seed` (tsx) execute.
-COPY server.ts ./
-COPY db ./db
-COPY app ./app
+# Read at start-up: the migrations, and the demo content a new embedded database is seeded with.
+COPY db/migrations ./db/migrations
+COPY db/seed/articles ./db/seed/articles
+COPY db/seed/chips.json db/seed/tags.json db/seed/timeline.json ./db/seed/
 
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
@@ -64,10 +72,10 @@ VOLUME ["/data"]
 USER node
 EXPOSE 3000
 
-# node:20-slim has no curl: probe with node's built-in fetch.
+# node:24-slim has no curl: probe with node's built-in fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 
 # The app closes its database and exits on SIGTERM/SIGINT, so node runs as PID 1.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "./server.ts"]
+CMD ["node", "build/server.js"]

@@ -6,9 +6,9 @@
 #   bash scripts/buildah-build.sh --base-only
 #   bash scripts/buildah-build.sh --clean    # remove the work dir (storage, caches, base rootfs) and exit
 #
-# How: Debian's buildah with `--isolation chroot` and `--pull=never`. `FROM node:20-slim` resolves to
+# How: Debian's buildah with `--isolation chroot` and `--pull=never`. `FROM node:24-slim` resolves to
 # a local stand-in image (debootstrap --variant=minbase bookworm + this host's node and npm + a `node`
-# user, uid 1000) committed as docker.io/library/node:20-slim in a private buildah store, so nothing
+# user, uid 1000) committed as docker.io/library/node:24-slim in a private buildah store, so nothing
 # is pulled from an image registry. The image is then run with the embedded PGlite database:
 # /healthz must answer 200, / must answer 200 with HTML, the image's HEALTHCHECK command must pass,
 # and the server must exit promptly on SIGTERM.
@@ -32,7 +32,7 @@ set -Eeuo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${THREADLINE_BUILDAH_DIR:-${TMPDIR:-/tmp}/threadline-buildah}
 IMAGE=${IMAGE:-localhost/threadline:buildah}
-BASE_IMAGE=docker.io/library/node:20-slim
+BASE_IMAGE=docker.io/library/node:24-slim
 SUITE=bookworm
 SMOKE_PORT=${SMOKE_PORT:-38370}
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-180}
@@ -92,7 +92,7 @@ HOST_NODE=$(command -v node) || die "node is needed on the host: its binary goes
 HOST_NODE=$(readlink -f "$HOST_NODE")
 NODE_VERSION=$("$HOST_NODE" -p 'process.versions.node')
 info "host node $NODE_VERSION ($HOST_NODE)"
-case "$NODE_VERSION" in 20.*) ;; *) info "WARNING: host node is not 20.x; the stand-in for node:20-slim will carry $NODE_VERSION" ;; esac
+case "$NODE_VERSION" in 24.*) ;; *) info "NOTE: host node is $NODE_VERSION, not 24.x: the stand-in for node:24-slim carries it (the app runs on 20, 22 and 24; a real build pulls node 24)" ;; esac
 
 # Storage: a private store under the work dir. overlay if the kernel allows it here, else vfs.
 DRIVER=${STORAGE_DRIVER:-}
@@ -116,7 +116,7 @@ B=(buildah --root "$WORK/storage/root" --runroot "$WORK/storage/runroot" --stora
 info "buildah store: $WORK/storage (driver $DRIVER)"
 
 # ---------------------------------------------------------------------------
-step "Base image stand-in for node:20-slim"
+step "Base image stand-in for node:24-slim"
 BASE_STAMP="$WORK/base/stamp"
 base_id="debian-$SUITE-minbase node-$NODE_VERSION"
 if "${B[@]}" inspect --type image "$BASE_IMAGE" >/dev/null 2>&1 && [ "$(cat "$BASE_STAMP" 2>/dev/null)" = "$base_id" ]; then
@@ -202,7 +202,7 @@ if [ -n "$host_ca" ]; then
   rm -rf "$WORK/npm"; mkdir -p "$WORK/npm"
   cp "$host_ca" "$WORK/npm/npm-host-ca.pem"
   printf 'cafile=/usr/local/etc/npm-host-ca.pem\n' >"$WORK/npm/npmrc"
-  # Mounted over /usr/local/etc (an existing, empty directory in node:20-slim, so no
+  # Mounted over /usr/local/etc (an existing, empty directory in node:24-slim, so no
   # mount-point files are left behind in the layers): npm reads $PREFIX/etc/npmrc.
   build_opts+=(--volume "$WORK/npm:/usr/local/etc:ro")
   info "lending the host's CA bundle to npm during the build (host npm uses a custom cafile)"
@@ -273,7 +273,7 @@ start_server() {
   NODE_PID=""
   local p
   for p in $(descendants "$RUN_PID"); do
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'server.ts'; then NODE_PID=$p; fi
+    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'build/server.js'; then NODE_PID=$p; fi
   done
   [ -n "$NODE_PID" ] || die "cannot find the server process under buildah run ($RUN_PID)"
   info "server pid $NODE_PID runs as uid $(awk '/^Uid:/{print $2}' "/proc/$NODE_PID/status")"
@@ -329,16 +329,21 @@ step "Stopping with SIGTERM"
 stop_server
 ms=$STOP_MS; rc=$STOP_RC
 
-step "Running db:migrate and db:seed in the image (tsx on the copied db/ and app/ sources)"
+step "Running the compiled db-migrate and db-seed commands in the image (build/commands)"
 # Same /data, server stopped: a PGlite directory must never be open in two processes.
-for script in db:migrate db:seed; do
-  if out=$("${B[@]}" run --isolation chroot -v "$DATA:/data" "$SMOKE_CTR" -- npm run -s "$script" 2>&1); then
-    info "npm run $script -> ok: $(printf '%s' "$out" | tail -n1)"
+for script in db-migrate db-seed; do
+  if out=$("${B[@]}" run --isolation chroot -v "$DATA:/data" "$SMOKE_CTR" -- node "build/commands/$script.js" 2>&1); then
+    info "$script -> ok: $(printf '%s' "$out" | tail -n1)"
   else
     printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 20
-    die "npm run $script failed in the image"
+    die "$script failed in the image"
   fi
 done
+# Compiled JavaScript only: no TypeScript source outside node_modules, and no tsx.
+if "${B[@]}" run --isolation chroot "$SMOKE_CTR" -- sh -c 'find /app -path /app/node_modules -prune -o \( -name "*.ts" -o -name "*.tsx" \) -print | grep -q . || test -e /app/node_modules/tsx'; then
+  die "the image holds TypeScript sources or tsx"
+fi
+info "no TypeScript sources and no tsx under /app"
 
 pg_note=""
 if [ -n "${SMOKE_DATABASE_URL:-}" ]; then
@@ -351,5 +356,5 @@ fi
 
 step "Summary"
 info "image: $IMAGE ($size), base: stand-in $BASE_IMAGE (node $NODE_VERSION)"
-info "/healthz 200, / 200 HTML, HEALTHCHECK ok, SIGTERM exit ${ms} ms (status $rc), db:migrate + db:seed ok$pg_note"
+info "/healthz 200, / 200 HTML, HEALTHCHECK ok, SIGTERM exit ${ms} ms (status $rc), db-migrate + db-seed ok$pg_note"
 info "work dir (cache, store): $WORK  — remove with: bash scripts/buildah-build.sh --clean"

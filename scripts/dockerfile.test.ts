@@ -205,9 +205,9 @@ describe('Dockerfile', () => {
     expect(problems).toEqual([]);
   });
 
-  it('is multi-stage (deps, build, prod-deps, runtime) and ends on node:20-slim', () => {
+  it('is multi-stage (deps, build, prod-deps, runtime) and ends on node:24-slim, a maintained LTS line', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
-    expect(finalStage.from.getImage()).toBe('node:20-slim');
+    expect(finalStage.from.getImage()).toBe('node:24-slim');
     const names = stages.map((s) => s.name);
     expect(new Set(names.filter(Boolean)).size, 'stage names must be unique').toBe(
       names.filter(Boolean).length,
@@ -256,14 +256,28 @@ describe('Dockerfile', () => {
     expect(checked, 'the runtime CMD should be in exec form').toBeGreaterThan(0);
   });
 
-  it('the final CMD is in exec form and starts server.ts (which serves build/server/index.js)', () => {
+  it('the final CMD is in exec form and runs the compiled server (build/server.js), without tsx', () => {
     const cmds = ofKind(finalStage, 'CMD');
     expect(cmds.length).toBeGreaterThan(0);
     const cmd = cmds[cmds.length - 1]!;
     const exec = execForm(cmd.getArgumentsContent() ?? '');
     expect(exec, `${lineOf(cmd)}: CMD must be exec form`).not.toBeNull();
     const argv = JSON.parse(exec as string) as string[];
-    expect(argv.join(' ')).toMatch(/^node --import tsx \.\/server\.ts$/);
+    expect(argv.join(' ')).toBe('node build/server.js');
+  });
+
+  it('the runtime copies no TypeScript source from the build context (it runs compiled JavaScript)', () => {
+    const sources = ofKind(finalStage, 'COPY')
+      .filter((c) => !(c as Copy).getFromFlag())
+      .flatMap((c) => copySources(c as Copy));
+    const files = (rel: string): string[] => {
+      const abs = path.join(repoRoot, rel);
+      if (!fs.statSync(abs).isDirectory()) return [rel];
+      return fs.readdirSync(abs).flatMap((name) => files(path.join(rel, name)));
+    };
+    const typescript = sources.flatMap(files).filter((f) => /\.(ts|tsx|mts|cts)$/.test(f));
+    expect(typescript).toEqual([]);
+    expect(sources.length).toBeGreaterThan(0);
   });
 
   it('every COPY source from the build context exists and is not excluded by .dockerignore', () => {
@@ -330,7 +344,7 @@ describe('Dockerfile', () => {
     const hc = healthchecks.at(-1)?.getArgumentsContent() ?? '';
     expect(hc).toMatch(/^\s*CMD\b/i);
     expect(hc).toContain('/healthz');
-    expect(hc, 'node:20-slim has no curl/wget').not.toMatch(/\b(curl|wget)\b/);
+    expect(hc, 'node:24-slim has no curl/wget').not.toMatch(/\b(curl|wget)\b/);
 
     expect(ofKind(finalStage, 'VOLUME').length, 'final stage needs a VOLUME').toBeGreaterThan(0);
     expect(envOf(finalStage).get('NODE_ENV')).toBe('production');
@@ -368,7 +382,8 @@ describe('Dockerfile', () => {
       .filter((c) => !c.getFromFlag())
       .flatMap(copySources)
       .map(cleanPattern);
-    for (const needed of ['db', 'app', 'package.json']) {
+    // What the compiled app reads at run time: the migrations, the seed content, package.json.
+    for (const needed of ['db/migrations', 'db/seed/articles', 'db/seed/chips.json', 'package.json']) {
       expect(contextCopies, `runtime must copy ${needed}`).toContain(needed);
     }
   });
