@@ -2,7 +2,8 @@ import { DrizzleQueryError } from 'drizzle-orm/errors'
 import { describe, expect, it } from 'vitest'
 import { DomainError } from '#app/models/errors.server.ts'
 import { DatabaseUnavailableError, isConnectionFailure } from '#db/connection.server.ts'
-import { isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './database-outage.server.ts'
+import type { ServerBuild } from '@remix-run/node'
+import { answerDatabaseOutages, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './database-outage.server.ts'
 import { domainFailure } from './forms.server.ts'
 
 // The database layer and the forms agree on what an outage is; e2e/db-faults.spec.ts shows the
@@ -51,5 +52,43 @@ describe('domainFailure during an outage', () => {
   it('still rethrows what is neither an outage nor a domain refusal', () => {
     expect(() => domainFailure(wrapped('23505'), new FormData())).toThrow(DrizzleQueryError)
     expect(isDatabaseOutage(new DomainError('not-found', 'gone'))).toBe(false)
+  })
+})
+
+describe('answerDatabaseOutages', () => {
+  const route = (loader: () => unknown) =>
+    ({ routes: { page: { id: 'page', path: 'page', module: { loader, action: loader, default: () => null } } } }) as unknown as ServerBuild
+  const call = (build: ServerBuild, kind: 'loader' | 'action') =>
+    Promise.resolve()
+      .then(() => (build.routes.page!.module[kind] as unknown as (args: unknown) => unknown)({}))
+      .then(
+        () => null,
+        (error: unknown) => error,
+      )
+
+  it('answers an outage met in a loader or an action with the 503 the error pages show', async () => {
+    const build = answerDatabaseOutages(route(() => Promise.reject(wrapped('CONNECTION_CLOSED'))))
+    for (const kind of ['loader', 'action'] as const) {
+      const thrown = (await call(build, kind)) as { data: { message: string }; init: { status: number; headers: Record<string, string> } }
+      expect(thrown.init.status).toBe(503)
+      expect(thrown.init.headers['Retry-After']).toBe(String(OUTAGE_RETRY_AFTER_SECONDS))
+      expect(thrown.data.message).toBe(DATABASE_UNAVAILABLE_MESSAGE)
+      expect(isDatabaseOutage(thrown)).toBe(true)
+    }
+    await expect(call(answerDatabaseOutages(route(() => Promise.reject(new DatabaseUnavailableError('gone')))), 'loader')).resolves.toMatchObject({
+      init: { status: 503 },
+    })
+  })
+
+  it('passes every other error, thrown answer and result on as it is, and wraps a build once', async () => {
+    const other = wrapped('23505')
+    expect(await call(answerDatabaseOutages(route(() => Promise.reject(other))), 'loader')).toBe(other)
+    const notFound = new Response(null, { status: 404 })
+    expect(await call(answerDatabaseOutages(route(() => Promise.reject(notFound))), 'action')).toBe(notFound)
+    const build = route(() => ({ ok: true }))
+    const answered = answerDatabaseOutages(build)
+    expect(answerDatabaseOutages(build)).toBe(answered)
+    await expect((answered.routes.page!.module.loader as unknown as (args: unknown) => Promise<unknown>)({})).resolves.toEqual({ ok: true })
+    expect(answered.routes.page!.module.default).toBe(build.routes.page!.module.default)
   })
 })
