@@ -64,6 +64,12 @@ export default tseslint.config(
     files: ['app/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
   },
+  // Playwright specs and fixtures. Playwright reads a fixture's dependencies from its first
+  // parameter, which must be a destructuring pattern even when the fixture needs none.
+  {
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] },
+  },
   {
     files: ['app/**/*.tsx'],
     extends: [reactHooks.configs.flat.recommended, jsxA11y.flatConfigs.recommended],
