@@ -19,6 +19,7 @@ export default tseslint.config(
       'bench/.data/',
       'public/build/',
       'db/migrations/',
+      '**/stryker-setup-*.js',
     ],
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
