@@ -1,31 +1,30 @@
 // @ts-check
 import js from '@eslint/js'
+import { defineConfig, globalIgnores } from 'eslint/config'
 import jsxA11y from 'eslint-plugin-jsx-a11y'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-export default tseslint.config(
-  {
-    ignores: [
-      'build/',
-      'reports/',
-      'test-results/',
-      'playwright-report/',
-      '.stryker-tmp/',
-      '.cache/',
-      'data/',
-      'e2e/.data/',
-      'bench/.data/',
-      'public/build/',
-      'db/migrations/',
-      '**/stryker-setup-*.js',
-    ],
-  },
+export default defineConfig(
+  globalIgnores([
+    'build/',
+    'reports/',
+    'test-results/',
+    'playwright-report/',
+    '.stryker-tmp/',
+    '.cache/',
+    'data/',
+    'e2e/.data/',
+    'bench/.data/',
+    'public/build/',
+    'db/migrations/',
+    '**/stryker-setup-*.js',
+  ]),
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
