@@ -148,7 +148,7 @@ export function getAuth(request: Request): Promise<AuthResult> {
 /** The signed-in member, or a redirect to the log-in page that comes back here afterwards. */
 export async function requireUser(request: Request) {
   const auth = await getAuth(request)
-  if (auth.user) return auth as { user: User; session: Session; setCookie: string | null }
+  if (auth.user) return auth
   const url = new URL(request.url)
   // A cookie that named no live session (expired, logged out, made up) is cleared on the way.
   throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`, {

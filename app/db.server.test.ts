@@ -55,17 +55,20 @@ describe('a bad environment stops start-up with one clear line', () => {
   })
 })
 
+/** What app/test/open-embedded.ts prints. */
+type EmbeddedState = { driver: string; created: boolean; articles: number; chips: number; users: number; marker: number }
+
 describe('the embedded database', () => {
   it('is created, migrated and seeded on first start, and keeps every row across a restart', () => {
     const dataDir = tempDir()
     const first = run('app/test/open-embedded.ts', { DATA_DIR: dataDir }, ['--write'])
     expect(first.stderr).toBe('')
-    const firstState = JSON.parse(first.stdout)
+    const firstState = JSON.parse(first.stdout) as EmbeddedState
     expect(firstState).toMatchObject({ driver: 'pglite', created: true, marker: 0 })
     expect(firstState.articles).toBeGreaterThanOrEqual(8)
     expect(firstState.chips).toBeGreaterThanOrEqual(10)
 
-    const second = JSON.parse(run('app/test/open-embedded.ts', { DATA_DIR: dataDir }).stdout)
+    const second = JSON.parse(run('app/test/open-embedded.ts', { DATA_DIR: dataDir }).stdout) as EmbeddedState
     expect(second).toMatchObject({
       created: false,
       articles: firstState.articles,

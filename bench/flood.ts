@@ -54,7 +54,7 @@ if (args.database !== 'server' && args.database !== 'pglite') {
   process.exit(2)
 }
 const options = {
-  database: args.database as 'server' | 'pglite',
+  database: args.database,
   quietSeconds: whole('quiet', args.quiet),
   floodSeconds: whole('flood', args.flood),
   floodRate: whole('flood-rate', args['flood-rate']),
@@ -410,7 +410,7 @@ async function prepareDatabase(): Promise<Target> {
   return {
     env,
     open: () => openDatabase({ dataDir: dir }),
-    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    drop: () => fs.promises.rm(dir, { recursive: true, force: true }),
     describe: 'embedded PGlite',
   }
 }

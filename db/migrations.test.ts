@@ -40,7 +40,7 @@ async function emptyDatabase(): Promise<DatabaseHandle> {
 /** A copy of db/migrations that stops before the migration tagged `tag`. */
 function migrationsBefore(tag: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-migrations-'))
-  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }))
+  cleanups.push(() => fs.promises.rm(dir, { recursive: true, force: true }))
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
     entries: { tag: string }[]
   }

@@ -37,7 +37,7 @@ function runScript(args: string[], env: Record<string, string>): Promise<{ code:
 }
 
 /** A new database with nothing in it: a new database on the server, or a new empty directory. */
-async function emptyDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+async function emptyDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) {
     const { dir, drop } = embeddedDataDir()
@@ -58,7 +58,7 @@ async function emptyDatabase(): Promise<{ env: Record<string, string>; drop(): P
 }
 
 /** A database to make content in: the server's seeded copy, or an embedded directory the first script run creates and seeds. */
-async function sourceDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+async function sourceDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) return createSpecDatabase()
   const { dir, drop } = embeddedDataDir()
   return { env: { DATABASE_URL: '', DATA_DIR: dir }, drop }
@@ -103,7 +103,7 @@ test('a backup restored into a new database serves the same article, discussion 
     // The server's copy is taken while the site serves; an embedded database is opened by one
     // process at a time, so its instance stops first.
     const dir = fs.mkdtempSync(path.join(root, 'e2e/.data/backup-'))
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }))
+    cleanups.push(() => fs.promises.rm(dir, { recursive: true, force: true }))
     const file = path.join(dir, 'threadline.backup')
     if (!process.env.DATABASE_URL) await original.stop()
     const backup = await runScript(['scripts/db-backup.ts', file], source.env)

@@ -39,7 +39,7 @@ test('the chip page shows its dated export-control timeline and its machine-read
   await expect(timeline.locator('li').first()).toContainText('8 December 2025')
   await expect(timeline.locator('li').first()).toContainText('Approved for export')
   await expect(timeline.locator('li').nth(1)).toContainText('Restricted')
-  const ld = JSON.parse((await page.locator('head script[type="application/ld+json"]').textContent()) ?? '{}')
+  const ld: unknown = JSON.parse((await page.locator('head script[type="application/ld+json"]').textContent()) ?? '{}')
   expect(ld).toMatchObject({ '@type': 'Product', name: 'Nvidia H200' })
   const record = await request.get('/chips/h200.json')
   expect(record.status()).toBe(200)

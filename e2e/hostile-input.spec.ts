@@ -19,7 +19,7 @@ test.use({ bypassCSP: true })
 const expect = baseExpect.configure({ timeout: 20_000 })
 
 type HostileInput = { id: string; category: string; text: string }
-const corpus: HostileInput[] = JSON.parse(fs.readFileSync(path.resolve('app/test/fixtures/hostile-inputs.json'), 'utf8'))
+const corpus = JSON.parse(fs.readFileSync(path.resolve('app/test/fixtures/hostile-inputs.json'), 'utf8')) as HostileInput[]
 const text = (id: string) => corpus.find((e) => e.id === id)!.text
 
 const DEMO_PASSWORD = 'threadline-demo'

@@ -23,7 +23,7 @@ export type SharedDatabase = {
   url: string
   /** Server backends on this database that hold a LISTEN: one per instance that listens for events. */
   countListeners(): Promise<number>
-  drop(): Promise<void>
+  drop: () => Promise<void>
 }
 
 /** A new database on the server `serverUrl` names, migrated and seeded by the project's own script. */
@@ -56,7 +56,7 @@ export async function createDatabase(serverUrl: string): Promise<SharedDatabase>
 
 export type Instance = {
   url: string
-  stop(): Promise<void>
+  stop: () => Promise<void>
   /** Sends the process a signal without waiting for it to end (a test of draining, say). */
   kill(signal: NodeJS.Signals): void
   /** The process's exit code, once it has ended (null when a signal ended it). */
@@ -67,7 +67,7 @@ export type Instance = {
  * A database of its own for a spec's instances: a new database on the server when DATABASE_URL is set,
  * else a new embedded one (each instance on it then needs its own directory: see `embeddedDataDir`).
  */
-export async function createSpecDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function createSpecDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
     const database = await createDatabase(process.env.DATABASE_URL)
     return { env: { DATABASE_URL: database.url }, drop: database.drop }
@@ -79,7 +79,7 @@ export async function createSpecDatabase(): Promise<{ env: Record<string, string
 export function embeddedDataDir() {
   fs.mkdirSync(logDir, { recursive: true })
   const dir = fs.mkdtempSync(path.join(logDir, 'data-'))
-  return { dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) }
+  return { dir, drop: () => fs.promises.rm(dir, { recursive: true, force: true }) }
 }
 
 /**
@@ -97,7 +97,8 @@ export async function startInstance({
 }): Promise<Instance> {
   const url = `http://127.0.0.1:${port}`
   fs.mkdirSync(logDir, { recursive: true })
-  const log = fs.createWriteStream(instanceLogPath(port))
+  const logPath = instanceLogPath(port)
+  const log = fs.createWriteStream(logPath)
   const child: ChildProcess = spawn(process.execPath, ['build/server.js'], {
     cwd: root,
     // TRUST_PROXY as behind a load balancer: each request names its client in X-Forwarded-For, so
@@ -129,13 +130,13 @@ export async function startInstance({
   const deadline = Date.now() + 120_000
   while (true) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the instance on port ${port} exited (${child.exitCode ?? child.signalCode}); see ${log.path}`)
+      throw new Error(`the instance on port ${port} exited (${child.exitCode ?? child.signalCode}); see ${logPath}`)
     }
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
     if (ok) return { url, stop, kill: (signal) => child.kill(signal), exited }
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`the instance on port ${port} did not become healthy within 120 s (see ${log.path})`)
+      throw new Error(`the instance on port ${port} did not become healthy within 120 s (see ${logPath})`)
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }

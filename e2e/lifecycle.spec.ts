@@ -11,7 +11,7 @@ test('the production server starts on a fresh embedded database and stops cleanl
   test.setTimeout(90_000)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-lifecycle-'))
   const port = 3190 + test.info().workerIndex
-  const server = spawn(process.execPath, ['--import', 'tsx', './server.ts'], {
+  const server = spawn(process.execPath, ['build/server.js'], {
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
     stdio: 'ignore',
   })

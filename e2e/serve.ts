@@ -46,7 +46,7 @@ if (baseUrl) {
 } else {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-e2e-'))
   env.DATA_DIR = dir
-  cleanup = async () => fs.rmSync(dir, { recursive: true, force: true })
+  cleanup = () => fs.promises.rm(dir, { recursive: true, force: true })
 }
 
 fs.mkdirSync(path.dirname(serverLogPath), { recursive: true })
@@ -65,7 +65,7 @@ async function stop(code: number) {
   process.exit(code)
 }
 server.on('exit', (code) => {
-  if (!stopping) cleanup().finally(() => process.exit(code ?? 1))
+  if (!stopping) void cleanup().finally(() => process.exit(code ?? 1))
 })
 process.on('SIGTERM', () => void stop(0))
 process.on('SIGINT', () => void stop(0))

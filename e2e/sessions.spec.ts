@@ -91,7 +91,7 @@ test('a session id planted before log-in is not the one the member gets, and is 
   expect((await (await answered).request().allHeaders()).cookie ?? '', 'the planted id went along').toContain(attacker.session)
   await expect(page.locator('.user-menu summary')).toContainText(victim.account.username)
 
-  const after = (await page.context().cookies(baseURL!)).find((c) => c.name === COOKIE)!.value
+  const after = (await page.context().cookies(baseURL)).find((c) => c.name === COOKIE)!.value
   expect(after, 'a fresh id on log-in').not.toBe(attacker.session)
   expect(after).not.toBe(victim.session)
   expect((await accountWith(client, attacker.session)).status, 'the planted id no longer opens any account').toBe(302)
@@ -185,7 +185,7 @@ test('a ban ends every session of the member at once', async ({ page, baseURL, c
   const again = await context.newPage()
   await logIn(again, member.account.username, member.account.password)
   await expect(again.getByRole('alert')).toHaveText('This account is banned: Spam, repeatedly')
-  expect((await context.cookies(baseURL!)).find((c) => c.name === COOKIE)?.value ?? '').toBe('')
+  expect((await context.cookies(baseURL)).find((c) => c.name === COOKIE)?.value ?? '').toBe('')
   await context.close()
 })
 

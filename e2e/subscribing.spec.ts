@@ -54,7 +54,7 @@ test('an article carries its comment feed, social cards and NewsArticle data', a
   await expect(page.locator('head link[rel="alternate"][href="/articles/h20-market-specific-variant/comments.xml"]')).toHaveCount(1)
   await expect(page.locator('head meta[property="og:type"]')).toHaveAttribute('content', 'article')
   await expect(page.locator('head meta[name="twitter:card"]')).toHaveAttribute('content', 'summary')
-  const ld = JSON.parse((await page.locator('head script[type="application/ld+json"]').textContent()) ?? '{}')
+  const ld: unknown = JSON.parse((await page.locator('head script[type="application/ld+json"]').textContent()) ?? '{}')
   expect(ld).toMatchObject({ '@type': 'NewsArticle', headline: 'The H20: Anatomy of a Market-Specific Chip' })
 })
 

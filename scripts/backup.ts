@@ -102,7 +102,7 @@ async function serverContents(sql: postgres.Sql): Promise<Contents> {
 }
 
 async function pgliteContents(client: PGlite): Promise<Contents> {
-  const one = async (query: string) => ((await client.query<{ n: number }>(query)).rows[0]?.n ?? 0) as number
+  const one = async (query: string) => ((await client.query<{ n: number }>(query)).rows[0]?.n ?? 0)
   return {
     tables: await one(`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`),
     articles: await one('select count(*)::int as n from articles'),

@@ -201,7 +201,7 @@ describe('Dockerfile', () => {
     const problems = validate(dockerfileText)
       // LSP severities: 1 error, 2 warning, 3 information, 4 hint (unset means error)
       .filter((d) => d.severity === undefined || d.severity <= 2)
-      .map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+      .map((d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
     expect(problems).toEqual([]);
   });
 

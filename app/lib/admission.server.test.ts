@@ -21,7 +21,7 @@ describe('admission control (bench/flood.ts)', () => {
     const now = 1_000_000
     for (let i = 0; i < signup.perAddress.capacity; i++) expect(control.admit(signup, '10.0.0.1', now).admitted).toBe(true)
     const refused = control.admit(signup, '10.0.0.1', now)
-    expect(refused).toMatchObject({ admitted: false, message: expect.stringContaining('from your network') })
+    expect(refused).toMatchObject({ admitted: false, message: expect.stringContaining('from your network') as string })
     expect(refused.admitted === false && refused.retryAfterSeconds).toBe(Math.ceil(1 / signup.perAddress.perSecond))
     // Another address is not affected.
     expect(control.admit(signup, '10.0.0.2', now).admitted).toBe(true)
@@ -142,11 +142,11 @@ describe('work queue', () => {
       order.push('a')
       await first.promise
     })
-    const refusedLately = queue.run(async () => order.push('refused'), { lane: POST_LANES.refusedLately })
-    const others = queue.run(async () => order.push('b'))
-    const logIn = queue.run(async () => order.push('log-in'), { lane: POST_LANES.limited })
-    const more = queue.run(async () => order.push('c'))
-    const refused = await queue.run(async () => order.push('d'))
+    const refusedLately = queue.run(() => Promise.resolve(order.push('refused')), { lane: POST_LANES.refusedLately })
+    const others = queue.run(() => Promise.resolve(order.push('b')))
+    const logIn = queue.run(() => Promise.resolve(order.push('log-in')), { lane: POST_LANES.limited })
+    const more = queue.run(() => Promise.resolve(order.push('c')))
+    const refused = await queue.run(() => Promise.resolve(order.push('d')))
     expect(refused, 'past the waiting bound').toBeNull()
     expect(queue.load).toEqual({ running: 1, waiting: 4 })
     first.open()
@@ -159,7 +159,7 @@ describe('work queue', () => {
     let overruns = 0
     const queue = new WorkQueue(1, 10, 60_000, 30, () => overruns++)
     const never = queue.run(() => new Promise<void>(() => {}))
-    const next = await queue.run(async () => 'ran')
+    const next = await queue.run(() => Promise.resolve('ran'))
     expect(next).toEqual({ value: 'ran' })
     expect(overruns).toBe(1)
     expect(queue.load).toEqual({ running: 0, waiting: 0 })
@@ -172,12 +172,12 @@ describe('work queue', () => {
     const ran: string[] = []
     const running = queue.run(() => blocker.promise)
     const gone = new AbortController()
-    const waiting = queue.run(async () => ran.push('gone'), { signal: gone.signal })
+    const waiting = queue.run(() => Promise.resolve(ran.push('gone')), { signal: gone.signal })
     expect(queue.load.waiting).toBe(1)
     gone.abort()
     expect(await waiting).toBeNull()
     expect(queue.load.waiting).toBe(0)
-    expect(await queue.run(async () => ran.push('late'), { signal: gone.signal })).toBeNull()
+    expect(await queue.run(() => Promise.resolve(ran.push('late')), { signal: gone.signal })).toBeNull()
     blocker.open()
     await running
     expect(ran).toEqual([])
@@ -189,11 +189,11 @@ describe('work queue', () => {
     const blocker = gate()
     const running = queue.run(() => blocker.promise)
     let ran = false
-    expect(await queue.run(async () => (ran = true))).toBeNull()
+    expect(await queue.run(() => Promise.resolve((ran = true)))).toBeNull()
     expect(ran).toBe(false)
     blocker.open()
     await running
-    expect(await queue.run(async () => 'now')).toEqual({ value: 'now' })
+    expect(await queue.run(() => Promise.resolve('now'))).toEqual({ value: 'now' })
   })
 })
 

@@ -240,7 +240,7 @@ export class WorkQueue {
    */
   async run<T>(
     job: () => Promise<T>,
-    { lane: laneIndex = POST_LANES.other as PostLane, signal }: { lane?: PostLane; signal?: AbortSignal } = {},
+    { lane: laneIndex = POST_LANES.other, signal }: { lane?: PostLane; signal?: AbortSignal } = {},
   ): Promise<{ value: T } | null> {
     if (signal?.aborted) return null
     if (this.running >= this.concurrency) {

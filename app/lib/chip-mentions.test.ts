@@ -4,7 +4,7 @@ import { shownText } from '#app/test/typed-text.ts'
 import { linkChipMentions, MAX_CHIP_LINKS, type ChipName } from './chip-mentions.ts'
 import { renderMarkdown } from './markdown.ts'
 
-const corpus: { id: string; text: string }[] = JSON.parse(fs.readFileSync(new URL('../test/fixtures/hostile-inputs.json', import.meta.url), 'utf8'))
+const corpus = JSON.parse(fs.readFileSync(new URL('../test/fixtures/hostile-inputs.json', import.meta.url), 'utf8')) as { id: string; text: string }[]
 
 const chips: ChipName[] = [
   { slug: 'h200', name: 'H200', aliases: ['H-200'] },

@@ -41,7 +41,7 @@ describe('the discussion codec', () => {
     ]
     const tree = buildCommentTree(rows)
     const packed = packDiscussion(tree)
-    expect(unpackDiscussion(JSON.parse(JSON.stringify(packed)))).toEqual(tree)
+    expect(unpackDiscussion(JSON.parse(JSON.stringify(packed)) as typeof packed)).toEqual(tree)
     // Authors appear once however often they write.
     expect(packed.authors.filter((a) => a === 'Ada')).toHaveLength(1)
   })

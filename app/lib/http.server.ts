@@ -48,7 +48,7 @@ export function parseSearchParams<S extends z.ZodType>(request: Request, schema:
   if (result.success) {
     // A "%00" would reach Postgres as U+0000, which no text column or parameter accepts. Only the
     // parameters the schema kept are checked: others are not this loader's to refuse.
-    for (const [key, value] of Object.entries((result.data ?? {}) as Record<string, unknown>)) {
+    for (const [key, value] of Object.entries(result.data ?? {})) {
       if (typeof value === 'string' && value.includes('\u0000')) {
         return httpError(400, `This address has a parameter we cannot use: ${key} holds a null character (%00).`)
       }

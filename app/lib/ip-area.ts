@@ -12,7 +12,7 @@ export function ipArea(ip: string | null | undefined): string {
     const [head = '', tail = ''] = address.split('::')
     const left = head ? head.split(':') : []
     const right = tail ? tail.split(':') : []
-    const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+    const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left
     return `${groups
       .slice(0, 3)
       .map((g) => (g || '0').toLowerCase().replace(/^0+(?=.)/, ''))

@@ -15,7 +15,7 @@ describe('jsonDataResponse', () => {
     const etag = first.headers.get('ETag')!
     expect(etag).toMatch(/^W\/"[\w-]+"$/)
     expect(first.headers.get('Last-Modified')).toBe('Wed, 04 Mar 2026 05:06:07 GMT')
-    expect(JSON.parse(await first.text()).chips).toHaveLength(1)
+    expect((JSON.parse(await first.text()) as { chips: unknown[] }).chips).toHaveLength(1)
     const byTag = jsonDataResponse(new Request('http://x/chips.json', { headers: { 'If-None-Match': etag } }), body, {})
     expect(byTag.status).toBe(304)
     const byDate = jsonDataResponse(new Request('http://x/chips.json', { headers: { 'If-Modified-Since': 'Wed, 04 Mar 2026 05:06:07 GMT' } }), body, {})

@@ -7,7 +7,7 @@ import { renderMarkdown } from './markdown.ts'
 // own syntax. Checked on the hostile-input corpus, parsed back to text as a browser would.
 
 type HostileInput = { id: string; category: string; text: string }
-const corpus: HostileInput[] = JSON.parse(fs.readFileSync(new URL('../test/fixtures/hostile-inputs.json', import.meta.url), 'utf8'))
+const corpus = JSON.parse(fs.readFileSync(new URL('../test/fixtures/hostile-inputs.json', import.meta.url), 'utf8')) as HostileInput[]
 
 /** What a browser sends for a string (lone surrogates become U+FFFD); a NUL is refused before rendering. */
 const sendable = corpus

@@ -50,7 +50,6 @@ function walk(nodes: readonly DomNode[], visit: (node: DomNode) => void) {
 // What a browser's URL parser ignores: ASCII tab and newline anywhere, C0 controls and spaces at
 // either end. Stripping them first makes the scheme check stricter, never looser.
 function normaliseHref(href: string) {
-  // eslint-disable-next-line no-control-regex
   return href.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '')
 }
 

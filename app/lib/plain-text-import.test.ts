@@ -53,11 +53,11 @@ describe('parsePlainTextArticle', () => {
 
   it('rejects empty text and text with NUL bytes', () => {
     for (const text of ['', '   \n\r\n\t', '\uFEFF']) {
-      expect(parsePlainTextArticle(text)).toEqual({ ok: false, error: expect.stringContaining('empty') })
+      expect(parsePlainTextArticle(text)).toEqual({ ok: false, error: expect.stringContaining('empty') as string })
     }
     expect(parsePlainTextArticle('Headline\u0000\u0001binary')).toEqual({
       ok: false,
-      error: expect.stringContaining('NUL bytes'),
+      error: expect.stringContaining('NUL bytes') as string,
     })
   })
 
@@ -130,10 +130,10 @@ describe('decodeTextFile', () => {
   })
 
   it('refuses empty files and binary files', () => {
-    expect(decodeTextFile(bytes())).toEqual({ ok: false, error: expect.stringContaining('empty') })
+    expect(decodeTextFile(bytes())).toEqual({ ok: false, error: expect.stringContaining('empty') as string })
     expect(decodeTextFile(bytes(0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a))).toEqual({
       ok: false,
-      error: expect.stringContaining('NUL bytes'),
+      error: expect.stringContaining('NUL bytes') as string,
     })
   })
 })

@@ -404,11 +404,11 @@ describe('importArticle', () => {
     const actor = await author()
     expect(await refusal(importArticle({ actor, text: ' \n\r\n ' }))).toMatchObject({
       code: 'invalid-input',
-      message: expect.stringContaining('empty'),
+      message: expect.stringContaining('empty') as string,
     })
     expect(await refusal(importArticle({ actor, text: 'PK\u0003\u0004\u0000\u0000' }))).toMatchObject({
       code: 'invalid-input',
-      message: expect.stringContaining('plain text'),
+      message: expect.stringContaining('plain text') as string,
     })
     expect(await db.$count(articles)).toBe(0)
   })

@@ -7,7 +7,7 @@ import { createPublishedArticle as createArticle, expectCode } from '#app/test/d
 import { recordQueries } from '#app/test/queries.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { database, db } from '#app/db.server.ts'
-import { articles, comments, notifications } from '#db/schema.ts'
+import { articles, comments } from '#db/schema.ts'
 import { getArticlePage } from './articles.server.ts'
 import {
   createComment,

@@ -243,7 +243,7 @@ export async function acceptCorrection({
     const decidedAt = new Date()
     await tx
       .update(chips)
-      .set({ [field]: parsed.data, updatedAt: decidedAt } as Partial<typeof chips.$inferInsert>)
+      .set({ [field]: parsed.data, updatedAt: decidedAt })
       .where(eq(chips.id, chip.id))
     const [updated] = await tx
       .update(chipCorrections)

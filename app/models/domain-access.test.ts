@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { inspect } from 'node:util'
 import { sql } from 'drizzle-orm'
 import ts from 'typescript'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -57,7 +58,7 @@ type Scenario = {
   refusedWith?: readonly DomainErrorCode[]
   /** Also call it with no actor at all (where the type allows it): refused as unauthenticated. */
   anonymous?: boolean
-  call: (actor: Actor | null, fx: Fixture) => Promise<unknown> | unknown
+  call: (actor: Actor | null, fx: Fixture) => unknown
 }
 
 const everyone = roles
@@ -359,6 +360,11 @@ it('has an entry for every exported model function that takes an actor, and a fu
   for (const key of Object.keys(access)) expect(typeof fn(key), key).toBe('function')
 })
 
+function shown(error: unknown): string {
+  if (isDomainError(error)) return `${error.code}: ${error.message}`
+  return error instanceof Error ? String(error) : inspect(error)
+}
+
 /** What happened when `actor` tried `scenario`: null when it is what the table says. */
 async function attempt(scenario: Scenario, actor: Actor | null): Promise<string | null> {
   const fx = await buildFixture()
@@ -371,10 +377,10 @@ async function attempt(scenario: Scenario, actor: Actor | null): Promise<string 
     error = e
   }
   const who = actor?.role ?? 'anonymous'
-  if (allowed) return error === null ? null : `${who} may, but got ${isDomainError(error) ? `${error.code}: ${error.message}` : String(error)}`
+  if (allowed) return error === null ? null : `${who} may, but got ${shown(error)}`
   const codes = actor === null ? ['unauthenticated'] : (scenario.refusedWith ?? ['forbidden', 'unauthenticated'])
   if (!isDomainError(error) || !codes.includes(error.code)) {
-    return `${who} may not, but got ${error === null ? 'no refusal' : isDomainError(error) ? `${error.code}: ${error.message}` : String(error)}`
+    return `${who} may not, but got ${error === null ? 'no refusal' : shown(error)}`
   }
   const after = await fingerprint()
   const changed = Object.keys(after).filter((t) => after[t] !== before![t])

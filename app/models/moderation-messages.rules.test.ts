@@ -80,7 +80,7 @@ describe('the log keeps reasons as given, trimmed', () => {
       ['lift', 'Appeal accepted'],
       ['purge', 'Spam run'],
     ])
-    expect(logged[0]!.details).toMatchObject({ until: expect.any(String) })
+    expect(logged[0]!.details).toMatchObject({ until: expect.any(String) as string })
     const [row] = await db.select({ suspensionReason: users.suspensionReason }).from(users).where(eq(users.id, member.id))
     expect(row).toBeDefined()
   })

@@ -92,15 +92,17 @@ export async function putSetting<K extends SettingKey>(key: K, value: SettingVal
   forgetTable('settings')
 }
 
+type ListedSetting = { key: SettingKey; value: unknown; default: unknown; description: string }
+
 /** Every setting with its current value and description, for the admin page. */
-export async function listSettings({ actor }: { actor: { role: Role } }) {
+export async function listSettings({ actor }: { actor: { role: Role } }): Promise<ListedSetting[]> {
   if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can see and change settings.')
   const keys = Object.keys(settingDefinitions) as SettingKey[]
   const values = await getSettings(keys, { fresh: true })
   return keys.map((key) => ({
     key,
-    value: values[key] as unknown,
-    default: settingDefinitions[key].default as unknown,
+    value: values[key],
+    default: settingDefinitions[key].default,
     description: settingDefinitions[key].description,
   }))
 }

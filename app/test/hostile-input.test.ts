@@ -33,7 +33,7 @@ import { articles, articleTags, chipExportEvents, chips, comments, reports, tags
 // sanitiser's allowlist whatever the chip names it is linked against.
 
 type HostileInput = { id: string; category: string; text: string }
-const corpus: HostileInput[] = JSON.parse(fs.readFileSync(new URL('./fixtures/hostile-inputs.json', import.meta.url), 'utf8'))
+const corpus = JSON.parse(fs.readFileSync(new URL('./fixtures/hostile-inputs.json', import.meta.url), 'utf8')) as HostileInput[]
 const text = (id: string) => corpus.find((e) => e.id === id)!.text
 
 const NUL_MESSAGE = /null character/
@@ -568,7 +568,7 @@ describe('articles written by an author', () => {
 
     const parser = new Parser()
     const call = (loader: typeof siteRss, path: string, params: Record<string, string> = {}) =>
-      loader({ request: new Request(`${origin}${path}`), params, context: undefined as never }) as Promise<Response>
+      loader({ request: new Request(`${origin}${path}`), params, context: undefined as never })
     // Characters XML 1.0 does not allow anywhere in a document.
     const xmlForbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
     const shown = (text: string) => text.replace(new RegExp(xmlForbidden.source, 'g'), '')

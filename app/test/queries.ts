@@ -42,7 +42,7 @@ export async function sequentialScans(query: RecordedQuery): Promise<string[]> {
   return database.db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`)
     const result = await tx.execute(sql`explain (format json) ${bind(query)}`)
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Record<string, unknown>[]
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[]
     const value = Object.values(rows[0] ?? {})[0]
     const plan = JSON.stringify(typeof value === 'string' ? JSON.parse(value) : value)
     return [...plan.matchAll(/"Node Type":"Seq Scan"[^{}]*?"Relation Name":"([a-z_]+)"/g)].map((m) => m[1]!)
