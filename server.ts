@@ -384,7 +384,7 @@ async function renderShared(req: express.Request, res: express.Response, key: st
   }
 }
 
-app.all('*', async (req, res, next) => {
+async function answerRequest(req: express.Request, res: express.Response, next: express.NextFunction) {
   try {
     // Pages name the configured origin, never the request's host: the address alone is the key.
     const key = pageCacheKey({ method: req.method, path: req.path, url: req.originalUrl, anonymous: isAnonymousRequest(req.headers.cookie) })
@@ -422,7 +422,10 @@ app.all('*', async (req, res, next) => {
   } catch (error) {
     next(error)
   }
-})
+}
+
+// Express 4 does not wait for a handler's promise: answerRequest passes its own errors to next().
+app.all('*', (req, res, next) => void answerRequest(req, res, next))
 
 app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
   logger.error({ err: error }, 'unhandled error')

@@ -91,15 +91,16 @@ async function openPostgres(url: string, poolMax: number, onStatement?: Statemen
     const reason = error instanceof Error ? error.message : String(error)
     throw new DatabaseStartupError(`cannot reach the PostgreSQL server at ${where} (${reason})`)
   }
-  const db = drizzlePostgres(observedPostgres(client, onStatement), { schema, logger }) as unknown as Database
+  const typed = drizzlePostgres(observedPostgres(client, onStatement), { schema, logger })
+  const db = typed as unknown as Database
   return {
     db,
     driver: 'postgres',
     created: false,
-    rows: async <T,>(query: SQL) => (await db.execute(query)) as unknown as T[],
+    rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await typed.execute(query))] as T[],
     listen: async (channel, onPayload, onListening) => {
-      const { unlisten } = await client.listen(channel, onPayload, onListening)
-      return unlisten
+      const listening = await client.listen(channel, onPayload, onListening)
+      return () => listening.unlisten()
     },
     migrate: async (migrationsFolder) => {
       // Instances starting together take turns; the later ones then find nothing left to apply.
@@ -156,21 +157,23 @@ async function openPglite(dataDir: string, onStatement?: StatementObserver): Pro
   return pgliteHandle(
     client,
     created,
-    async () => {
+    () => {
       if (readLockHolder(lockFile) === process.pid) fs.rmSync(lockFile, { force: true })
+      return Promise.resolve()
     },
     onStatement,
   )
 }
 
 function pgliteHandle(client: PGlite, created: boolean, release: () => Promise<void>, onStatement?: StatementObserver): DatabaseHandle {
-  const db = drizzlePglite(observedPglite(client, onStatement), { schema, logger }) as unknown as Database
+  const typed = drizzlePglite(observedPglite(client, onStatement), { schema, logger })
+  const db = typed as unknown as Database
   let closed = false
   return {
     db,
     driver: 'pglite',
     created,
-    rows: async <T,>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    rows: async <T extends Record<string, unknown>>(query: SQL) => (await typed.execute(query)).rows as T[],
     listen: async (channel, onPayload, onListening) => {
       const unlisten = await client.listen(channel, onPayload)
       onListening?.()

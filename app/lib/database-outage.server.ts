@@ -65,7 +65,7 @@ export function isDatabaseOutage(error: unknown): boolean {
 function answeringOutages<F extends LoaderFunction | ActionFunction>(handler: F): F {
   return (async (args: Parameters<F>[0]) => {
     try {
-      return await handler(args as never)
+      return await handler(args)
     } catch (error) {
       // Thrown answers (redirects, 404s, form failures, an outage already answered) pass as they are.
       if (outages.has(error as object) || !isConnectionFailure(error)) throw error
