@@ -53,10 +53,11 @@ COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 # db/ holds migrations and seed content read at start-up; db/ and app/ sources
-# are also what `npm run db:migrate` / `npm run db:seed` (tsx) execute.
+# (and scripts/db-seed.ts) are also what `npm run db:migrate` / `npm run db:seed` (tsx) execute.
 COPY server.ts ./
 COPY db ./db
 COPY app ./app
+COPY scripts/db-seed.ts ./scripts/db-seed.ts
 
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]

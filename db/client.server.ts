@@ -1,5 +1,5 @@
 import { migrateDatabase } from './migrate.ts'
-import { seedDatabase } from './seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 import { DatabaseStartupError, openFromEnv, type DatabaseHandle } from './connection.server.ts'
 
 export type { Database, DatabaseHandle } from './connection.server.ts'

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '#db/client.server.ts'
 import { articles, articleTags, tags } from '#db/schema.ts'
-import { seedDatabase } from '#db/seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 import { getPublishedArticle, listPublishedArticles } from './articles.server.ts'
 import { getTagWithArticles } from './tags.server.ts'
 

@@ -1,6 +1,6 @@
-import { DatabaseStartupError, openFromEnv } from '../connection.server.ts'
-import { migrateDatabase } from '../migrate.ts'
-import { seedDatabase } from './index.ts'
+import { DatabaseStartupError, openFromEnv } from '#db/connection.server.ts'
+import { migrateDatabase } from '#db/migrate.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 
 // `npm run db:seed`: migrates, then adds whatever demo content is missing.
 async function main() {
