@@ -7,7 +7,7 @@ import { changeDisplayName } from '#app/models/users.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
-import { database } from './client.server.ts'
+import { database } from '#db/client.server.ts'
 
 // The database's triggers are what tells every app instance which cached pages a write made stale
 // (migrations 0007 and 0010). Writes through the domain, and what each announces.
