@@ -13,6 +13,7 @@ const databaseFree = [
   'comment-tree',
   'csrf',
   'discussion-codec',
+  'domain-errors',
   'format',
   'ip-area',
   'markdown',

@@ -7,7 +7,7 @@ import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
 import { database, db } from '#db/client.server.ts'
 import { articles, chipCorrections, chips, comments, roles, sessions, users, type Role } from '#db/schema.ts'
 import { adminRoles, authoringRoles, newsroomRoles, staffRoles } from '#app/lib/roles.ts'
-import { isDomainError, type DomainErrorCode } from './errors.server.ts'
+import { isDomainError, type DomainErrorCode } from '#app/lib/domain-errors.ts'
 import { hashPassword } from './passwords.server.ts'
 import { putSetting } from './settings.server.ts'
 

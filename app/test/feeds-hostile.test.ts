@@ -1,6 +1,6 @@
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { roleWordIn } from '#app/lib/name-rules.ts'
-import { isDomainError } from '#app/models/errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { and, desc, eq, inArray, notInArray } from 'drizzle-orm'
