@@ -15,7 +15,7 @@ const databaseFree = [
   'discussion-codec',
   'domain-errors',
   'format',
-  'ip-area',
+  'ip-area.server',
   'markdown',
   'markdown.corpus',
   'markdown.xss',
