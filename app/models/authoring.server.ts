@@ -7,12 +7,12 @@ import { ARTICLE_LIMITS } from '#app/lib/article-limits.ts'
 import { slugify, type ArticleInput } from '#app/schemas/authoring.ts'
 import { articleEditorRoles, assertRole, authoringRoles, type Actor } from './admin.server.ts'
 import { DomainError } from '#app/lib/domain-errors.ts'
-import { renderArticleBody } from './compare.server.ts'
+import { renderArticleBody } from './articles.server.ts'
 import { isPublicArticle, isUniqueViolation } from './fragments.server.ts'
 
 // Writing and editing articles, for authors, moderators and admins. Every function checks the
 // actor's role first; routes check too, but these checks are the ones that hold. Chips are edited in
-// chips.server.ts.
+// chips.server.ts, and an article's body is rendered by articles.server.ts.
 
 type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 type Queryable = typeof db | Transaction
