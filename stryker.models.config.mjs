@@ -7,8 +7,8 @@ import lib from './stryker.config.mjs'
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...lib,
-  // The model tests that exercise the mutated functions (the others, articles, authoring, feeds,
-  // compare, password resets and users, do not reach them).
+  // The model tests that exercise the mutated functions (the others, articles, authoring, chip
+  // editing, compare, password resets and users, do not reach them).
   testFiles: [
     'app/models/moderation.server.test.ts',
     'app/models/comments.server.test.ts',
