@@ -7,8 +7,8 @@ import lib from './stryker.config.mjs'
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...lib,
-  // The model tests that exercise the mutated functions (the others, articles, authoring, feeds,
-  // compare, password resets and users, do not reach them).
+  // The model tests that exercise the mutated functions (the others, articles, authoring, chip
+  // editing, compare, password resets and users, do not reach them).
   testFiles: [
     'app/models/moderation.server.test.ts',
     'app/models/comments.server.test.ts',
@@ -39,10 +39,10 @@ export default {
     'app/models/moderation.server.ts:133-226',
     'app/models/moderation.server.ts:258-307',
     'app/models/moderation.server.ts:492-601',
-    'app/models/comments.server.ts:114-156',
-    'app/models/comments.server.ts:211-215',
-    'app/models/comments.server.ts:430-460',
-    'app/models/comments.server.ts:616-682',
+    'app/models/comments.server.ts:89-131',
+    'app/models/comments.server.ts:186-190',
+    'app/models/comments.server.ts:405-435',
+    'app/models/comments.server.ts:591-657',
   ],
   tempDirName: '.stryker-tmp/models',
   htmlReporter: { fileName: 'reports/mutation/models.html' },

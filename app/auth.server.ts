@@ -4,7 +4,7 @@ import { redirect } from '@remix-run/node'
 import { and, eq, lt, sql } from 'drizzle-orm'
 import { Cookie, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from 'lucia'
 import { httpError, isHttps } from '#app/lib/http.server.ts'
-import { ipArea } from '#app/lib/ip-area.ts'
+import { ipArea } from '#app/lib/ip-area.server.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { readSessionCookie, SESSION_COOKIE } from '#app/lib/session-cookie.ts'
 import { db } from '#app/db.server.ts'
@@ -171,7 +171,7 @@ export async function requireRole(request: Request, roles: Role[]) {
 
 /**
  * Starts a session for `userId` and returns the cookie that carries its token. `clientIp` is kept
- * only as its network (ip-area.ts), for the member's list of sessions.
+ * only as its network (ip-area.server.ts), for the member's list of sessions.
  */
 export async function startSession(request: Request, userId: string, clientIp?: string) {
   const token = newSessionToken()

@@ -1,7 +1,7 @@
 import { openFromEnv } from '#app/lib/open-database.server.ts'
 import { DatabaseStartupError, type DatabaseHandle } from '#db/connection.server.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { seedDatabase } from '#db/seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 
 export type { Database, DatabaseHandle } from '#db/connection.server.ts'
 

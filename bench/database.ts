@@ -39,9 +39,9 @@ export async function createDatabase(serverUrl: string, name: string) {
   }
 }
 
-/** Migrates and seeds through db/seed/run.ts, exactly as `npm run db:seed` would. */
+/** Migrates and seeds through scripts/db-seed.ts, exactly as `npm run db:seed` would. */
 export async function migrateAndSeed(url: string) {
-  await runCommand(process.execPath, ['--import', 'tsx', 'db/seed/run.ts'], { env: { ...process.env, DATABASE_URL: url } })
+  await runCommand(process.execPath, ['--import', 'tsx', 'scripts/db-seed.ts'], { env: { ...process.env, DATABASE_URL: url } })
 }
 
 export function openBenchDatabase(url: string) {

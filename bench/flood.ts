@@ -406,7 +406,7 @@ async function prepareDatabase(): Promise<Target> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-flood-'))
   const env = { DATABASE_URL: '', DATA_DIR: dir }
-  await runCommand(process.execPath, ['--import', 'tsx', 'db/seed/run.ts'], { env: { ...process.env, ...env } })
+  await runCommand(process.execPath, ['--import', 'tsx', 'scripts/db-seed.ts'], { env: { ...process.env, ...env } })
   return {
     env,
     open: () => openDatabase({ dataDir: dir }),

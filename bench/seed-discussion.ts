@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm'
 import { openFromEnv } from '#app/lib/open-database.server.ts'
 import type { DatabaseHandle } from '#db/connection.server.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { seedDatabase } from '#db/seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 
 // Fills one article's discussion with N comments shaped like a real thread: about a quarter
 // top-level, the rest replies (most shallow, some long chains), from a pool of members, with votes

@@ -38,7 +38,7 @@ export async function createDatabase(serverUrl: string): Promise<SharedDatabase>
   url.pathname = `/${name}`
   try {
     await admin.unsafe(`create database "${name}"`)
-    await run(['node_modules/tsx/dist/cli.mjs', 'db/seed/run.ts'], { ...process.env, DATABASE_URL: url.toString() })
+    await run(['node_modules/tsx/dist/cli.mjs', 'scripts/db-seed.ts'], { ...process.env, DATABASE_URL: url.toString() })
   } catch (error) {
     await drop().catch(() => {})
     throw error

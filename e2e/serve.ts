@@ -42,7 +42,7 @@ if (baseUrl) {
     await admin.unsafe(`drop database if exists "${name}" with (force)`)
     await admin.end()
   }
-  await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'db/seed/run.ts'], env)
+  await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/db-seed.ts'], env)
 } else {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-e2e-'))
   env.DATA_DIR = dir

@@ -22,7 +22,7 @@ await build({
   ...common,
   entryPoints: {
     'db-migrate': 'scripts/db-migrate.ts',
-    'db-seed': 'db/seed/run.ts',
+    'db-seed': 'scripts/db-seed.ts',
     'db-backup': 'scripts/db-backup.ts',
     'db-restore': 'scripts/db-restore.ts',
     'user-create': 'scripts/user-create.ts',

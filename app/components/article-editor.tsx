@@ -11,7 +11,8 @@ import {
   type FormErrors,
 } from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
-import { ARTICLE_LIMITS, toUtcDateTimeInput } from '#app/schemas/authoring.ts'
+import { ARTICLE_LIMITS } from '#app/lib/article-limits.ts'
+import { toUtcDateTimeInput } from '#app/schemas/authoring.ts'
 import { articleStatuses, type ArticleStatus } from '#db/enums.ts'
 
 // The article editor, shared by "new" and "edit": one form that works without JavaScript (Save,

@@ -7,7 +7,7 @@ import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { formatNumber, pluralize } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { staffBadgeLabels, type StaffRole } from '#app/lib/roles.ts'
-import type { CommentView } from '#app/models/comments.server.ts'
+import type { CommentView } from '#app/lib/comment-view.ts'
 import { reportReasonLabels } from '#app/schemas/moderation.ts'
 
 export type DiscussionComment = CommentNode<CommentView>

@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors'
 import { describe, expect, it } from 'vitest'
-import { DomainError } from '#app/models/errors.server.ts'
+import { DomainError } from './domain-errors.ts'
 import { DatabaseUnavailableError, isConnectionFailure } from '#db/connection.server.ts'
 import type { ServerBuild } from '@remix-run/node'
 import { answerDatabaseOutages, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseOutage, OUTAGE_RETRY_AFTER_SECONDS } from './database-outage.server.ts'

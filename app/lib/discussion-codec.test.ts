@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildCommentTree } from './comment-tree.ts'
 import { packDiscussion, unpackDiscussion } from './discussion-codec.ts'
-import type { CommentView } from '#app/models/comments.server.ts'
+import type { CommentView } from './comment-view.ts'
 
 function comment(overrides: Partial<CommentView> & { id: number }): CommentView {
   return {

@@ -1,6 +1,6 @@
 import { commentStatuses } from '#db/enums.ts'
 import { buildCommentTree, type CommentNode } from './comment-tree.ts'
-import type { CommentView } from '#app/models/comments.server.ts'
+import type { CommentView } from './comment-view.ts'
 import { staffBadgeRoles } from './roles.ts'
 
 // A discussion travels to the browser in a compact form. As plain route data, each comment cost

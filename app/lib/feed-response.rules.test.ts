@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { FeedData, FeedItem } from '#app/models/feeds.server.ts'
+import type { FeedData, FeedItem } from './feed-response.server.ts'
 import { FEED_AUTHOR, feedExtension, feedResponse, feedUpdated, feedUrls, htmlFromText, renderFeed, xmlAttribute, xmlText } from './feed-response.server.ts'
 import { siteOrigin } from './http.server.ts'
 

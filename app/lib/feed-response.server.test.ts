@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FeedData, FeedItem } from '#app/models/feeds.server.ts'
+import type { FeedData, FeedItem } from './feed-response.server.ts'
 import { checkJsonFeed, checkXmlFeed, parseXmlStrictly, type ExpectedFeed } from '#app/test/feed-check.ts'
 import { feedResponse, htmlFromText, renderFeed } from './feed-response.server.ts'
 

@@ -1,8 +1,33 @@
 import crypto from 'node:crypto'
-import type { FeedData, FeedItem } from '#app/models/feeds.server.ts'
 import { siteOrigin } from './http.server.ts'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
+
+// What the writer takes, built by the feeds model. Every field but `html` is plain text: the writer
+// escapes it for each format. `html` is stored, sanitised HTML (never Markdown source), or empty
+// when the item has only its summary.
+export type FeedItem = {
+  id: string
+  title: string
+  path: string
+  html: string
+  summary: string
+  published: Date
+  updated: Date
+  authors: string[]
+  categories: string[]
+}
+
+export type FeedData = {
+  title: string
+  description: string
+  /** The page the feed follows, and the base of its own URLs (`${path}/feed.xml` …). */
+  path: string
+  feedPath: string
+  items: FeedItem[]
+  /** The feed's date while it has no items: that of the story or chip it follows, or of the site. */
+  updatedWhenEmpty: Date
+}
 
 const contentTypes: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',

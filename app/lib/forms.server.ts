@@ -1,6 +1,6 @@
 import { data, type HeadersFunction } from '@remix-run/node'
 import { z } from 'zod'
-import { DomainError, domainErrorStatus } from '#app/models/errors.server.ts'
+import { DomainError, domainErrorStatus } from './domain-errors.ts'
 import { isDatabaseOutage, notSavedMessage, OUTAGE_RETRY_AFTER_SECONDS, rememberSubmission } from './database-outage.server.ts'
 import { httpError } from './http.server.ts'
 

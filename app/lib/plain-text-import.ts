@@ -1,4 +1,4 @@
-import { ARTICLE_LIMITS } from '#app/schemas/authoring.ts'
+import { ARTICLE_LIMITS } from './article-limits.ts'
 
 // Turns a plain-text article (as agencies and contributors send them) into a draft: the first
 // non-empty line is the headline, the next one the standfirst, and every further non-empty line a

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { database } from '#app/db.server.ts'
 import type { Role } from '#db/schema.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 
 import { adminRoles, articleEditorRoles, authoringRoles, newsroomRoles, staffRoles } from '#app/lib/roles.ts'
 

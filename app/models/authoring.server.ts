@@ -1,17 +1,18 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import { db } from '#app/db.server.ts'
-import { articleChips, articles, articleTags, chipExportEvents, chips, tags, users, type ArticleStatus } from '#db/schema.ts'
+import { articleChips, articles, articleTags, chips, tags, users, type ArticleStatus } from '#db/schema.ts'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { parsePlainTextArticle } from '#app/lib/plain-text-import.ts'
-import { ARTICLE_LIMITS, slugify, type ArticleInput, type ChipInput } from '#app/schemas/authoring.ts'
+import { ARTICLE_LIMITS } from '#app/lib/article-limits.ts'
+import { slugify, type ArticleInput } from '#app/schemas/authoring.ts'
 import { articleEditorRoles, assertRole, authoringRoles, type Actor } from './admin.server.ts'
-import { DomainError } from './errors.server.ts'
-import { renderArticleBody } from './compare.server.ts'
-import { chipFigureColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle } from './fragments.server.ts'
-import { forgetTable } from '#app/lib/table-cache.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
+import { renderArticleBody } from './articles.server.ts'
+import { isPublicArticle, isUniqueViolation } from './fragments.server.ts'
 
-// Writing and editing articles and chips, for authors, moderators and admins. Every function checks
-// the actor's role first; routes check too, but these checks are the ones that hold.
+// Writing and editing articles, for authors, moderators and admins. Every function checks the
+// actor's role first; routes check too, but these checks are the ones that hold. Chips are edited in
+// chips.server.ts, and an article's body is rendered by articles.server.ts.
 
 type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 type Queryable = typeof db | Transaction
@@ -278,17 +279,6 @@ async function resolveTagIds(tx: Transaction, names: string[]) {
   return [...ids]
 }
 
-/** Postgres's unique_violation on `constraint`, whichever driver (and wrapper) reports it. */
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name: name, constraint: pgliteName, message } = e as Record<string, unknown>
-    if (code === '23505') {
-      return name === constraint || pgliteName === constraint || String(message).includes(constraint)
-    }
-  }
-  return false
-}
-
 /**
  * Creates (no `id`) or updates an article (the actor's own, or any for an admin): the rendered body
  * and reading time are computed here, and the row, its tags (created as needed) and its chip links
@@ -411,116 +401,6 @@ export async function importArticle({ actor, text }: { actor: Actor; text: strin
         'Another article took this headline’s address at the same moment. Import it again.',
       )
     }
-    throw error
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Chips
-// ---------------------------------------------------------------------------------------------
-
-export async function listChipsForEditing({ actor }: { actor: Actor }) {
-  assertRole(actor, authoringRoles, 'edit chips')
-  return db
-    .select({
-      slug: chips.slug,
-      name: chips.name,
-      vendor: chips.vendor,
-      exportStatus: currentExportStatus(),
-      updatedAt: chips.updatedAt,
-    })
-    .from(chips)
-    .orderBy(asc(chips.vendor), asc(chips.name))
-}
-
-/** Every field of a chip, as its form edits them. */
-export async function getChipForEditing({ actor, slug }: { actor: Actor; slug: string }) {
-  assertRole(actor, authoringRoles, 'edit chips')
-  const [chip] = await db
-    .select({
-      slug: chips.slug,
-      name: chips.name,
-      vendor: chips.vendor,
-      ...chipFigureColumns,
-      // The status fields show what the timeline says today.
-      exportStatus: currentExportStatus(),
-      exportStatusSince,
-      exportNote: currentExportNote,
-      summary: chips.summary,
-      sources: chips.sources,
-      updatedAt: chips.updatedAt,
-    })
-    .from(chips)
-    .where(eq(chips.slug, slug))
-    .limit(1)
-  return chip ?? null
-}
-
-export type ChipForEditing = NonNullable<Awaited<ReturnType<typeof getChipForEditing>>>
-
-/** Creates a chip (no `slug`) or updates the chip at `slug`, which may move to `input.slug`. */
-export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: string; input: ChipInput }) {
-  assertRole(actor, authoringRoles, 'edit chips')
-  const takenError = (name?: string) =>
-    new DomainError(
-      'invalid-input',
-      name
-        ? `Another chip, “${name}”, already uses the slug “${input.slug}”. Choose a different one.`
-        : `Another chip took the slug “${input.slug}” a moment ago. Choose a different one.`,
-      { field: 'slug' },
-    )
-  try {
-    const saved = await db.transaction(async (tx) => {
-      if (slug !== undefined) {
-        const [existing] = await tx.select({ id: chips.id }).from(chips).where(eq(chips.slug, slug)).for('update')
-        if (!existing) throw new DomainError('not-found', 'There is no chip with that slug. It may have been renamed.')
-      }
-      if (input.slug !== slug) {
-        const [taken] = await tx.select({ name: chips.name }).from(chips).where(eq(chips.slug, input.slug)).limit(1)
-        if (taken) throw takenError(taken.name)
-      }
-      // The status an author sets becomes a dated event on the chip's timeline, which is where a
-      // chip's status is read from; nothing changes when it matches what the timeline already says.
-      const [before] =
-        slug === undefined
-          ? []
-          : await tx
-              .select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince })
-              .from(chips)
-              .where(eq(chips.slug, slug))
-      // The status fields go to the timeline, not to the chip row.
-      const { exportStatus: _status, exportStatusSince: _since, exportNote: _note, ...fields } = input
-      const values = { ...fields, updatedAt: sql`now()` }
-      const [saved] =
-        slug !== undefined
-          ? await tx.update(chips).set(values).where(eq(chips.slug, slug)).returning({ id: chips.id })
-          : await tx.insert(chips).values(values).returning({ id: chips.id })
-      // A new chip left at the default (unrestricted, no date, no note) has no history to record yet.
-      const changed = !before
-        ? input.exportStatus !== 'unrestricted' || input.exportStatusSince !== null || input.exportNote !== ''
-        : before.status !== input.exportStatus ||
-        before.note !== input.exportNote ||
-        (input.exportStatusSince !== null && before.since !== input.exportStatusSince)
-      if (changed) {
-        const source = input.sources[0]
-        await tx.insert(chipExportEvents).values({
-          chipId: saved!.id,
-          jurisdiction: 'US',
-          rule: 'Editorial update in the chip database',
-          effectiveDate: input.exportStatusSince ?? sql`current_date`,
-          status: input.exportStatus,
-          note: input.exportNote,
-          sourceLabel: source?.label ?? '',
-          sourceUrl: source?.url ?? null,
-        })
-      }
-      return { slug: input.slug }
-    })
-    // Comments posted through this instance from now on link the chip's new names.
-    forgetTable('chips')
-    return saved
-  } catch (error) {
-    if (isUniqueViolation(error, 'chips_slug_key')) throw takenError()
     throw error
   }
 }

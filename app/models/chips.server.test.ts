@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '#app/db.server.ts'
-import { seedDatabase } from '#db/seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 import { getChip, listChips } from './chips.server.ts'
 
 beforeAll(() => seedDatabase(db))

@@ -1,8 +1,21 @@
 import { and, asc, desc, eq, getTableColumns, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { db } from '#app/db.server.ts'
 import { articleChips, articles, chipExportEvents, chipMentions, chips, comments, users, type ExportStatus } from '#db/schema.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
+import { forgetTable } from '#app/lib/table-cache.server.ts'
+import type { ChipInput } from '#app/schemas/authoring.ts'
 import type { ChipSortKey, SortDirection } from '#app/schemas/chips.ts'
-import { chipSummaryColumns, currentExportNote, currentExportStatus, exportStatusSince, isPublicArticle, jsonObject } from './fragments.server.ts'
+import { assertRole, authoringRoles, type Actor } from './admin.server.ts'
+import {
+  chipFigureColumns,
+  chipSummaryColumns,
+  currentExportNote,
+  currentExportStatus,
+  exportStatusSince,
+  isPublicArticle,
+  isUniqueViolation,
+  jsonObject,
+} from './fragments.server.ts'
 
 const sortColumns: Record<ChipSortKey, AnyColumn | SQL> = {
   name: chips.name,
@@ -168,4 +181,114 @@ export async function exportChipRecords({ slug }: { slug?: string } = {}) {
     ...chip,
     timeline: events.filter((e) => e.chipId === id).map(({ chipId: _c, ...e }) => e),
   }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing chips (authors, moderators and admins)
+// ---------------------------------------------------------------------------------------------
+
+export async function listChipsForEditing({ actor }: { actor: Actor }) {
+  assertRole(actor, authoringRoles, 'edit chips')
+  return db
+    .select({
+      slug: chips.slug,
+      name: chips.name,
+      vendor: chips.vendor,
+      exportStatus: currentExportStatus(),
+      updatedAt: chips.updatedAt,
+    })
+    .from(chips)
+    .orderBy(asc(chips.vendor), asc(chips.name))
+}
+
+/** Every field of a chip, as its form edits them. */
+export async function getChipForEditing({ actor, slug }: { actor: Actor; slug: string }) {
+  assertRole(actor, authoringRoles, 'edit chips')
+  const [chip] = await db
+    .select({
+      slug: chips.slug,
+      name: chips.name,
+      vendor: chips.vendor,
+      ...chipFigureColumns,
+      // The status fields show what the timeline says today.
+      exportStatus: currentExportStatus(),
+      exportStatusSince,
+      exportNote: currentExportNote,
+      summary: chips.summary,
+      sources: chips.sources,
+      updatedAt: chips.updatedAt,
+    })
+    .from(chips)
+    .where(eq(chips.slug, slug))
+    .limit(1)
+  return chip ?? null
+}
+
+export type ChipForEditing = NonNullable<Awaited<ReturnType<typeof getChipForEditing>>>
+
+/** Creates a chip (no `slug`) or updates the chip at `slug`, which may move to `input.slug`. */
+export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: string; input: ChipInput }) {
+  assertRole(actor, authoringRoles, 'edit chips')
+  const takenError = (name?: string) =>
+    new DomainError(
+      'invalid-input',
+      name
+        ? `Another chip, “${name}”, already uses the slug “${input.slug}”. Choose a different one.`
+        : `Another chip took the slug “${input.slug}” a moment ago. Choose a different one.`,
+      { field: 'slug' },
+    )
+  try {
+    const saved = await db.transaction(async (tx) => {
+      if (slug !== undefined) {
+        const [existing] = await tx.select({ id: chips.id }).from(chips).where(eq(chips.slug, slug)).for('update')
+        if (!existing) throw new DomainError('not-found', 'There is no chip with that slug. It may have been renamed.')
+      }
+      if (input.slug !== slug) {
+        const [taken] = await tx.select({ name: chips.name }).from(chips).where(eq(chips.slug, input.slug)).limit(1)
+        if (taken) throw takenError(taken.name)
+      }
+      // The status an author sets becomes a dated event on the chip's timeline, which is where a
+      // chip's status is read from; nothing changes when it matches what the timeline already says.
+      const [before] =
+        slug === undefined
+          ? []
+          : await tx
+              .select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince })
+              .from(chips)
+              .where(eq(chips.slug, slug))
+      // The status fields go to the timeline, not to the chip row.
+      const { exportStatus: _status, exportStatusSince: _since, exportNote: _note, ...fields } = input
+      const values = { ...fields, updatedAt: sql`now()` }
+      const [saved] =
+        slug !== undefined
+          ? await tx.update(chips).set(values).where(eq(chips.slug, slug)).returning({ id: chips.id })
+          : await tx.insert(chips).values(values).returning({ id: chips.id })
+      // A new chip left at the default (unrestricted, no date, no note) has no history to record yet.
+      const changed = !before
+        ? input.exportStatus !== 'unrestricted' || input.exportStatusSince !== null || input.exportNote !== ''
+        : before.status !== input.exportStatus ||
+        before.note !== input.exportNote ||
+        (input.exportStatusSince !== null && before.since !== input.exportStatusSince)
+      if (changed) {
+        const source = input.sources[0]
+        await tx.insert(chipExportEvents).values({
+          chipId: saved!.id,
+          jurisdiction: 'US',
+          rule: 'Editorial update in the chip database',
+          effectiveDate: input.exportStatusSince ?? sql`current_date`,
+          status: input.exportStatus,
+          note: input.exportNote,
+          sourceLabel: source?.label ?? '',
+          sourceUrl: source?.url ?? null,
+        })
+      }
+      return { slug: input.slug }
+    })
+    // Comments posted through this instance from now on link the chip's new names.
+    forgetTable('chips')
+    return saved
+  } catch (error) {
+    if (isUniqueViolation(error, 'chips_slug_key')) throw takenError()
+    throw error
+  }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_SHOWN_DEPTH, type CommentNode } from '#app/lib/comment-tree.ts'
+import type { CommentView } from '#app/lib/comment-view.ts'
 import { truncateAll } from '#app/test/db.ts'
 import { createPublishedArticle as createArticle, expectCode } from '#app/test/domain.ts'
 import { recordQueries } from '#app/test/queries.ts'
@@ -18,7 +19,6 @@ import {
   previewComment,
   REPLIES_PER_THREAD,
   TOP_LEVEL_PER_PAGE,
-  type CommentView,
 } from './comments.server.ts'
 import { moderateComments, purgeMemberComments, reportComment } from './moderation.server.ts'
 import { subscribeToArticle, type DiscussionEvent } from './events.server.ts'

@@ -4,8 +4,9 @@ import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { db } from '#app/db.server.ts'
 import { articles, chipMentions, chips, comments, commentVotes, notifications, users, type CommentStatus, type Role } from '#db/schema.ts'
-import { isStaffRole, newsroomRoles, type StaffRole } from '#app/lib/roles.ts'
-import { DomainError } from './errors.server.ts'
+import type { CommentView } from '#app/lib/comment-view.ts'
+import { isStaffRole, newsroomRoles } from '#app/lib/roles.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 import { publishEvent } from './events.server.ts'
 import { isPublicArticle } from './fragments.server.ts'
 import { consumeRateLimit, consumeRateLimits, hitRateLimit, type RateLimit } from './rate-limits.server.ts'
@@ -76,32 +77,6 @@ type CommentRow = {
   authorRole: Role | null
   authorDeletedAt: Date | null
   viewerVoted: boolean
-}
-
-/** What a reader may know of a comment: its words only while it is published (or their own, held). */
-export type CommentView = {
-  id: number
-  parentId: number | null
-  depth: number
-  status: CommentStatus
-  score: number
-  replyCount: number
-  pinned: boolean
-  createdAt: Date
-  editedAt: Date | null
-  /** `staff`: the author's newsroom role, shown as a badge beside (never inside) the name. */
-  author: { name: string; username: string | null; deleted: boolean; staff: StaffRole | null }
-  bodyHtml: string | null
-  /** Why moderators removed it, for the placeholder. */
-  moderationReason: string | null
-  /** The Markdown source, only for the author while they may still edit. */
-  body: string | null
-  viewerVoted: boolean
-  isOwn: boolean
-  canEdit: boolean
-  canDelete: boolean
-  canVote: boolean
-  canReply: boolean
 }
 
 function sortOrder(sort: CommentSort): SQL[] {

@@ -13,7 +13,7 @@ import {
   MAX_PENDING_CORRECTIONS,
   suggestCorrection,
 } from './corrections.server.ts'
-import { isDomainError } from './errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 
 beforeEach(truncateAll)
 

@@ -13,7 +13,7 @@ import {
   type CorrectionValue,
 } from '#app/schemas/corrections.ts'
 import { assertRole, authoringRoles } from './admin.server.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 import { chipFigureColumns } from './fragments.server.ts'
 import { lockActiveMember, requireActiveMember } from './users.server.ts'
 

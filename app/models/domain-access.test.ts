@@ -8,7 +8,7 @@ import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
 import { database, db } from '#app/db.server.ts'
 import { articles, chipCorrections, chips, comments, roles, sessions, users, type Role } from '#db/schema.ts'
 import { adminRoles, authoringRoles, newsroomRoles, staffRoles } from '#app/lib/roles.ts'
-import { isDomainError, type DomainErrorCode } from './errors.server.ts'
+import { isDomainError, type DomainErrorCode } from '#app/lib/domain-errors.ts'
 import { hashPassword } from './passwords.server.ts'
 import { putSetting } from './settings.server.ts'
 
@@ -115,11 +115,11 @@ const access: Record<string, Scenario[]> = {
   'authoring.server.ts#importArticle': [
     { allowed: authoringRoles, call: withActor('authoring.server.ts#importArticle', () => ({ text: 'Headline\nStandfirst\nThe body.' })) },
   ],
-  'authoring.server.ts#listChipsForEditing': [{ allowed: authoringRoles, call: withActor('authoring.server.ts#listChipsForEditing') }],
-  'authoring.server.ts#getChipForEditing': [{ allowed: authoringRoles, call: withActor('authoring.server.ts#getChipForEditing', (fx) => ({ slug: fx.chipSlug })) }],
-  'authoring.server.ts#saveChip': [
-    { what: 'a new chip', allowed: authoringRoles, call: withActor('authoring.server.ts#saveChip', () => ({ input: chipInput('new-chip') })) },
-    { what: 'an existing chip', allowed: authoringRoles, call: withActor('authoring.server.ts#saveChip', (fx) => ({ slug: fx.chipSlug, input: chipInput(fx.chipSlug) })) },
+  'chips.server.ts#listChipsForEditing': [{ allowed: authoringRoles, call: withActor('chips.server.ts#listChipsForEditing') }],
+  'chips.server.ts#getChipForEditing': [{ allowed: authoringRoles, call: withActor('chips.server.ts#getChipForEditing', (fx) => ({ slug: fx.chipSlug })) }],
+  'chips.server.ts#saveChip': [
+    { what: 'a new chip', allowed: authoringRoles, call: withActor('chips.server.ts#saveChip', () => ({ input: chipInput('new-chip') })) },
+    { what: 'an existing chip', allowed: authoringRoles, call: withActor('chips.server.ts#saveChip', (fx) => ({ slug: fx.chipSlug, input: chipInput(fx.chipSlug) })) },
   ],
 
   'comments.server.ts#previewComment': [{ allowed: everyone, call: withActorId('comments.server.ts#previewComment', () => ({ body: '*Words*' })) }],

@@ -1,6 +1,7 @@
 import { and, desc, eq, exists, sql } from 'drizzle-orm'
 import sanitizeHtml from 'sanitize-html'
 import { db } from '#app/db.server.ts'
+import type { FeedData, FeedItem } from '#app/lib/feed-response.server.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { articleChips, articles, articleTags, chipExportEvents, chips, comments, tags, users } from '#db/schema.ts'
 import { isPublicArticle } from './fragments.server.ts'
@@ -9,31 +10,6 @@ import { listPublicModerationLog } from './moderation.server.ts'
 // What the feeds carry. A feed's cost does not grow with the site: the newest 50 items, one query.
 
 export const FEED_ITEMS = 50
-
-// Every field but `html` is plain text: the renderer escapes it for each format. `html` is stored,
-// sanitised HTML (never Markdown source), or empty when the item has only its summary.
-export type FeedItem = {
-  id: string
-  title: string
-  path: string
-  html: string
-  summary: string
-  published: Date
-  updated: Date
-  authors: string[]
-  categories: string[]
-}
-
-export type FeedData = {
-  title: string
-  description: string
-  /** The page the feed follows, and the base of its own URLs (`${path}/feed.xml` …). */
-  path: string
-  feedPath: string
-  items: FeedItem[]
-  /** The feed's date while it has no items: that of the story or chip it follows, or of the site. */
-  updatedWhenEmpty: Date
-}
 
 const SUMMARY_LENGTH = 280
 

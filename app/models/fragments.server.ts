@@ -53,3 +53,14 @@ export function jsonObject(fields: Record<string, SQL | AnyColumn>) {
     sql``,
   )
 }
+
+/** Postgres's unique_violation on `constraint`, whichever driver (and wrapper) reports it. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint_name: name, constraint: pgliteName, message } = e as Record<string, unknown>
+    if (code === '23505') {
+      return name === constraint || pgliteName === constraint || String(message).includes(constraint)
+    }
+  }
+  return false
+}

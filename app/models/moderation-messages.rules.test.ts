@@ -5,7 +5,7 @@ import { failureOf } from '#app/test/domain.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#app/db.server.ts'
 import { moderationActions, users } from '#db/schema.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 import { banMember, liftRestrictions, moderateComments, purgeMemberComments, setSlowMode, suspendMember } from './moderation.server.ts'
 
 // A refusal tells the moderator what to fix and which field it is about (the form puts the message

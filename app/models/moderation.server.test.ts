@@ -8,7 +8,7 @@ import { db } from '#app/db.server.ts'
 import { articles, comments, moderationActions, reports, sessions, users } from '#db/schema.ts'
 import { getPublishedArticle } from './articles.server.ts'
 import { createComment, deleteComment, getCommentPage, getDiscussion } from './comments.server.ts'
-import { isDomainError } from './errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 import { getModerationFeed } from './feeds.server.ts'
 import {
   banMember,

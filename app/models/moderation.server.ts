@@ -15,7 +15,7 @@ import {
 } from '#db/schema.ts'
 import { assertRole, assertStaff, adminRoles, newsroomRoles, type Actor } from './admin.server.ts'
 import { changeCommentStatus, notifyReply } from './comments.server.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 import { isPublicArticle } from './fragments.server.ts'
 import { publishEvent } from './events.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { db } from '#app/db.server.ts'
-import { isDomainError } from './errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 import { consumeRateLimit, consumeRateLimits, hitRateLimit, hitRateLimits } from './rate-limits.server.ts'
 
 beforeEach(truncateAll)

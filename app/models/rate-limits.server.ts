@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { db, type Database } from '#app/db.server.ts'
 import { rateLimits } from '#db/schema.ts'
-import { DomainError, retryAfterText } from './errors.server.ts'
+import { DomainError, retryAfterText } from '#app/lib/domain-errors.ts'
 
 // Fixed windows counted in Postgres, so every app instance sees the same count. One statement per
 // check: the upsert starts a new window when the old one has ended.

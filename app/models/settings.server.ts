@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { forgetTable, readThrough } from '#app/lib/table-cache.server.ts'
 import { db } from '#app/db.server.ts'
 import { moderationActions, settings, type Role } from '#db/schema.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 
 // Product limits, each a named setting with a default and one line of description. Stored values
 // override the defaults; a stored value that no longer fits its schema is ignored, not fatal.

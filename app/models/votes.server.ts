@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { db } from '#app/db.server.ts'
 import { comments, commentVotes } from '#db/schema.ts'
-import { DomainError } from './errors.server.ts'
+import { DomainError } from '#app/lib/domain-errors.ts'
 import { lockActiveMember } from './users.server.ts'
 
 /**

@@ -10,7 +10,7 @@ import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.
 import { httpError } from '#app/lib/http.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { getArticleForEditing, previewArticle, saveArticle } from '#app/models/authoring.server.ts'
-import { isDomainError } from '#app/models/errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 import { ArticleFormSchema, ArticleIdParamSchema, ArticlePreviewSchema, joinRepeated } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
 import { own } from '#app/lib/own.ts'

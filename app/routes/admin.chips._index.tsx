@@ -5,7 +5,7 @@ import { formatDateTime } from '#app/components/article-editor.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ExportStatusBadge } from '#app/components/export-status.tsx'
 import { authoringRoles } from '#app/models/admin.server.ts'
-import { listChipsForEditing } from '#app/models/authoring.server.ts'
+import { listChipsForEditing } from '#app/models/chips.server.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: authoringStyles }]

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
-import { saveChip } from '#app/models/authoring.server.ts'
+import { saveChip } from '#app/models/chips.server.ts'
 import { ChipFormSchema } from '#app/schemas/authoring.ts'
 import authoringStyles from '#app/styles/admin-authoring.css?url'
 

@@ -5,7 +5,7 @@ import { seedRealisticDiscussion } from '#app/test/discussion.ts'
 import { recordQueriesWithParams, sequentialScans, type RecordedQuery } from '#app/test/queries.ts'
 import { renderRequest } from '#app/test/render.ts'
 import { database } from '#app/db.server.ts'
-import { seedDatabase } from '#db/seed/index.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 
 // Whole article pages, rendered by the real app on a real database: what they cost in queries and
 // what they weigh in bytes, with 200 comments and with 2,000.

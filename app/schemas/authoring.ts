@@ -1,18 +1,10 @@
 import { z } from 'zod'
 import { articleStatuses, exportStatuses } from '#db/enums.ts'
+import { ARTICLE_LIMITS } from '#app/lib/article-limits.ts'
 import { PageNumberSchema } from './pagination.ts'
 
 // The authoring forms: articles (written, imported) and chips. Shared by the dashboard's forms and
 // the actions that receive them, so a limit is stated once.
-
-export const ARTICLE_LIMITS = {
-  title: 200,
-  slug: 120,
-  standfirst: 400,
-  body: 100_000,
-  tags: 20,
-  tagName: 60,
-} as const
 
 /** Plain-text import: the largest file (or paste) accepted, in bytes. */
 export const IMPORT_MAX_BYTES = 200_000

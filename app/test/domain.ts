@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { articles } from '#db/schema.ts'
-import { isDomainError } from '#app/models/errors.server.ts'
+import { isDomainError } from '#app/lib/domain-errors.ts'
 
 /** What `promise` was rejected with, or null when it was fulfilled. */
 export function failureOf(promise: Promise<unknown>): Promise<unknown> {

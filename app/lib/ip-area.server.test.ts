@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ipArea } from './ip-area.ts'
+import { ipArea } from './ip-area.server.ts'
 
 describe('ipArea', () => {
   it('keeps the network of an address and drops the host', () => {

@@ -6,11 +6,11 @@ import { z } from 'zod'
 import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { readingMinutes, renderMarkdown } from '#app/lib/markdown.ts'
 import { hashPassword } from '#app/models/passwords.server.ts'
-import type { Database } from '../connection.server.ts'
-import { articleChips, articles, articleTags, chipExportEvents, chips, exportStatuses, roles, tags, users } from '../schema.ts'
+import type { Database } from '#db/connection.server.ts'
+import { articleChips, articles, articleTags, chipExportEvents, chips, exportStatuses, roles, tags, users } from '#db/schema.ts'
 
-// Demo content for a local install. Seeding only adds what is missing and never overwrites a row, so
-// running it twice changes nothing and it never undoes what a user wrote.
+// Demo content for a local install, read from db/seed/. Seeding only adds what is missing and never
+// overwrites a row, so running it twice changes nothing and it never undoes what a user wrote.
 
 export const seedFolder = path.resolve('db/seed')
 

@@ -1,7 +1,7 @@
 import { openFromEnv } from '#app/lib/open-database.server.ts'
-import { DatabaseStartupError } from '../connection.server.ts'
-import { migrateDatabase } from '../migrate.ts'
-import { seedDatabase } from './index.ts'
+import { DatabaseStartupError } from '#db/connection.server.ts'
+import { migrateDatabase } from '#db/migrate.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
 
 // `npm run db:seed`: migrates, then adds whatever demo content is missing.
 async function main() {

@@ -15,11 +15,11 @@ import { createTestUser } from '#app/test/users.ts'
 import { recordQueries } from '#app/test/queries.ts'
 import { db } from '#app/db.server.ts'
 import { articles, articleTags, tags } from '#db/schema.ts'
-import { seedDatabase } from '#db/seed/index.ts'
-import { createComment, deleteComment } from './comments.server.ts'
-import { moderateComments } from './moderation.server.ts'
-import { putSetting } from './settings.server.ts'
-import { search } from './search.server.ts'
+import { seedDatabase } from '#app/seed/seed.server.ts'
+import { createComment, deleteComment } from '#app/models/comments.server.ts'
+import { moderateComments } from '#app/models/moderation.server.ts'
+import { putSetting } from '#app/models/settings.server.ts'
+import { search } from '#app/models/search.server.ts'
 
 // Feeds name the configured origin (PUBLIC_URL, else the local address), whatever the request's host.
 const origin = siteOrigin()

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { truncateAll } from '#app/test/db.ts'
 import { database, db } from '#app/db.server.ts'
 import { articleChips, articles, articleTags, chips, tags, users } from '#db/schema.ts'
-import { DEMO_PASSWORD, demoAccounts, seedDatabase } from './index.ts'
+import { DEMO_PASSWORD, demoAccounts, seedDatabase } from './seed.server.ts'
 import { verifyPassword } from '#app/models/passwords.server.ts'
 
 async function snapshot() {

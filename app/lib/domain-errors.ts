@@ -1,5 +1,6 @@
-// Every failure a user can cause, as one closed list. Routes turn a code into a status and a message
-// with `describeDomainError`; anything else thrown is a bug and becomes a 500.
+// Every failure a user can cause, as one closed list. The models throw them; routes turn one into a
+// status and a message with `domainFailure` (forms.server.ts) or `domainErrorStatus`; anything else
+// thrown is a bug and becomes a 500.
 
 export const domainErrorCodes = {
   'not-found': 404,
