@@ -8,6 +8,7 @@ import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
 import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { httpError } from '#app/lib/http.server.ts'
+import { isAdmin } from '#app/lib/roles.ts'
 import { staffRoles, type Actor } from '#app/models/admin.server.ts'
 import {
   banMember,
@@ -194,7 +195,7 @@ export default function MemberPage() {
             {member.alwaysPremoderate ? 'Stop holding their comments' : 'Hold every comment for review'}
           </button>
         </Form>
-        {viewerRole === 'admin' ? (
+        {isAdmin(viewerRole) ? (
           <Form method="post" className="panel stack" aria-labelledby="role-heading">
             <h2 id="role-heading">Role</h2>
             <input type="hidden" name="intent" value="role" />

@@ -27,6 +27,7 @@ import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { clearReportNotice, readReportNotice, reportNoticeText } from '#app/lib/report-notice.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
+import { isStaff } from '#app/lib/roles.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { chooseCommentSort, createComment, previewComment } from '#app/models/comments.server.ts'
@@ -52,7 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
     sort: result.sort,
     chipCards,
-    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
+    viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
     now: new Date(),
   }, { headers })
 }

@@ -15,6 +15,7 @@ import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { setReportNotice } from '#app/lib/report-notice.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
+import { isStaff } from '#app/lib/roles.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
@@ -49,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     sort: page.sort,
     replies: { page: page.page, pageCount: page.pageCount },
     chipCards,
-    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
+    viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
     now: new Date(),
   }
 }
