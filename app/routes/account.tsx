@@ -1,14 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { logout, requireUser } from '#app/auth.server.ts'
 import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { changeDisplayName, changePassword, deleteAccount, endSession, getUser, listSessions } from '#app/models/users.server.ts'
 import {
   ChangePasswordSchema,
@@ -31,13 +30,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type Auth = Awaited<ReturnType<typeof requireUser>>
 
 const intents = {
-  async 'display-name'(request: Request, formData: FormData, { user }: Auth) {
+  async 'display-name'(formData: FormData, request: Request, { user }: Auth) {
     const parsed = parseForm(formData, DisplayNameFormSchema)
     if (!parsed.ok) return parsed.response
     await changeDisplayName({ actorId: user.id, displayName: parsed.data.displayName })
     return redirect('/account?saved=display-name')
   },
-  async password(request: Request, formData: FormData, { user, session }: Auth) {
+  async password(formData: FormData, request: Request, { user, session }: Auth) {
     const parsed = parseForm(formData, ChangePasswordSchema)
     if (!parsed.ok) return parsed.response
     await changePassword({
@@ -48,14 +47,14 @@ const intents = {
     })
     return redirect('/account?saved=password')
   },
-  async 'end-session'(request: Request, formData: FormData, { user, session }: Auth) {
+  async 'end-session'(formData: FormData, request: Request, { user, session }: Auth) {
     const parsed = parseForm(formData, EndSessionSchema)
     if (!parsed.ok) return parsed.response
     const { wasCurrent } = await endSession({ actorId: user.id, publicId: parsed.data.sessionId, currentSessionId: session.id })
     if (wasCurrent) return logout(request)
     return redirect('/account?saved=session-ended#sessions')
   },
-  async 'delete-account'(request: Request, formData: FormData, { user }: Auth) {
+  async 'delete-account'(formData: FormData, request: Request, { user }: Auth) {
     const parsed = parseForm(formData, DeleteAccountSchema)
     if (!parsed.ok) return parsed.response
     await deleteAccount({ actorId: user.id, password: parsed.data.password })
@@ -63,18 +62,9 @@ const intents = {
   },
 }
 
-const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
-
 export async function action({ request }: ActionFunctionArgs) {
   const auth = await requireUser(request)
-  const formData = await readForm(request)
-  const intent = IntentSchema.safeParse(formData.get('intent'))
-  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    return await intents[intent.data](request, formData, auth)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, request, auth)
 }
 
 export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Your account — Threadline' }])

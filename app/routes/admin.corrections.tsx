@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { allErrors, FormErrorSummary, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { acceptCorrection, declineCorrection, listPendingCorrections } from '#app/models/corrections.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { AcceptCorrectionSchema, CORRECTION_LIMITS, DeclineCorrectionSchema } from '#app/schemas/corrections.ts'
@@ -41,18 +40,9 @@ const intents = {
   },
 }
 
-const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
-
 export async function action({ request }: ActionFunctionArgs) {
   const auth = await requireRole(request, authoringRoles)
-  const formData = await readForm(request)
-  const intent = IntentSchema.safeParse(formData.get('intent'))
-  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    return await intents[intent.data](formData, auth)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, auth)
 }
 
 export const meta: MetaFunction = () => [{ title: 'Corrections — Threadline' }]

@@ -5,8 +5,8 @@ import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
 import { formatNumber } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
-import { staffRoles } from '#app/models/admin.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { staffRoles, type Actor } from '#app/models/admin.server.ts'
 import { listDiscussions, setDiscussionLocked, setSlowMode } from '#app/models/moderation.server.ts'
 import { LockSchema, SlowModeSchema } from '#app/schemas/moderation.ts'
 
@@ -15,27 +15,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { discussions: await listDiscussions({ actor: user }) }
 }
 
+const intents = {
+  async lock(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, LockSchema)
+    if (!parsed.ok) return parsed.response
+    await setDiscussionLocked({ actor, ...parsed.data })
+    return redirect(`/admin/discussions?saved=${parsed.data.locked ? 'locked' : 'unlocked'}`)
+  },
+  async 'slow-mode'(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, SlowModeSchema)
+    if (!parsed.ok) return parsed.response
+    await setSlowMode({ actor, ...parsed.data })
+    return redirect('/admin/discussions?saved=slow-mode')
+  },
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
-  const formData = await readForm(request)
-  const intent = formData.get('intent')
-  try {
-    if (intent === 'lock') {
-      const parsed = parseForm(formData, LockSchema)
-      if (!parsed.ok) return parsed.response
-      await setDiscussionLocked({ actor: user, ...parsed.data })
-      return redirect(`/admin/discussions?saved=${parsed.data.locked ? 'locked' : 'unlocked'}`)
-    }
-    if (intent === 'slow-mode') {
-      const parsed = parseForm(formData, SlowModeSchema)
-      if (!parsed.ok) return parsed.response
-      await setSlowMode({ actor: user, ...parsed.data })
-      return redirect('/admin/discussions?saved=slow-mode')
-    }
-    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, user)
 }
 
 export const meta: MetaFunction = () => [{ title: 'Discussions — Threadline admin' }]

@@ -6,7 +6,7 @@ import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { httpError } from '#app/lib/http.server.ts'
 import { isAdmin } from '#app/lib/roles.ts'
 import { staffRoles, type Actor } from '#app/models/admin.server.ts'
@@ -45,40 +45,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...detail, viewerRole: user.role }
 }
 
-type Handler = (formData: FormData, actor: Actor, userId: string) => Promise<Response | ReturnType<typeof formFailure> | string>
-
-const intents: Record<string, Handler> = {
-  async suspend(formData, actor, userId) {
+// Each returns what was saved (for the notice), or its form's failure.
+const intents = {
+  async suspend(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, SuspendSchema)
     if (!parsed.ok) return parsed.response
     await suspendMember({ actor, userId, until: parsed.data.until, reason: parsed.data.reason })
     return 'suspended'
   },
-  async ban(formData, actor, userId) {
+  async ban(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, BanSchema)
     if (!parsed.ok) return parsed.response
     await banMember({ actor, userId, reason: parsed.data.reason })
     return 'banned'
   },
-  async lift(formData, actor, userId) {
+  async lift(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, LiftSchema)
     if (!parsed.ok) return parsed.response
     await liftRestrictions({ actor, userId, reason: parsed.data.reason })
     return 'lifted'
   },
-  async purge(formData, actor, userId) {
+  async purge(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, PurgeSchema)
     if (!parsed.ok) return parsed.response
     await purgeMemberComments({ actor, userId, reason: parsed.data.reason })
     return 'purged'
   },
-  async role(formData, actor, userId) {
+  async role(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, RoleSchema)
     if (!parsed.ok) return parsed.response
     await changeRole({ actor, userId, role: parsed.data.role })
     return 'role'
   },
-  async premoderate(formData, actor, userId) {
+  async premoderate(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, PremoderateSchema)
     if (!parsed.ok) return parsed.response
     await setPremoderation({ actor, userId, on: parsed.data.on })
@@ -89,18 +88,9 @@ const intents: Record<string, Handler> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
   const userId = memberId(params)
-  const formData = await readForm(request)
-  // Own keys only: "constructor" or "toString" would otherwise find Object's own functions.
-  const intent = String(formData.get('intent'))
-  const handler = Object.hasOwn(intents, intent) ? intents[intent] : undefined
-  if (!handler) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    const result = await handler(formData, user, userId)
-    if (typeof result !== 'string') return result
-    return redirect(`/admin/members/${encodeURIComponent(userId)}?saved=${result}`)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  const result = await dispatchIntent(await readForm(request), intents, user, userId)
+  if (typeof result !== 'string') return result
+  return redirect(`/admin/members/${encodeURIComponent(userId)}?saved=${result}`)
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

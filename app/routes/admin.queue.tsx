@@ -5,9 +5,9 @@ import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
 import { formatDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { relativeTime } from '#app/lib/relative-time.ts'
-import { staffRoles } from '#app/models/admin.server.ts'
+import { staffRoles, type Actor } from '#app/models/admin.server.ts'
 import { getModerationQueue, moderateComments, setCommentPinned } from '#app/models/moderation.server.ts'
 import { ModerateSchema, PinSchema, reportReasonLabels } from '#app/schemas/moderation.ts'
 
@@ -16,32 +16,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { items: await getModerationQueue({ actor: user }), now: new Date() }
 }
 
+const intents = {
+  async moderate(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, ModerateSchema)
+    if (!parsed.ok) return parsed.response
+    const { changed, skipped } = await moderateComments({ actor, commentIds: parsed.data.ids, action: parsed.data.action, reason: parsed.data.reason })
+    return redirect(`/admin/queue?done=${parsed.data.action}&changed=${changed}&skipped=${skipped}`)
+  },
+  async pin(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, PinSchema)
+    if (!parsed.ok) return parsed.response
+    const { changed } = await setCommentPinned({ actor, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
+    const back = formData.get('returnTo')
+    return redirect(
+      typeof back === 'string' && back.startsWith('/articles/')
+        ? back
+        : `/admin/queue?done=${parsed.data.pinned ? 'pin' : 'unpin'}&changed=${Number(changed)}&skipped=${Number(!changed)}`,
+    )
+  },
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
-  const formData = await readForm(request)
-  const intent = formData.get('intent')
-  try {
-    if (intent === 'moderate') {
-      const parsed = parseForm(formData, ModerateSchema)
-      if (!parsed.ok) return parsed.response
-      const { changed, skipped } = await moderateComments({ actor: user, commentIds: parsed.data.ids, action: parsed.data.action, reason: parsed.data.reason })
-      return redirect(`/admin/queue?done=${parsed.data.action}&changed=${changed}&skipped=${skipped}`)
-    }
-    if (intent === 'pin') {
-      const parsed = parseForm(formData, PinSchema)
-      if (!parsed.ok) return parsed.response
-      const { changed } = await setCommentPinned({ actor: user, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
-      const back = formData.get('returnTo')
-      return redirect(
-        typeof back === 'string' && back.startsWith('/articles/')
-          ? back
-          : `/admin/queue?done=${parsed.data.pinned ? 'pin' : 'unpin'}&changed=${Number(changed)}&skipped=${Number(!changed)}`,
-      )
-    }
-    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, user)
 }
 
 export const meta: MetaFunction = () => [{ title: 'Moderation queue — Threadline' }]

@@ -21,7 +21,7 @@ import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
+import { dispatchIntent, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
@@ -58,34 +58,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }, { headers })
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const slug = requireSlug(request, params.slug, 'story')
-  const formData = await readForm(request)
-  const intent = formData.get('intent')
-  if (intent !== 'comment' && intent !== 'preview') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+type Post = { request: Request; slug: string; isDataRequest: boolean }
 
-  const { user } = await requireUser(request)
-  if (intent === 'preview') {
+// Each asks for a member only once the intent is known: an unknown one is a 400 for anyone.
+const intents = {
+  async preview(formData: FormData, { request }: Post) {
+    const { user } = await requireUser(request)
     const parsed = parseForm(formData, PreviewSchema)
     if (!parsed.ok) return parsed.response
-    try {
-      return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
-    } catch (error) {
-      return domainFailure(error, formData)
-    }
-  }
-  const parsed = parseForm(formData, CreateCommentSchema)
-  if (!parsed.ok) return parsed.response
-  try {
+    return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
+  },
+  async comment(formData: FormData, { request, slug, isDataRequest }: Post) {
+    const { user } = await requireUser(request)
+    const parsed = parseForm(formData, CreateCommentSchema)
+    if (!parsed.ok) return parsed.response
     const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
     const location = commentRedirect({ slug, created, returnTo: parsed.data.returnTo })
     // With JavaScript the page stays, and shows the new comment when it has room for it; a reply past
     // its thread's share of the page is shown where it is.
-    if (context.isDataRequest) return { ok: true, commentId: created.id, held: created.message, location: created.shownOnStoryPage ? undefined : location }
+    if (isDataRequest) return { ok: true, commentId: created.id, held: created.message, location: created.shownOnStoryPage ? undefined : location }
     return redirect(location)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  },
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const slug = requireSlug(request, params.slug, 'story')
+  return dispatchIntent(await readForm(request), intents, { request, slug, isDataRequest: context.isDataRequest })
 }
 
 // A throttled comment's answer says when to try again.

@@ -9,7 +9,7 @@ import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
@@ -92,30 +92,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     httpError(404, 'There is no comment at this address. It may belong to another story.')
   }
   const formData = await readForm(request)
-  const intent = formData.get('intent')
-  if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote' && intent !== 'report') {
-    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  }
-  try {
-    const result = await intents[intent](formData, auth, target)
-    if (!('ok' in result)) return result
-    if (context.isDataRequest) return result
-    const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
-    // A report's thanks (or "already reported") is shown once by the page it lands on.
-    const headers =
-      'alreadyReported' in result
-        ? {
-            'Set-Cookie': setReportNotice({
-              slug: target.slug,
-              notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
-              secure: isHttps(request),
-            }),
-          }
-        : undefined
-    return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  const result = await dispatchIntent(formData, intents, auth, target)
+  if (!('ok' in result)) return result
+  if (context.isDataRequest) return result
+  const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
+  // A report's thanks (or "already reported") is shown once by the page it lands on.
+  const headers =
+    'alreadyReported' in result
+      ? {
+          'Set-Cookie': setReportNotice({
+            slug: target.slug,
+            notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
+            secure: isHttps(request),
+          }),
+        }
+      : undefined
+  return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
