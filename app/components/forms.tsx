@@ -1,11 +1,16 @@
+import { parse, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { useNavigation } from '@remix-run/react'
 import {
+  useMemo,
   useRef,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react'
+import type { z } from 'zod'
+import { intentOf } from '#app/lib/intent.ts'
 
 export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
 
@@ -138,6 +143,73 @@ export function useSubmissionKey(result: unknown): number {
   const ref = useRef({ result, key: 0 })
   if (ref.current.result !== result) ref.current = { result, key: ref.current.key + 1 }
   return ref.current.key
+}
+
+type Schemas = z.ZodType | Record<string, z.ZodType>
+
+/** Nothing to report: the state a form returns to when the page holds no answer from its action. */
+const noResult: SubmissionResult<string[]> = {}
+
+function asSubmissionResult(errors: FormErrors | undefined): SubmissionResult<string[]> {
+  const error: Record<string, string[]> = {}
+  if (errors?.form?.length) error[''] = errors.form
+  for (const [name, list] of Object.entries(errors?.fields ?? {})) if (list?.length) error[name] = list
+  return { status: Object.keys(error).length ? 'error' : undefined, error }
+}
+
+/**
+ * Checks a form in the browser with the schema its action parses with (conform, with zod): a form in
+ * error is not sent, its messages appear where the server's would, and a field in error is checked
+ * again as it is corrected. The server stays the authority: its answer (`result`, the action's data)
+ * is shown the same way, and without JavaScript nothing changes at all.
+ *
+ * `schema` is one schema, or one per intent (the button pressed, or a hidden `intent`): an intent
+ * without one here is sent unchecked, for the server to answer. `prepare` turns the form's data into
+ * what the action parses (joinRepeated …). `errors` are the server's and the browser's together, as
+ * one FormErrors, for the field components; spread `form` onto the <Form>, which must be noValidate.
+ */
+export function useFormValidation({
+  id,
+  schema,
+  result,
+  prepare,
+}: {
+  id: string
+  schema: Schemas
+  result: { errors?: FormErrors } | null | undefined
+  prepare?: (formData: FormData) => FormData
+}) {
+  const lastResult = useMemo(() => (result ? asSubmissionResult(result.errors) : noResult), [result])
+  // A check while typing has no button pressed: it follows the intent last submitted.
+  const lastIntent = useRef<string | null>(null)
+  const [form] = useForm<Record<string, unknown>, unknown, string[]>({
+    id,
+    lastResult,
+    shouldValidate: 'onSubmit',
+    shouldRevalidate: 'onInput',
+    onValidate({ formData }) {
+      const data = prepare ? prepare(formData) : formData
+      let chosen: z.ZodType | undefined
+      if (isSchema(schema)) chosen = schema
+      else {
+        lastIntent.current = intentOf(data, schema) ?? (data.has('intent') ? null : lastIntent.current)
+        chosen = lastIntent.current === null ? undefined : schema[lastIntent.current]
+      }
+      if (!chosen) return parse(data, { resolve: (value) => ({ value }) })
+      // The values as typed, as the action sees them: no coercion of empty fields or numbers.
+      return parseWithZod(data, { schema: chosen, disableAutoCoercion: true })
+    },
+  })
+  const all = form.allErrors
+  const errors = useMemo<FormErrors | undefined>(() => {
+    const { '': formErrors, ...fields } = all
+    return formErrors?.length || Object.keys(fields).length ? { form: formErrors, fields } : undefined
+  }, [all])
+  return { form: { id: form.id, onSubmit: form.onSubmit }, errors }
+}
+
+function isSchema(schema: Schemas): schema is z.ZodType {
+  return typeof (schema as z.ZodType).safeParse === 'function'
 }
 
 /** Every message of a failure in one list, for forms too small to place errors beside fields. */
