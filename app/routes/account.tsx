@@ -3,7 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { logout, requireUser } from '#app/auth.server.ts'
 import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
+import { allErrors, Field, FormErrorSummary, SubmitButton, firstInvalid, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
@@ -83,10 +83,14 @@ export default function AccountPage() {
   const [searchParams] = useSearchParams()
   const saved = own(savedMessages, searchParams.get('saved'))
   const failedIntent = failure?.values.intent
-  const errorsFor = (intent: string) => (failedIntent === intent ? failure?.errors : undefined)
-  const passwordErrors = errorsFor('password')
+  const resultFor = (intent: string) => (failedIntent === intent ? failure : undefined)
+  const nameForm = useFormValidation({ id: 'display-name-form', schema: DisplayNameFormSchema, result: resultFor('display-name') })
+  const passwordForm = useFormValidation({ id: 'password-form', schema: ChangePasswordSchema, result: resultFor('password') })
+  const deleteForm = useFormValidation({ id: 'delete-account-form', schema: DeleteAccountSchema, result: resultFor('delete-account') })
+  const nameErrors = nameForm.errors
+  const passwordErrors = passwordForm.errors
   const passwordFocus = firstInvalid(passwordErrors, ['currentPassword', 'password', 'confirm'])
-  const deleteErrors = errorsFor('delete-account')
+  const deleteErrors = deleteForm.errors
 
   return (
     <div className="account">
@@ -106,15 +110,15 @@ export default function AccountPage() {
 
       <section className="panel" aria-labelledby="name-heading">
         <h2 id="name-heading">Display name</h2>
-        <Form key={`name-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`name-${submissionKey}`} {...nameForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="display-name" />
-          <FormErrorSummary errors={errorsFor('display-name')?.form} id="name-errors" />
+          <FormErrorSummary errors={nameErrors?.form} id="name-errors" />
           <Field
             label="Display name"
             name="displayName"
             hint="Shown beside your comments. Your username stays the same."
             defaultValue={failedIntent === 'display-name' ? failure?.values.displayName : account.displayName}
-            errors={errorsFor('display-name')?.fields?.displayName}
+            errors={nameErrors?.fields?.displayName}
             autoFocusOnError
             maxLength={50}
           />
@@ -127,7 +131,7 @@ export default function AccountPage() {
       <section className="panel" aria-labelledby="password-heading">
         <h2 id="password-heading">Password</h2>
         <p className="muted">Changing it logs you out of every other session.</p>
-        <Form key={`password-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`password-${submissionKey}`} {...passwordForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
           <FormErrorSummary errors={passwordErrors?.form} id="password-errors" />
           <Field
@@ -163,7 +167,7 @@ export default function AccountPage() {
 
       <section className="panel" id="sessions" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you are logged in</h2>
-        <FormErrorSummary errors={errorsFor('end-session')?.form} id="session-errors" />
+        <FormErrorSummary errors={allErrors(resultFor('end-session')?.errors)} id="session-errors" />
         <ul className="session-list">
           {sessions.map((s) => (
             <li key={s.publicId}>
@@ -195,7 +199,7 @@ export default function AccountPage() {
           Your email, names and password are erased and you are logged out everywhere. Your comments stay in their
           threads so replies still make sense, shown as from a deleted user. This cannot be undone.
         </p>
-        <Form key={`delete-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`delete-${submissionKey}`} {...deleteForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="delete-account" />
           <FormErrorSummary errors={deleteErrors?.form} id="delete-errors" />
           <Field
