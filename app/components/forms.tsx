@@ -218,6 +218,16 @@ export function allErrors(errors: FormErrors | undefined): string[] {
   return [...(errors.form ?? []), ...Object.values(errors.fields ?? {}).flatMap((list) => list ?? [])]
 }
 
+/**
+ * The messages a form's fields do not show beside themselves: the form's own, and those of fields it
+ * has no visible control for (a tampered hidden field, say), so that none goes unseen.
+ */
+export function errorsBesides(errors: FormErrors | undefined, ...shownByFields: string[]): string[] {
+  if (!errors) return []
+  const fields = Object.entries(errors.fields ?? {}).filter(([name]) => !shownByFields.includes(name))
+  return [...(errors.form ?? []), ...fields.flatMap(([, list]) => list ?? [])]
+}
+
 
 export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null

@@ -27,18 +27,19 @@ import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { clearReportNotice, readReportNotice, reportNoticeText } from '#app/lib/report-notice.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
+import { readCommentLimits } from '#app/lib/comment-limits.server.ts'
 import { isStaff } from '#app/lib/roles.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { chooseCommentSort, createComment, previewComment } from '#app/models/comments.server.ts'
-import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
+import { commentSchemas, DiscussionQuerySchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(request, params.slug, 'story')
   const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
-  const result = await getArticlePage({ slug, viewer: user, sort, page })
+  const [result, commentLimits] = await Promise.all([getArticlePage({ slug, viewer: user, sort, page }), readCommentLimits()])
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article: { chipCards, ...article }, discussion } = result
   if (page > discussion.pageCount) {
@@ -54,6 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     sort: result.sort,
     chipCards,
     viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
+    commentLimits,
     now: new Date(),
   }, { headers })
 }
@@ -64,13 +66,13 @@ type Post = { request: Request; slug: string; isDataRequest: boolean }
 const intents = {
   async preview(formData: FormData, { request }: Post) {
     const { user } = await requireUser(request)
-    const parsed = parseForm(formData, PreviewSchema)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).PreviewSchema)
     if (!parsed.ok) return parsed.response
     return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
   },
   async comment(formData: FormData, { request, slug, isDataRequest }: Post) {
     const { user } = await requireUser(request)
-    const parsed = parseForm(formData, CreateCommentSchema)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).CreateCommentSchema)
     if (!parsed.ok) return parsed.response
     const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
     const location = commentRedirect({ slug, created, returnTo: parsed.data.returnTo })
@@ -125,7 +127,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ArticlePage() {
-  const { article, discussion, sort, viewer, now, chipCards, reportNotice } = useLoaderData<typeof loader>()
+  const { article, discussion, sort, viewer, now, chipCards, reportNotice, commentLimits } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
   const repliable = useMemo(() => replyTargets(tree), [tree])
   const location = useLocation()
@@ -138,6 +140,7 @@ export default function ArticlePage() {
     staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo,
+    commentLimits,
   }
   return (
     <article className="story" aria-labelledby="story-title">
@@ -222,6 +225,7 @@ export default function ArticlePage() {
           <CommentForm
             slug={article.slug}
             returnTo={returnTo}
+            limits={commentLimits}
             label="Your comment"
             submitLabel="Post comment"
             claimsReplyTo={(parentId) => parentId !== '' && !repliable.has(parentId)}

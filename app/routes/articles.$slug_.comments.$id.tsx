@@ -8,6 +8,7 @@ import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
+import { readCommentLimits } from '#app/lib/comment-limits.server.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
@@ -21,7 +22,7 @@ import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getC
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
-import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
+import { CommentIdParamSchema, commentSchemas, DiscussionQuerySchema, VoteSchema } from '#app/schemas/comments.ts'
 
 function parseIds(request: Request, params: { slug?: string; id?: string }) {
   const slug = requireSlug(request, params.slug, 'story')
@@ -35,7 +36,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { sort, page: pageNumber, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
-  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber })
+  const [page, commentLimits] = await Promise.all([
+    getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber }),
+    readCommentLimits(),
+  ])
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   if (pageNumber > page.pageCount) {
     httpError(404, `There is no page ${pageNumber} of the replies to this comment: they run to ${page.pageCount} pages.`)
@@ -51,6 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     replies: { page: page.page, pageCount: page.pageCount },
     chipCards,
     viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
+    commentLimits,
     now: new Date(),
   }
 }
@@ -60,7 +65,7 @@ type Target = { slug: string; commentId: number }
 
 const intents = {
   async edit(formData: FormData, { user }: Auth, { commentId }: Target) {
-    const parsed = parseForm(formData, EditCommentSchema)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).EditCommentSchema)
     if (!parsed.ok) return parsed.response
     await editComment({ commentId, actorId: user.id, body: parsed.data.body })
     return { ok: true as const, commentId }
@@ -121,7 +126,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
     : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
-  const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards, commentLimits } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion), [discussion])
   const location = useLocation()
   const focused = tree[0]!
@@ -133,6 +138,7 @@ export default function CommentPage() {
     staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo: location.pathname + location.search,
+    commentLimits,
     focus: { id: focused.id, open: new URLSearchParams(location.search).get('act') },
   }
   return (
