@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { z } from 'zod'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import {
@@ -32,6 +31,7 @@ import {
 import {
   BanSchema,
   LiftSchema,
+  MemberIdParamSchema,
   PremoderateSchema,
   PurgeSchema,
   REASON_MAX,
@@ -41,10 +41,8 @@ import {
 } from '#app/schemas/moderation.ts'
 import { roles } from '#db/enums.ts'
 
-const IdSchema = z.string().min(1).max(100)
-
 function memberId(params: { id?: string }) {
-  const id = IdSchema.safeParse(params.id)
+  const id = MemberIdParamSchema.safeParse(params.id)
   if (!id.success) httpError(404, 'There is no member at this address.')
   return id.data
 }

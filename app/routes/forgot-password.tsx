@@ -1,18 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Field, FormErrorSummary, SubmitButton, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { requestPasswordReset } from '#app/models/password-resets.server.ts'
-import { ForgotPasswordSchema } from '#app/schemas/auth.ts'
-
-const QuerySchema = z.object({ sent: z.literal('1').optional() })
+import { ForgotPasswordQuerySchema, ForgotPasswordSchema } from '#app/schemas/auth.ts'
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return { sent: parseSearchParams(request, QuerySchema).sent === '1' }
+  return { sent: parseSearchParams(request, ForgotPasswordQuerySchema).sent === '1' }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

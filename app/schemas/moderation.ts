@@ -57,6 +57,9 @@ export const SlowModeSchema = z.object({
 
 export const MemberSearchSchema = z.object({ q: z.string().max(200).optional() })
 
+/** A member's id in the dashboard's address. */
+export const MemberIdParamSchema = z.string().min(1).max(100)
+
 export const SuspendSchema = z.object({
   until: z.coerce.date({ error: 'Give the date the suspension ends.' }),
   reason: z.string().trim().max(REASON_MAX).default(''),
