@@ -34,6 +34,8 @@ type FieldProps = {
   errors?: string[]
   hint?: ReactNode
   autoFocusOnError?: boolean
+  /** For a control whose purpose its row already shows (a table's cell): the label is for screen readers. */
+  hideLabel?: boolean
 }
 
 /**
@@ -47,6 +49,7 @@ function FieldFrame({
   errors,
   hint,
   autoFocusOnError,
+  hideLabel,
   control,
 }: FieldProps & { control: (wiring: ControlWiring) => ReactNode }) {
   const id = givenId ?? `field-${name}`
@@ -54,7 +57,9 @@ function FieldFrame({
   const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
       {hint ? (
         <p className="field__hint" id={`${id}-hint`}>
           {hint}
@@ -74,8 +79,8 @@ type ControlWiring = {
   autoFocus: boolean | undefined
 }
 
-function frameProps<T extends FieldProps>({ label, name, id, errors, hint, autoFocusOnError, ...rest }: T) {
-  return { frame: { label, name, id, errors, hint, autoFocusOnError }, rest }
+function frameProps<T extends FieldProps>({ label, name, id, errors, hint, autoFocusOnError, hideLabel, ...rest }: T) {
+  return { frame: { label, name, id, errors, hint, autoFocusOnError, hideLabel }, rest }
 }
 
 /** A labelled input. */

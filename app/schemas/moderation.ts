@@ -46,13 +46,16 @@ export const LockSchema = z.object({
   reason: z.string().trim().max(REASON_MAX).default(''),
 })
 
+/** Slow mode is at most a day. */
+export const SLOW_MODE_MAX_SECONDS = 86_400
+
 export const SlowModeSchema = z.object({
   articleId: positiveId,
   seconds: z.coerce
     .number({ error: 'Slow mode is a number of seconds.' })
     .int('Slow mode is a whole number of seconds.')
     .min(0, 'Slow mode cannot be negative.')
-    .max(86_400, 'Slow mode is at most a day (86,400 seconds).'),
+    .max(SLOW_MODE_MAX_SECONDS, 'Slow mode is at most a day (86,400 seconds).'),
 })
 
 export const MemberSearchSchema = z.object({ q: z.string().max(200).optional() })
