@@ -1,5 +1,4 @@
-import { parse, useForm, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import { useForm, type SubmissionResult } from '@conform-to/react'
 import { useNavigation } from '@remix-run/react'
 import {
   useMemo,
@@ -10,7 +9,9 @@ import {
   type TextareaHTMLAttributes,
 } from 'react'
 import type { z } from 'zod'
-import { intentOf } from '#app/lib/intent.ts'
+import { checkForm, groupErrors } from '#app/lib/form-check.ts'
+import { INTENT_FIELD, intentOf } from '#app/lib/intent.ts'
+import { own } from '#app/lib/own.ts'
 
 export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
 
@@ -181,12 +182,14 @@ export function useFormValidation({
 }: {
   id: string
   schema: Schemas
-  result: { errors?: FormErrors } | null | undefined
+  result: { errors?: FormErrors; values?: Record<string, string> } | null | undefined
   prepare?: (formData: FormData) => FormData
 }) {
   const lastResult = useMemo(() => (result ? asSubmissionResult(result.errors) : noResult), [result])
-  // A check while typing has no button pressed: it follows the intent last submitted.
+  // A check while typing has no button pressed: it follows the intent last sent from here, or, on a
+  // page that came back with the server's answer, the one the server answered.
   const lastIntent = useRef<string | null>(null)
+  const answeredIntent = result?.values?.intent ?? null
   const [form] = useForm<Record<string, unknown>, unknown, string[]>({
     id,
     lastResult,
@@ -197,19 +200,15 @@ export function useFormValidation({
       let chosen: z.ZodType | undefined
       if (isSchema(schema)) chosen = schema
       else {
-        lastIntent.current = intentOf(data, schema) ?? (data.has('intent') ? null : lastIntent.current)
-        chosen = lastIntent.current === null ? undefined : schema[lastIntent.current]
+        if (data.has(INTENT_FIELD)) lastIntent.current = intentOf(data, schema)
+        const intent = data.has(INTENT_FIELD) ? lastIntent.current : (lastIntent.current ?? answeredIntent)
+        chosen = intent === null ? undefined : own(schema, intent)
       }
-      if (!chosen) return parse(data, { resolve: (value) => ({ value }) })
-      // The values as typed, as the action sees them: no coercion of empty fields or numbers.
-      return parseWithZod(data, { schema: chosen, disableAutoCoercion: true })
+      return checkForm(data, chosen)
     },
   })
   const all = form.allErrors
-  const errors = useMemo<FormErrors | undefined>(() => {
-    const { '': formErrors, ...fields } = all
-    return formErrors?.length || Object.keys(fields).length ? { form: formErrors, fields } : undefined
-  }, [all])
+  const errors = useMemo<FormErrors | undefined>(() => groupErrors(all), [all])
   return { form: { id: form.id, onSubmit: form.onSubmit }, errors }
 }
 
