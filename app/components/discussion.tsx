@@ -34,7 +34,8 @@ type Shared = {
   signedIn: boolean
   locked: boolean
   returnTo: string
-  commentLimits: CommentLimits
+  /** Null for a reader who is not signed in, who is offered no form to write in. */
+  commentLimits: CommentLimits | null
   /**
    * On a comment's own page, the comment whose forms are in the markup from the start, and the one
    * of them (?act=reply|edit|delete|report) that is open: where readers without JavaScript write.
@@ -185,6 +186,7 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
   const actionUrl = `/articles/${shared.slug}/comments/${comment.id}`
   const anchor = commentAnchor(comment.id)
   const focused = shared.focus?.id === comment.id
+  const limits = shared.commentLimits
   // Each form is written into the page only where it is wanted: when opened (with JavaScript), on the
   // comment's own page, or after a failed no-JS submission. Elsewhere a link leads to that page: a
   // member's page of 200 comments would otherwise carry 400 forms nobody opened.
@@ -205,14 +207,14 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
   return (
     <div className="comment__actions">
       <VoteButton comment={comment} actionUrl={actionUrl} focused={focused} />
-      {comment.canReply ? (
+      {comment.canReply && limits ? (
         <Disclosure {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
           {(close) => (
             <CommentForm
               slug={shared.slug}
               parentId={comment.id}
               returnTo={shared.returnTo}
-              limits={shared.commentLimits}
+              limits={limits}
               label={`Reply to ${comment.author.name}`}
               submitLabel="Post reply"
               onPosted={close}
@@ -220,10 +222,10 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
           )}
         </Disclosure>
       ) : null}
-      {comment.canEdit && comment.body !== null ? (
+      {comment.canEdit && comment.body !== null && limits ? (
         <Disclosure {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
           {(close) => (
-            <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={shared.commentLimits} onSaved={close} />
+            <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={limits} onSaved={close} />
           )}
         </Disclosure>
       ) : null}

@@ -39,7 +39,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
-  const [result, commentLimits] = await Promise.all([getArticlePage({ slug, viewer: user, sort, page }), readCommentLimits()])
+  // Only a member writes here: a reader's page costs no read of the comment limit.
+  const [result, commentLimits] = await Promise.all([
+    getArticlePage({ slug, viewer: user, sort, page }),
+    user ? readCommentLimits() : null,
+  ])
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article: { chipCards, ...article }, discussion } = result
   if (page > discussion.pageCount) {
@@ -221,7 +225,7 @@ export default function ArticlePage() {
         ) : null}
         {article.discussionLocked ? (
           <LockedNotice />
-        ) : viewer ? (
+        ) : viewer && commentLimits ? (
           <CommentForm
             slug={article.slug}
             returnTo={returnTo}

@@ -38,7 +38,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   const [page, commentLimits] = await Promise.all([
     getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber }),
-    readCommentLimits(),
+    // Only a member writes here: a reader's page costs no read of the comment limit.
+    user ? readCommentLimits() : null,
   ])
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   if (pageNumber > page.pageCount) {
