@@ -5,6 +5,7 @@ import { and, eq, lt, sql } from 'drizzle-orm'
 import { Cookie, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from 'lucia'
 import { httpError, isHttps } from '#app/lib/http.server.ts'
 import { ipArea } from '#app/lib/ip-area.server.ts'
+import { hasRole } from '#app/lib/roles.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { readSessionCookie, SESSION_COOKIE } from '#app/lib/session-cookie.ts'
 import { db } from '#app/db.server.ts'
@@ -165,7 +166,7 @@ export async function requireAnonymous(request: Request, redirectTo: string | un
 /** The signed-in member when their role is one of `roles`; a 403 otherwise. */
 export async function requireRole(request: Request, roles: Role[]) {
   const auth = await requireUser(request)
-  if (!roles.includes(auth.user.role)) httpError(403, 'This page is for staff only.')
+  if (!hasRole(auth.user.role, roles)) httpError(403, 'This page is for staff only.')
   return auth
 }
 

@@ -16,6 +16,7 @@ import { errorDocumentTitle, GeneralErrorBoundary } from '#app/components/error-
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
+import { authoringRoles, hasRole, isStaff } from '#app/lib/roles.ts'
 import stylesUrl from '#app/styles/app.css?url'
 import type { Role } from '#db/enums.ts'
 import { exactTime } from '#app/lib/relative-time.ts'
@@ -88,7 +89,6 @@ function UserMenu() {
       </ul>
     )
   }
-  const staff = user.role === 'moderator' || user.role === 'admin'
   // The list marks itself read as it opens (in parallel with this loader): on it, nothing is unread.
   const unread = location.pathname === '/notifications' ? 0 : user.unreadNotifications
   return (
@@ -111,11 +111,11 @@ function UserMenu() {
             Notifications{unread > 0 ? ` (${unread} unread)` : ''}
           </Link>
         </li>
-        {staff ? (
+        {isStaff(user.role) ? (
           <li>
             <Link to="/admin">Admin dashboard</Link>
           </li>
-        ) : user.role === 'author' ? (
+        ) : hasRole(user.role, authoringRoles) ? (
           <li>
             <Link to="/admin/articles">Write and edit</Link>
           </li>

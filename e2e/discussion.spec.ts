@@ -146,8 +146,14 @@ test('a comment keeps what was typed when it is refused, and a script in it is o
   await expect(form.getByRole('alert')).toHaveText('Write something before posting.')
   await expect(form.getByLabel('Your comment')).toHaveAttribute('aria-invalid', 'true')
 
+  // The box takes a comment up to the limit (the maxCommentLength setting) and no further...
   const long = 'word '.repeat(2_001)
   await form.getByLabel('Your comment').fill(long)
+  await expect(form.getByLabel('Your comment')).toHaveValue(long.slice(0, 10_000))
+  // ...and a longer text put there another way (a script, an extension) is refused, and kept.
+  await form.getByLabel('Your comment').evaluate((box, text) => {
+    ;(box as HTMLTextAreaElement).value = text
+  }, long)
   await form.getByRole('button', { name: 'Post comment' }).click()
   await expect(form.getByRole('alert')).toHaveText('Comments can be up to 10,000 characters; this one has 10,005.')
   await expect(form.getByLabel('Your comment')).toHaveValue(long)

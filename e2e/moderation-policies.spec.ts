@@ -98,3 +98,45 @@ test('a watched word holds a comment until a moderator approves it; a rejected w
   await expect(commentBy(reader, text)).toBeVisible()
   for (const page of [member, moderator, reader]) await page.context().close()
 })
+
+test('the longest comment is a setting: the comment box, its hint, the browser’s check and the server’s follow it', async ({
+  browser,
+  request,
+  baseURL,
+}) => {
+  await saveSettings(request, baseURL!, { maxCommentLength: '60' })
+  try {
+    const member = await contextPage(browser, '10.223.0.1')
+    await signUp(member, newAccount())
+    await member.goto(article)
+    const form = member.locator('form#comment-form-new')
+    const box = form.getByLabel('Your comment')
+    await expect(box).toHaveAttribute('maxlength', '60')
+    await expect(form.locator('#comment-body-new-hint')).toContainText('Up to 60 characters.')
+    // Typing stops at the limit; a longer text put there another way is refused before it is sent.
+    await box.fill('x'.repeat(61))
+    await expect(box).toHaveValue('x'.repeat(60))
+    await expect.poll(() => form.evaluate((element) => Object.keys(element).some((key) => key.startsWith('__reactProps')))).toBe(true)
+    const posts: string[] = []
+    member.on('request', (r) => {
+      if (r.method() === 'POST') posts.push(r.url())
+    })
+    await box.evaluate((element) => {
+      ;(element as HTMLTextAreaElement).value = 'y'.repeat(61)
+    })
+    await form.getByRole('button', { name: 'Post comment' }).click()
+    await expect(member.locator('#comment-body-new-error')).toHaveText('Comments can be up to 60 characters; this one has 61.')
+    expect(posts).toEqual([])
+    // The server holds the same line, for a post that never saw the page.
+    const sent = await member.request.post(article, {
+      form: { intent: 'comment', body: 'z'.repeat(61) },
+      headers: { Origin: baseURL! },
+      maxRedirects: 0,
+    })
+    expect(sent.status()).toBe(400)
+    expect(await sent.text()).toContain('Comments can be up to 60 characters; this one has 61.')
+    await member.context().close()
+  } finally {
+    await saveSettings(request, baseURL!, { maxCommentLength: '10000' })
+  }
+})

@@ -8,11 +8,12 @@ import {
   SubmitButton,
   TextareaField,
   firstInvalid,
+  useFormValidation,
   type FormErrors,
 } from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
 import { ARTICLE_LIMITS } from '#app/lib/article-limits.ts'
-import { toUtcDateTimeInput } from '#app/schemas/authoring.ts'
+import { ArticleFormSchema, ArticlePreviewSchema, joinRepeated, toUtcDateTimeInput } from '#app/schemas/authoring.ts'
 import { articleStatuses, type ArticleStatus } from '#db/enums.ts'
 
 // The article editor, shared by "new" and "edit": one form that works without JavaScript (Save,
@@ -81,6 +82,9 @@ function statusLine(article: EditorArticle) {
   }
 }
 
+/** The chips ticked, as the action reads them. */
+const joinChips = (formData: FormData) => joinRepeated(formData, 'chips')
+
 /** The editor's page body: status line, the form, and its preview. */
 export function ArticleEditor({
   article,
@@ -128,7 +132,12 @@ function EditorForm({
   // After a submission the form shows what was sent; before, what is stored.
   const values = failure?.values
   const value = (name: string, stored: string) => values?.[name] ?? stored
-  const errors = failure?.errors
+  const { form, errors } = useFormValidation({
+    id: 'article-form',
+    schema: { save: ArticleFormSchema, preview: ArticlePreviewSchema },
+    result: failure,
+    prepare: joinChips,
+  })
   const fields = errors?.fields
   const focus = firstInvalid(errors, fieldOrder)
   const checkedChips = new Set(values ? (values.chips ?? '').split(',').filter(Boolean) : article?.chips ?? [])
@@ -146,7 +155,7 @@ function EditorForm({
   const preview = useLivePreview(body, stored)
 
   return (
-    <Form method="post" className="stack" noValidate aria-describedby={errors?.form ? 'article-errors' : undefined}>
+    <Form {...form} method="post" className="stack" noValidate aria-describedby={errors?.form ? 'article-errors' : undefined}>
       <FormErrorSummary errors={errors?.form} id="article-errors" />
       <Field
         label="Headline"

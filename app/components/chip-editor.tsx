@@ -1,9 +1,17 @@
 import { Form } from '@remix-run/react'
 import { type EditorFailure } from '#app/components/article-editor.tsx'
-import { Field, FormErrorSummary, SelectField, SubmitButton, TextareaField, firstInvalid } from '#app/components/forms.tsx'
+import {
+  Field,
+  FormErrorSummary,
+  SelectField,
+  SubmitButton,
+  TextareaField,
+  firstInvalid,
+  useFormValidation,
+} from '#app/components/forms.tsx'
 import type { ChipFigures } from '#app/lib/chip-figures.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
-import { CHIP_LIMITS, formatSourceLines } from '#app/schemas/authoring.ts'
+import { CHIP_LIMITS, ChipFormSchema, formatSourceLines } from '#app/schemas/authoring.ts'
 import { exportStatuses } from '#db/enums.ts'
 
 // Every field of a chip, in one form. Figures are typed as text (not type="number", which sends an
@@ -49,7 +57,7 @@ function storedValues(chip: EditorChipRecord | undefined): Record<string, string
 
 export function ChipEditor({ chip, failure }: { chip?: EditorChipRecord; failure?: EditorFailure }) {
   const values = failure?.values ?? storedValues(chip)
-  const errors = failure?.errors
+  const { form, errors } = useFormValidation({ id: 'chip-form', schema: ChipFormSchema, result: failure })
   const focus = firstInvalid(errors, fieldOrder)
   const props = (name: string) => ({
     name,
@@ -60,7 +68,7 @@ export function ChipEditor({ chip, failure }: { chip?: EditorChipRecord; failure
   const figure = { inputMode: 'decimal' as const, autoComplete: 'off', spellCheck: false }
 
   return (
-    <Form method="post" className="stack" noValidate aria-describedby={errors?.form ? 'chip-errors' : undefined}>
+    <Form {...form} method="post" className="stack" noValidate aria-describedby={errors?.form ? 'chip-errors' : undefined}>
       <FormErrorSummary errors={errors?.form} id="chip-errors" />
 
       <fieldset className="form-section">

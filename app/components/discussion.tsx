@@ -1,6 +1,6 @@
 import { Form, Link, useActionData, useFetcher, useNavigate, useRevalidator, type NavigateFunction } from '@remix-run/react'
-import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react'
-import { FieldErrors } from '#app/components/forms.tsx'
+import { useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react'
+import { errorsBesides, SelectField, TextareaField, useFormValidation } from '#app/components/forms.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
@@ -8,7 +8,8 @@ import { formatNumber, pluralize } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { staffBadgeLabels, type StaffRole } from '#app/lib/roles.ts'
 import type { CommentView } from '#app/lib/comment-view.ts'
-import { reportReasonLabels } from '#app/schemas/moderation.ts'
+import { commentSchemas, type CommentLimits } from '#app/schemas/comments.ts'
+import { REPORT_NOTE_MAX, ReportSchema, reportReasonLabels } from '#app/schemas/moderation.ts'
 
 export type DiscussionComment = CommentNode<CommentView>
 
@@ -33,6 +34,8 @@ type Shared = {
   signedIn: boolean
   locked: boolean
   returnTo: string
+  /** Null for a reader who is not signed in, who is offered no form to write in. */
+  commentLimits: CommentLimits | null
   /**
    * On a comment's own page, the comment whose forms are in the markup from the start, and the one
    * of them (?act=reply|edit|delete|report) that is open: where readers without JavaScript write.
@@ -183,6 +186,7 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
   const actionUrl = `/articles/${shared.slug}/comments/${comment.id}`
   const anchor = commentAnchor(comment.id)
   const focused = shared.focus?.id === comment.id
+  const limits = shared.commentLimits
   // Each form is written into the page only where it is wanted: when opened (with JavaScript), on the
   // comment's own page, or after a failed no-JS submission. Elsewhere a link leads to that page: a
   // member's page of 200 comments would otherwise carry 400 forms nobody opened.
@@ -203,13 +207,14 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
   return (
     <div className="comment__actions">
       <VoteButton comment={comment} actionUrl={actionUrl} focused={focused} />
-      {comment.canReply ? (
+      {comment.canReply && limits ? (
         <Disclosure {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
           {(close) => (
             <CommentForm
               slug={shared.slug}
               parentId={comment.id}
               returnTo={shared.returnTo}
+              limits={limits}
               label={`Reply to ${comment.author.name}`}
               submitLabel="Post reply"
               onPosted={close}
@@ -217,9 +222,11 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
           )}
         </Disclosure>
       ) : null}
-      {comment.canEdit && comment.body !== null ? (
+      {comment.canEdit && comment.body !== null && limits ? (
         <Disclosure {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
-          {(close) => <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} onSaved={close} />}
+          {(close) => (
+            <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={limits} onSaved={close} />
+          )}
         </Disclosure>
       ) : null}
       {comment.canDelete ? (
@@ -305,7 +312,7 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
   // Without JavaScript a vote is a post to the comment's own page, which carries the answer.
   const actionData = useActionData<FormResult>()
   const result = fetcher.data ?? (focused && actionData?.values?.intent === 'vote' ? actionData : undefined)
-  const messages = result?.ok ? [] : messagesBesides(result?.errors)
+  const messages = result?.ok ? [] : errorsBesides(result?.errors)
   const pending = fetcher.formData?.get('vote')
   const voted = pending ? pending === 'up' : comment.viewerVoted
   const score = comment.score + (voted ? 1 : 0) - (comment.viewerVoted ? 1 : 0)
@@ -358,16 +365,6 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
   )
 }
 
-/**
- * The messages of a failure that no field of the form shows beside itself: the form's own, and those
- * of fields it has no input for (a tampered hidden field, an unknown vote), so none goes unseen.
- */
-function messagesBesides(errors: FormResult['errors'], ...shownByFields: string[]): string[] {
-  if (!errors) return []
-  const fields = Object.entries(errors.fields ?? {}).filter(([name]) => !shownByFields.includes(name))
-  return [...(errors.form ?? []), ...fields.flatMap(([, list]) => list ?? [])]
-}
-
 function FormMessages({ messages }: { messages: string[] }) {
   if (messages.length === 0) return null
   return (
@@ -400,6 +397,7 @@ export function CommentForm({
   slug,
   parentId,
   returnTo,
+  limits,
   label,
   submitLabel,
   onPosted,
@@ -408,6 +406,7 @@ export function CommentForm({
   slug: string
   parentId?: number
   returnTo: string
+  limits: CommentLimits
   label: string
   submitLabel: string
   onPosted?: () => void
@@ -426,6 +425,12 @@ export function CommentForm({
   }
   // Without JavaScript the page itself carries the result; with it, the fetcher does.
   const result = fetcher.data ?? (mine(actionData) ? actionData : undefined)
+  const schemas = useMemo(() => commentSchemas(limits), [limits])
+  const { form, errors } = useFormValidation({
+    id: `comment-form-${parentId ?? 'new'}`,
+    schema: { comment: schemas.CreateCommentSchema, preview: schemas.PreviewSchema },
+    result,
+  })
   const formRef = useRef<HTMLFormElement>(null)
   const [formKey, setFormKey] = useState(0)
   const posting = fetcher.state !== 'idle' && fetcher.formData?.get('intent') === 'comment'
@@ -437,15 +442,14 @@ export function CommentForm({
   })
 
   const id = `comment-body-${parentId ?? 'new'}`
-  const errors = result?.ok ? undefined : result?.errors
-  const bodyErrors = errors?.fields?.body
-  const formErrors = messagesBesides(errors, 'body')
+  const formErrors = errorsBesides(errors, 'body')
   const kept = result?.ok ? '' : (result?.values?.body ?? '')
   return (
     <>
       <fetcher.Form
         key={formKey}
         ref={formRef}
+        {...form}
         method="post"
         action={`/articles/${slug}`}
         className="comment-form stack"
@@ -454,23 +458,22 @@ export function CommentForm({
         <input type="hidden" name="parentId" value={parentId ?? ''} />
         <input type="hidden" name="returnTo" value={returnTo} />
         <FormMessages messages={formErrors} />
-        <div className="field">
-          <label htmlFor={id}>{label}</label>
-          <p className="field__hint" id={`${id}-hint`}>
-            Markdown: *emphasis*, **strong**, `code`, [links](https://…), &gt; quotes and lists. No HTML.
-          </p>
-          <textarea
-            id={id}
-            name="body"
-            rows={parentId ? 4 : 6}
-            maxLength={20_000}
-            defaultValue={kept}
-            aria-invalid={bodyErrors ? true : undefined}
-            aria-describedby={[`${id}-hint`, bodyErrors ? `${id}-error` : null].filter(Boolean).join(' ')}
-            autoFocus={Boolean(bodyErrors) || undefined}
-          />
-          <FieldErrors id={`${id}`} errors={bodyErrors} />
-        </div>
+        <TextareaField
+          id={id}
+          name="body"
+          label={label}
+          hint={
+            <>
+              Markdown: *emphasis*, **strong**, `code`, [links](https://…), &gt; quotes and lists. No HTML. Up to{' '}
+              {limits.maxLength.toLocaleString('en-GB')} characters.
+            </>
+          }
+          rows={parentId ? 4 : 6}
+          maxLength={limits.maxLength}
+          defaultValue={kept}
+          errors={errors?.fields?.body}
+          autoFocusOnError
+        />
         <div className="comment-form__buttons">
           <button type="submit" name="intent" value="comment" className="button" aria-disabled={posting || undefined}>
             {posting ? 'Posting…' : submitLabel}
@@ -511,38 +514,37 @@ function EditForm({
   comment,
   actionUrl,
   returnTo,
+  limits,
   onSaved,
 }: {
   comment: DiscussionComment
   actionUrl: string
   returnTo: string
+  limits: CommentLimits
   onSaved: () => void
 }) {
   const fetcher = useFetcher<FormResult>()
   const actionData = useActionData<FormResult>()
   const result = fetcher.data ?? (actionData?.values?.editing === String(comment.id) ? actionData : undefined)
+  const schema = useMemo(() => commentSchemas(limits).EditCommentSchema, [limits])
+  const { form, errors } = useFormValidation({ id: `edit-form-${comment.id}`, schema, result })
   useFocusAfterPost(fetcher, onSaved)
-  const id = `edit-body-${comment.id}`
-  const bodyErrors = result?.ok ? undefined : result?.errors?.fields?.body
-  const formErrors = result?.ok ? [] : messagesBesides(result?.errors, 'body')
+  const formErrors = errorsBesides(errors, 'body')
   return (
-    <fetcher.Form method="post" action={actionUrl} className="comment-form stack" noValidate>
+    <fetcher.Form {...form} method="post" action={actionUrl} className="comment-form stack" noValidate>
       <input type="hidden" name="intent" value="edit" />
       <input type="hidden" name="editing" value={comment.id} />
       <input type="hidden" name="returnTo" value={returnTo} />
       <FormMessages messages={formErrors} />
-      <div className="field">
-        <label htmlFor={id}>Edit your comment</label>
-        <textarea
-          id={id}
-          name="body"
-          rows={4}
-          defaultValue={result?.values?.body ?? comment.body ?? ''}
-          aria-invalid={bodyErrors ? true : undefined}
-          aria-describedby={bodyErrors ? `${id}-error` : undefined}
-        />
-        <FieldErrors id={`${id}`} errors={bodyErrors} />
-      </div>
+      <TextareaField
+        id={`edit-body-${comment.id}`}
+        name="body"
+        label="Edit your comment"
+        rows={4}
+        maxLength={limits.maxLength}
+        defaultValue={result?.values?.body ?? comment.body ?? ''}
+        errors={errors?.fields?.body}
+      />
       <button type="submit" className="button">
         {fetcher.state !== 'idle' ? 'Saving…' : 'Save changes'}
       </button>
@@ -554,6 +556,7 @@ function ReportForm({ commentId, actionUrl, returnTo }: { commentId: number; act
   const fetcher = useFetcher<FormResult & { received?: boolean; alreadyReported?: boolean }>()
   const actionData = useActionData<FormResult & { received?: boolean }>()
   const result = fetcher.data ?? (actionData?.values?.reporting === String(commentId) ? actionData : undefined)
+  const { form, errors } = useFormValidation({ id: `report-form-${commentId}`, schema: ReportSchema, result })
   if (result?.ok) {
     return (
       <p className="notice" role="status">
@@ -562,44 +565,29 @@ function ReportForm({ commentId, actionUrl, returnTo }: { commentId: number; act
     )
   }
   const id = `report-${commentId}`
-  const errors = result?.errors
   return (
-    <fetcher.Form method="post" action={actionUrl} className="stack" noValidate>
+    <fetcher.Form {...form} method="post" action={actionUrl} className="stack" noValidate>
       <input type="hidden" name="intent" value="report" />
       <input type="hidden" name="reporting" value={commentId} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      <FormMessages messages={messagesBesides(errors, 'note')} />
-      <div className="field">
-        <label htmlFor={`${id}-reason`}>What is wrong with it?</label>
-        <select id={`${id}-reason`} name="reason" defaultValue={result?.values?.reason ?? 'spam'}>
-          {Object.entries(reportReasonLabels).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-note`}>Note for the moderators (optional, required for “Something else”)</label>
-        <textarea
-          id={`${id}-note`}
-          name="note"
-          rows={2}
-          maxLength={1000}
-          defaultValue={result?.values?.note ?? ''}
-          aria-invalid={errors?.fields?.note ? true : undefined}
-          aria-describedby={errors?.fields?.note ? `${id}-note-error` : undefined}
-        />
-        {errors?.fields?.note ? (
-          <div id={`${id}-note-error`} role="alert">
-            <ul className="field__errors">
-              {errors.fields.note.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
-      </div>
+      <FormMessages messages={errorsBesides(errors, 'reason', 'note')} />
+      <SelectField
+        id={`${id}-reason`}
+        name="reason"
+        label="What is wrong with it?"
+        options={Object.entries(reportReasonLabels).map(([value, label]) => ({ value, label }))}
+        defaultValue={result?.values?.reason ?? 'spam'}
+        errors={errors?.fields?.reason}
+      />
+      <TextareaField
+        id={`${id}-note`}
+        name="note"
+        label="Note for the moderators (optional, required for “Something else”)"
+        rows={2}
+        maxLength={REPORT_NOTE_MAX}
+        defaultValue={result?.values?.note ?? ''}
+        errors={errors?.fields?.note}
+      />
       <button type="submit" className="button button--secondary">
         {fetcher.state !== 'idle' ? 'Sending…' : 'Send report'}
       </button>
@@ -621,7 +609,7 @@ function DeleteForm({ actionUrl, returnTo, focused }: { actionUrl: string; retur
     <fetcher.Form method="post" action={actionUrl} className="stack">
       <input type="hidden" name="intent" value="delete" />
       <input type="hidden" name="returnTo" value={returnTo} />
-      <FormMessages messages={result?.ok ? [] : messagesBesides(result?.errors)} />
+      <FormMessages messages={result?.ok ? [] : errorsBesides(result?.errors)} />
       <p>Delete this comment? Its replies stay, under a “[deleted]” placeholder.</p>
       <button type="submit" className="button button--danger">
         {fetcher.state !== 'idle' ? 'Deleting…' : 'Yes, delete it'}

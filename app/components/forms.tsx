@@ -1,11 +1,17 @@
+import { useForm, type SubmissionResult } from '@conform-to/react'
 import { useNavigation } from '@remix-run/react'
 import {
+  useMemo,
   useRef,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react'
+import type { z } from 'zod'
+import { checkForm, groupErrors } from '#app/lib/form-check.ts'
+import { INTENT_FIELD, intentOf } from '#app/lib/intent.ts'
+import { own } from '#app/lib/own.ts'
 
 export type FormErrors = { form?: string[]; fields?: Partial<Record<string, string[]>> }
 
@@ -29,6 +35,8 @@ type FieldProps = {
   errors?: string[]
   hint?: ReactNode
   autoFocusOnError?: boolean
+  /** For a control whose purpose its row already shows (a table's cell): the label is for screen readers. */
+  hideLabel?: boolean
 }
 
 /**
@@ -42,6 +50,7 @@ function FieldFrame({
   errors,
   hint,
   autoFocusOnError,
+  hideLabel,
   control,
 }: FieldProps & { control: (wiring: ControlWiring) => ReactNode }) {
   const id = givenId ?? `field-${name}`
@@ -49,7 +58,9 @@ function FieldFrame({
   const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
       {hint ? (
         <p className="field__hint" id={`${id}-hint`}>
           {hint}
@@ -69,8 +80,8 @@ type ControlWiring = {
   autoFocus: boolean | undefined
 }
 
-function frameProps<T extends FieldProps>({ label, name, id, errors, hint, autoFocusOnError, ...rest }: T) {
-  return { frame: { label, name, id, errors, hint, autoFocusOnError }, rest }
+function frameProps<T extends FieldProps>({ label, name, id, errors, hint, autoFocusOnError, hideLabel, ...rest }: T) {
+  return { frame: { label, name, id, errors, hint, autoFocusOnError, hideLabel }, rest }
 }
 
 /** A labelled input. */
@@ -140,10 +151,85 @@ export function useSubmissionKey(result: unknown): number {
   return ref.current.key
 }
 
+type Schemas = z.ZodType | Record<string, z.ZodType>
+
+/** Nothing to report: the state a form returns to when the page holds no answer from its action. */
+const noResult: SubmissionResult<string[]> = {}
+
+function asSubmissionResult(errors: FormErrors | undefined): SubmissionResult<string[]> {
+  const error: Record<string, string[]> = {}
+  if (errors?.form?.length) error[''] = errors.form
+  for (const [name, list] of Object.entries(errors?.fields ?? {})) if (list?.length) error[name] = list
+  return { status: Object.keys(error).length ? 'error' : undefined, error }
+}
+
+/**
+ * Checks a form in the browser with the schema its action parses with (conform, with zod): a form in
+ * error is not sent, its messages appear where the server's would, and a field in error is checked
+ * again as it is corrected. The server stays the authority: its answer (`result`, the action's data)
+ * is shown the same way, and without JavaScript nothing changes at all.
+ *
+ * `schema` is one schema, or one per intent (the button pressed, or a hidden `intent`): an intent
+ * without one here is sent unchecked, for the server to answer. `prepare` turns the form's data into
+ * what the action parses (joinRepeated …). `errors` are the server's and the browser's together, as
+ * one FormErrors, for the field components; spread `form` onto the <Form>, which must be noValidate.
+ */
+export function useFormValidation({
+  id,
+  schema,
+  result,
+  prepare,
+}: {
+  id: string
+  schema: Schemas
+  result: { errors?: FormErrors; values?: Record<string, string> } | null | undefined
+  prepare?: (formData: FormData) => FormData
+}) {
+  const lastResult = useMemo(() => (result ? asSubmissionResult(result.errors) : noResult), [result])
+  // A check while typing has no button pressed: it follows the intent last sent from here, or, on a
+  // page that came back with the server's answer, the one the server answered.
+  const lastIntent = useRef<string | null>(null)
+  const answeredIntent = result?.values?.intent ?? null
+  const [form] = useForm<Record<string, unknown>, unknown, string[]>({
+    id,
+    lastResult,
+    shouldValidate: 'onSubmit',
+    shouldRevalidate: 'onInput',
+    onValidate({ formData }) {
+      const data = prepare ? prepare(formData) : formData
+      let chosen: z.ZodType | undefined
+      if (isSchema(schema)) chosen = schema
+      else {
+        if (data.has(INTENT_FIELD)) lastIntent.current = intentOf(data, schema)
+        const intent = data.has(INTENT_FIELD) ? lastIntent.current : (lastIntent.current ?? answeredIntent)
+        chosen = intent === null ? undefined : own(schema, intent)
+      }
+      return checkForm(data, chosen)
+    },
+  })
+  const all = form.allErrors
+  const errors = useMemo<FormErrors | undefined>(() => groupErrors(all), [all])
+  return { form: { id: form.id, onSubmit: form.onSubmit }, errors }
+}
+
+function isSchema(schema: Schemas): schema is z.ZodType {
+  return typeof (schema as z.ZodType).safeParse === 'function'
+}
+
 /** Every message of a failure in one list, for forms too small to place errors beside fields. */
 export function allErrors(errors: FormErrors | undefined): string[] {
   if (!errors) return []
   return [...(errors.form ?? []), ...Object.values(errors.fields ?? {}).flatMap((list) => list ?? [])]
+}
+
+/**
+ * The messages a form's fields do not show beside themselves: the form's own, and those of fields it
+ * has no visible control for (a tampered hidden field, say), so that none goes unseen.
+ */
+export function errorsBesides(errors: FormErrors | undefined, ...shownByFields: string[]): string[] {
+  if (!errors) return []
+  const fields = Object.entries(errors.fields ?? {}).filter(([name]) => !shownByFields.includes(name))
+  return [...(errors.form ?? []), ...fields.flatMap(([, list]) => list ?? [])]
 }
 
 

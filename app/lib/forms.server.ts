@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DomainError, domainErrorStatus } from './domain-errors.ts'
 import { isDatabaseOutage, notSavedMessage, OUTAGE_RETRY_AFTER_SECONDS, rememberSubmission } from './database-outage.server.ts'
 import { httpError } from './http.server.ts'
+import { intentOf, UNKNOWN_INTENT_MESSAGE } from './intent.ts'
 
 /** What an action returns when it cannot do what was asked: errors, and what the person typed. */
 export type FormFailure = {
@@ -90,6 +91,28 @@ export function domainFailure(error: unknown, formData: FormData) {
   const headers =
     error.details.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.details.retryAfterSeconds) } : undefined
   return formFailure(domainErrorStatus(error), errors, formData, headers)
+}
+
+type IntentHandler<A extends unknown[]> = (formData: FormData, ...args: A) => Promise<unknown>
+
+/**
+ * The one way an action with several mutations dispatches: the handler its form's `intent` names
+ * (own keys of `handlers` only), given the form and `args`. A form that names none is a 400 with the
+ * message every route shares; a domain refusal (or an outage) thrown by the handler is a form failure,
+ * as domainFailure makes it. Anything else thrown (a redirect, a bug) goes on up.
+ */
+export async function dispatchIntent<A extends unknown[], H extends Record<string, IntentHandler<A>>>(
+  formData: FormData,
+  handlers: H,
+  ...args: A
+): Promise<Awaited<ReturnType<H[keyof H]>> | ReturnType<typeof formFailure>> {
+  const intent = intentOf(formData, handlers)
+  if (intent === null) return formFailure(400, { form: [UNKNOWN_INTENT_MESSAGE] }, formData)
+  try {
+    return (await handlers[intent]!(formData, ...args)) as Awaited<ReturnType<H[keyof H]>>
+  } catch (error) {
+    return domainFailure(error, formData)
+  }
 }
 
 /**

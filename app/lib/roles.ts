@@ -13,6 +13,15 @@ export const articleEditorRoles: Role[] = ['admin']
  */
 export const newsroomRoles: Role[] = ['author', 'moderator', 'admin']
 
+/** Whether `role` is one of `roles`: the one way the app asks what a role may do. */
+export function hasRole(role: Role | null | undefined, roles: readonly Role[]): boolean {
+  return role != null && roles.includes(role)
+}
+
+/** Moderators and admins: who moderates, and sees the dashboard's overview. */
+export const isStaff = (role: Role | null | undefined) => hasRole(role, staffRoles)
+export const isAdmin = (role: Role | null | undefined) => hasRole(role, adminRoles)
+
 /** Roles marked in discussions by a badge drawn from the role, outside the name text. */
 export type StaffRole = 'author' | 'moderator' | 'admin'
 export const staffBadgeRoles: readonly StaffRole[] = ['author', 'moderator', 'admin']

@@ -16,6 +16,7 @@ import {
 import { assertRole, assertStaff, adminRoles, newsroomRoles, type Actor } from './admin.server.ts'
 import { changeCommentStatus, notifyReply } from './comments.server.ts'
 import { DomainError } from '#app/lib/domain-errors.ts'
+import { isAdmin, isStaff } from '#app/lib/roles.ts'
 import { isPublicArticle } from './fragments.server.ts'
 import { publishEvent } from './events.server.ts'
 import { consumeRateLimit } from './rate-limits.server.ts'
@@ -497,7 +498,7 @@ async function requireTarget(tx: Transaction, actor: Actor, userId: string) {
     .where(eq(users.id, userId))
     .for('update')
   if (!target || target.deletedAt) throw new DomainError('not-found', 'That member does not exist.')
-  if ((target.role === 'moderator' || target.role === 'admin') && actor.role !== 'admin') {
+  if (isStaff(target.role) && !isAdmin(actor.role)) {
     throw new DomainError('forbidden', 'Only an admin can restrict a moderator or an admin.')
   }
   return target

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { forgetTable, readThrough } from '#app/lib/table-cache.server.ts'
 import { db } from '#app/db.server.ts'
 import { moderationActions, settings, type Role } from '#db/schema.ts'
+import { isAdmin } from '#app/lib/roles.ts'
 import { DomainError } from '#app/lib/domain-errors.ts'
 
 // Product limits, each a named setting with a default and one line of description. Stored values
@@ -96,7 +97,7 @@ type ListedSetting = { key: SettingKey; value: unknown; default: unknown; descri
 
 /** Every setting with its current value and description, for the admin page. */
 export async function listSettings({ actor }: { actor: { role: Role } }): Promise<ListedSetting[]> {
-  if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can see and change settings.')
+  if (!isAdmin(actor.role)) throw new DomainError('forbidden', 'Only admins can see and change settings.')
   const keys = Object.keys(settingDefinitions) as SettingKey[]
   const values = await getSettings(keys, { fresh: true })
   return keys.map((key) => ({
@@ -118,7 +119,7 @@ export async function updateSettings({
   actor: { id: string; role: Role }
   values: Partial<Record<SettingKey, unknown>>
 }) {
-  if (actor.role !== 'admin') throw new DomainError('forbidden', 'Only admins can change settings.')
+  if (!isAdmin(actor.role)) throw new DomainError('forbidden', 'Only admins can change settings.')
   const parsed: { key: SettingKey; value: unknown }[] = []
   for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
     const definition = settingDefinitions[key]

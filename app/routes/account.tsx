@@ -1,14 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { logout, requireUser } from '#app/auth.server.ts'
 import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
+import { allErrors, Field, FormErrorSummary, SubmitButton, firstInvalid, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { formatDate, isoDate } from '#app/lib/format.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { changeDisplayName, changePassword, deleteAccount, endSession, getUser, listSessions } from '#app/models/users.server.ts'
 import {
   ChangePasswordSchema,
@@ -31,13 +30,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type Auth = Awaited<ReturnType<typeof requireUser>>
 
 const intents = {
-  async 'display-name'(request: Request, formData: FormData, { user }: Auth) {
+  async 'display-name'(formData: FormData, request: Request, { user }: Auth) {
     const parsed = parseForm(formData, DisplayNameFormSchema)
     if (!parsed.ok) return parsed.response
     await changeDisplayName({ actorId: user.id, displayName: parsed.data.displayName })
     return redirect('/account?saved=display-name')
   },
-  async password(request: Request, formData: FormData, { user, session }: Auth) {
+  async password(formData: FormData, request: Request, { user, session }: Auth) {
     const parsed = parseForm(formData, ChangePasswordSchema)
     if (!parsed.ok) return parsed.response
     await changePassword({
@@ -48,14 +47,14 @@ const intents = {
     })
     return redirect('/account?saved=password')
   },
-  async 'end-session'(request: Request, formData: FormData, { user, session }: Auth) {
+  async 'end-session'(formData: FormData, request: Request, { user, session }: Auth) {
     const parsed = parseForm(formData, EndSessionSchema)
     if (!parsed.ok) return parsed.response
     const { wasCurrent } = await endSession({ actorId: user.id, publicId: parsed.data.sessionId, currentSessionId: session.id })
     if (wasCurrent) return logout(request)
     return redirect('/account?saved=session-ended#sessions')
   },
-  async 'delete-account'(request: Request, formData: FormData, { user }: Auth) {
+  async 'delete-account'(formData: FormData, request: Request, { user }: Auth) {
     const parsed = parseForm(formData, DeleteAccountSchema)
     if (!parsed.ok) return parsed.response
     await deleteAccount({ actorId: user.id, password: parsed.data.password })
@@ -63,18 +62,9 @@ const intents = {
   },
 }
 
-const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
-
 export async function action({ request }: ActionFunctionArgs) {
   const auth = await requireUser(request)
-  const formData = await readForm(request)
-  const intent = IntentSchema.safeParse(formData.get('intent'))
-  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    return await intents[intent.data](request, formData, auth)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, request, auth)
 }
 
 export const meta: MetaFunction = ({ error }) => (error ? errorMeta(error) : [{ title: 'Your account — Threadline' }])
@@ -93,10 +83,14 @@ export default function AccountPage() {
   const [searchParams] = useSearchParams()
   const saved = own(savedMessages, searchParams.get('saved'))
   const failedIntent = failure?.values.intent
-  const errorsFor = (intent: string) => (failedIntent === intent ? failure?.errors : undefined)
-  const passwordErrors = errorsFor('password')
+  const resultFor = (intent: string) => (failedIntent === intent ? failure : undefined)
+  const nameForm = useFormValidation({ id: 'display-name-form', schema: DisplayNameFormSchema, result: resultFor('display-name') })
+  const passwordForm = useFormValidation({ id: 'password-form', schema: ChangePasswordSchema, result: resultFor('password') })
+  const deleteForm = useFormValidation({ id: 'delete-account-form', schema: DeleteAccountSchema, result: resultFor('delete-account') })
+  const nameErrors = nameForm.errors
+  const passwordErrors = passwordForm.errors
   const passwordFocus = firstInvalid(passwordErrors, ['currentPassword', 'password', 'confirm'])
-  const deleteErrors = errorsFor('delete-account')
+  const deleteErrors = deleteForm.errors
 
   return (
     <div className="account">
@@ -116,15 +110,15 @@ export default function AccountPage() {
 
       <section className="panel" aria-labelledby="name-heading">
         <h2 id="name-heading">Display name</h2>
-        <Form key={`name-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`name-${submissionKey}`} {...nameForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="display-name" />
-          <FormErrorSummary errors={errorsFor('display-name')?.form} id="name-errors" />
+          <FormErrorSummary errors={nameErrors?.form} id="name-errors" />
           <Field
             label="Display name"
             name="displayName"
             hint="Shown beside your comments. Your username stays the same."
             defaultValue={failedIntent === 'display-name' ? failure?.values.displayName : account.displayName}
-            errors={errorsFor('display-name')?.fields?.displayName}
+            errors={nameErrors?.fields?.displayName}
             autoFocusOnError
             maxLength={50}
           />
@@ -137,7 +131,7 @@ export default function AccountPage() {
       <section className="panel" aria-labelledby="password-heading">
         <h2 id="password-heading">Password</h2>
         <p className="muted">Changing it logs you out of every other session.</p>
-        <Form key={`password-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`password-${submissionKey}`} {...passwordForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
           <FormErrorSummary errors={passwordErrors?.form} id="password-errors" />
           <Field
@@ -173,7 +167,7 @@ export default function AccountPage() {
 
       <section className="panel" id="sessions" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you are logged in</h2>
-        <FormErrorSummary errors={errorsFor('end-session')?.form} id="session-errors" />
+        <FormErrorSummary errors={allErrors(resultFor('end-session')?.errors)} id="session-errors" />
         <ul className="session-list">
           {sessions.map((s) => (
             <li key={s.publicId}>
@@ -205,7 +199,7 @@ export default function AccountPage() {
           Your email, names and password are erased and you are logged out everywhere. Your comments stay in their
           threads so replies still make sense, shown as from a deleted user. This cannot be undone.
         </p>
-        <Form key={`delete-${submissionKey}`} method="post" className="stack" noValidate>
+        <Form key={`delete-${submissionKey}`} {...deleteForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="delete-account" />
           <FormErrorSummary errors={deleteErrors?.form} id="delete-errors" />
           <Field

@@ -4,12 +4,13 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { formatNumber } from '#app/lib/format.ts'
-import { authoringRoles, getSiteOverview, staffRoles } from '#app/models/admin.server.ts'
+import { isStaff } from '#app/lib/roles.ts'
+import { authoringRoles, getSiteOverview } from '#app/models/admin.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
   // Authors have no overview: their part of the dashboard is writing.
-  if (!staffRoles.includes(user.role)) throw redirect('/admin/articles')
+  if (!isStaff(user.role)) throw redirect('/admin/articles')
   return { overview: await getSiteOverview({ actor: user }) }
 }
 

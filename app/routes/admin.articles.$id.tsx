@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from '@remix-run/react'
-import { z } from 'zod'
 import { requireRole } from '#app/auth.server.ts'
 import { ArticleEditor } from '#app/components/article-editor.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useSubmissionKey } from '#app/components/forms.tsx'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { httpError } from '#app/lib/http.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { getArticleForEditing, previewArticle, saveArticle } from '#app/models/authoring.server.ts'
@@ -50,19 +49,10 @@ const intents = {
   },
 }
 
-const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const auth = await requireRole(request, authoringRoles)
   const id = requireArticleId(params.id)
-  const formData = joinRepeated(await readForm(request), 'chips')
-  const intent = IntentSchema.safeParse(formData.get('intent'))
-  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    return await intents[intent.data](formData, auth, id)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(joinRepeated(await readForm(request), 'chips'), intents, auth, id)
 }
 
 // A preview changes nothing: the editor's data need not be loaded again after one.

@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, firstInvalid, FormErrorSummary, SubmitButton, TextareaField, useSubmissionKey } from '#app/components/forms.tsx'
+import { Field, firstInvalid, FormErrorSummary, SubmitButton, TextareaField, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, formFailure, parseForm } from '#app/lib/forms.server.ts'
 import { decodeTextFile } from '#app/lib/plain-text-import.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
@@ -77,7 +77,7 @@ export const meta: MetaFunction = () => [{ title: 'Import an article from text â
 export default function ImportArticlePage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
-  const errors = failure?.errors
+  const { form, errors } = useFormValidation({ id: 'import-form', schema: ImportFormSchema, result: failure })
   const focus = firstInvalid(errors, ['file', 'text'])
   return (
     <section aria-labelledby="import-title" className="page-narrow">
@@ -97,6 +97,7 @@ export default function ImportArticlePage() {
       <p className="muted">Blank lines are skipped. Up to {limitText}, as UTF-8 or Windows text.</p>
       <Form
         key={submissionKey}
+        {...form}
         method="post"
         encType="multipart/form-data"
         className="stack"

@@ -1,12 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { allErrors, FormErrorSummary, useSubmissionKey } from '#app/components/forms.tsx'
+import {
+  allErrors,
+  errorsBesides,
+  Field,
+  FormErrorSummary,
+  useFormValidation,
+  useSubmissionKey,
+  type FormErrors,
+} from '#app/components/forms.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { acceptCorrection, declineCorrection, listPendingCorrections } from '#app/models/corrections.server.ts'
 import { authoringRoles } from '#app/models/admin.server.ts'
 import { AcceptCorrectionSchema, CORRECTION_LIMITS, DeclineCorrectionSchema } from '#app/schemas/corrections.ts'
@@ -41,18 +48,9 @@ const intents = {
   },
 }
 
-const IntentSchema = z.enum(Object.keys(intents) as [keyof typeof intents, ...(keyof typeof intents)[]])
-
 export async function action({ request }: ActionFunctionArgs) {
   const auth = await requireRole(request, authoringRoles)
-  const formData = await readForm(request)
-  const intent = IntentSchema.safeParse(formData.get('intent'))
-  if (!intent.success) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    return await intents[intent.data](formData, auth)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, auth)
 }
 
 export const meta: MetaFunction = () => [{ title: 'Corrections — Threadline' }]
@@ -65,7 +63,6 @@ const savedMessages: Record<string, string> = {
 export default function CorrectionsPage() {
   const { corrections } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
-  const submissionKey = useSubmissionKey(failure)
   const [params] = useSearchParams()
   const saved = own(savedMessages, params.get('saved'))
   const failedId = failure?.values.correctionId
@@ -93,15 +90,7 @@ export default function CorrectionsPage() {
           <p className="muted">{pluralize(corrections.length, 'suggestion')} waiting.</p>
           <ol className="comment-list" aria-label="Suggested corrections">
             {corrections.map((c) => {
-              const errors = failedHere && failedId === String(c.id) ? failure?.errors : undefined
-              const reasonErrors = errors?.fields?.reason
-              const otherErrors = errors
-                ? allErrors({
-                    form: errors.form,
-                    fields: { ...errors.fields, reason: undefined },
-                  })
-                : []
-              const reasonId = `reason-${c.id}`
+              const mine = failedHere && failedId === String(c.id) ? failure : undefined
               return (
                 <li key={c.id}>
                   <article className="queue-item" aria-labelledby={`c${c.id}-title`}>
@@ -136,52 +125,7 @@ export default function CorrectionsPage() {
                       Suggested by {c.suggesterName ?? 'a deleted user'} on{' '}
                       <time dateTime={isoDate(c.createdAt)}>{formatDate(c.createdAt)}</time>.
                     </p>
-                    <FormErrorSummary errors={otherErrors} id={`errors-${c.id}`} />
-                    <div className="inline-form">
-                      <Form
-                        method="post"
-                        aria-label={`Accept the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`}
-                      >
-                        <input type="hidden" name="intent" value="accept" />
-                        <input type="hidden" name="correctionId" value={c.id} />
-                        <button type="submit" className="button">
-                          Accept
-                        </button>
-                      </Form>
-                      <Form
-                        key={`decline-${c.id}-${submissionKey}`}
-                        method="post"
-                        className="inline-form"
-                        noValidate
-                        aria-label={`Decline the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`}
-                      >
-                        <input type="hidden" name="intent" value="decline" />
-                        <input type="hidden" name="correctionId" value={c.id} />
-                        <label htmlFor={reasonId}>Reason for declining</label>
-                        <input
-                          id={reasonId}
-                          name="reason"
-                          maxLength={CORRECTION_LIMITS.reason}
-                          required
-                          defaultValue={errors ? failure?.values.reason : undefined}
-                          aria-invalid={reasonErrors?.length ? true : undefined}
-                          aria-describedby={reasonErrors?.length ? `${reasonId}-error` : undefined}
-                          autoFocus={Boolean(reasonErrors?.length)}
-                        />
-                        <button type="submit" className="button button--secondary">
-                          Decline
-                        </button>
-                        {reasonErrors?.length ? (
-                          <div id={`${reasonId}-error`} role="alert">
-                            <ul className="field__errors">
-                              {reasonErrors.map((e) => (
-                                <li key={e}>{e}</li>
-                              ))}
-                            </ul>
-                          </div>
-                        ) : null}
-                      </Form>
-                    </div>
+                    <CorrectionForms correction={c} failure={mine} />
                   </article>
                 </li>
               )
@@ -190,6 +134,52 @@ export default function CorrectionsPage() {
         </>
       )}
     </section>
+  )
+}
+
+type Failure = { errors: FormErrors; values: Record<string, string> }
+
+/** Accept, or decline with a reason (checked in the browser): a refusal of either shows here. */
+function CorrectionForms({
+  correction: c,
+  failure,
+}: {
+  correction: { id: number; chipName: string; fieldLabel: string }
+  failure?: Failure
+}) {
+  const submissionKey = useSubmissionKey(failure)
+  const { form, errors } = useFormValidation({ id: `decline-form-${c.id}`, schema: DeclineCorrectionSchema, result: failure })
+  const what = `the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`
+  return (
+    <>
+      <FormErrorSummary errors={errorsBesides(errors, 'reason')} id={`errors-${c.id}`} />
+      <div className="inline-form">
+        <Form method="post" aria-label={`Accept ${what}`}>
+          <input type="hidden" name="intent" value="accept" />
+          <input type="hidden" name="correctionId" value={c.id} />
+          <button type="submit" className="button">
+            Accept
+          </button>
+        </Form>
+        <Form key={submissionKey} {...form} method="post" className="inline-form" noValidate aria-label={`Decline ${what}`}>
+          <input type="hidden" name="intent" value="decline" />
+          <input type="hidden" name="correctionId" value={c.id} />
+          <Field
+            id={`reason-${c.id}`}
+            name="reason"
+            label="Reason for declining"
+            maxLength={CORRECTION_LIMITS.reason}
+            required
+            defaultValue={failure?.values.reason}
+            errors={errors?.fields?.reason}
+            autoFocusOnError
+          />
+          <button type="submit" className="button button--secondary">
+            Decline
+          </button>
+        </Form>
+      </div>
+    </>
   )
 }
 

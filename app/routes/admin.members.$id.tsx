@@ -1,13 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
+import type { ReactNode } from 'react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
+import {
+  allErrors,
+  errorsBesides,
+  Field,
+  FormErrorSummary,
+  SelectField,
+  useFormValidation,
+  useSubmissionKey,
+  type FormErrors,
+} from '#app/components/forms.tsx'
 import { formatDate } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { httpError } from '#app/lib/http.server.ts'
+import { isAdmin } from '#app/lib/roles.ts'
 import { staffRoles, type Actor } from '#app/models/admin.server.ts'
 import {
   banMember,
@@ -21,18 +31,18 @@ import {
 import {
   BanSchema,
   LiftSchema,
+  MemberIdParamSchema,
   PremoderateSchema,
   PurgeSchema,
+  REASON_MAX,
   reportReasonLabels,
   RoleSchema,
   SuspendSchema,
 } from '#app/schemas/moderation.ts'
 import { roles } from '#db/enums.ts'
 
-const IdSchema = z.string().min(1).max(100)
-
 function memberId(params: { id?: string }) {
-  const id = IdSchema.safeParse(params.id)
+  const id = MemberIdParamSchema.safeParse(params.id)
   if (!id.success) httpError(404, 'There is no member at this address.')
   return id.data
 }
@@ -44,40 +54,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...detail, viewerRole: user.role }
 }
 
-type Handler = (formData: FormData, actor: Actor, userId: string) => Promise<Response | ReturnType<typeof formFailure> | string>
-
-const intents: Record<string, Handler> = {
-  async suspend(formData, actor, userId) {
+// Each returns what was saved (for the notice), or its form's failure.
+const intents = {
+  async suspend(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, SuspendSchema)
     if (!parsed.ok) return parsed.response
     await suspendMember({ actor, userId, until: parsed.data.until, reason: parsed.data.reason })
     return 'suspended'
   },
-  async ban(formData, actor, userId) {
+  async ban(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, BanSchema)
     if (!parsed.ok) return parsed.response
     await banMember({ actor, userId, reason: parsed.data.reason })
     return 'banned'
   },
-  async lift(formData, actor, userId) {
+  async lift(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, LiftSchema)
     if (!parsed.ok) return parsed.response
     await liftRestrictions({ actor, userId, reason: parsed.data.reason })
     return 'lifted'
   },
-  async purge(formData, actor, userId) {
+  async purge(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, PurgeSchema)
     if (!parsed.ok) return parsed.response
     await purgeMemberComments({ actor, userId, reason: parsed.data.reason })
     return 'purged'
   },
-  async role(formData, actor, userId) {
+  async role(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, RoleSchema)
     if (!parsed.ok) return parsed.response
     await changeRole({ actor, userId, role: parsed.data.role })
     return 'role'
   },
-  async premoderate(formData, actor, userId) {
+  async premoderate(formData: FormData, actor: Actor, userId: string) {
     const parsed = parseForm(formData, PremoderateSchema)
     if (!parsed.ok) return parsed.response
     await setPremoderation({ actor, userId, on: parsed.data.on })
@@ -88,18 +97,9 @@ const intents: Record<string, Handler> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
   const userId = memberId(params)
-  const formData = await readForm(request)
-  // Own keys only: "constructor" or "toString" would otherwise find Object's own functions.
-  const intent = String(formData.get('intent'))
-  const handler = Object.hasOwn(intents, intent) ? intents[intent] : undefined
-  if (!handler) return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  try {
-    const result = await handler(formData, user, userId)
-    if (typeof result !== 'string') return result
-    return redirect(`/admin/members/${encodeURIComponent(userId)}?saved=${result}`)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  const result = await dispatchIntent(await readForm(request), intents, user, userId)
+  if (typeof result !== 'string') return result
+  return redirect(`/admin/members/${encodeURIComponent(userId)}?saved=${result}`)
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -127,7 +127,10 @@ export default function MemberPage() {
           Saved: {params.get('saved')}.
         </p>
       ) : null}
-      <FormErrorSummary errors={allErrors(failure?.errors)} id="member-errors" />
+      {/* A failure no form below owns (an unknown intent). */}
+      {failure && !Object.hasOwn(memberForms, failure.values.intent ?? '') ? (
+        <FormErrorSummary errors={allErrors(failure.errors)} id="member-errors" />
+      ) : null}
       <p className="notice">
         {member.bannedAt
           ? `Banned since ${formatDate(member.bannedAt)}: ${member.banReason ?? ''}`
@@ -138,80 +141,74 @@ export default function MemberPage() {
       </p>
 
       <div className="chip-page__grid">
-        <Form method="post" className="panel stack" aria-labelledby="suspend-heading">
-          <h2 id="suspend-heading">Suspend</h2>
-          <input type="hidden" name="intent" value="suspend" />
-          <div className="field">
-            <label htmlFor="suspend-until">Until</label>
-            <input id="suspend-until" name="until" type="datetime-local" required />
-          </div>
-          <div className="field">
-            <label htmlFor="suspend-reason">Reason (the member sees it)</label>
-            <input id="suspend-reason" name="reason" maxLength={500} />
-          </div>
-          <button type="submit" className="button">
-            Suspend
-          </button>
-        </Form>
-        <Form method="post" className="panel stack" aria-labelledby="ban-heading">
-          <h2 id="ban-heading">Ban</h2>
-          <input type="hidden" name="intent" value="ban" />
-          <div className="field">
-            <label htmlFor="ban-reason">Reason (the member sees it)</label>
-            <input id="ban-reason" name="reason" maxLength={500} required />
-          </div>
-          <button type="submit" className="button button--danger">
-            Ban and end every session
-          </button>
-        </Form>
-        <Form method="post" className="panel stack" aria-labelledby="lift-heading">
-          <h2 id="lift-heading">Lift restrictions</h2>
-          <input type="hidden" name="intent" value="lift" />
-          <div className="field">
-            <label htmlFor="lift-reason">Reason</label>
-            <input id="lift-reason" name="reason" maxLength={500} />
-          </div>
-          <button type="submit" className="button button--secondary">
-            Lift ban and suspension
-          </button>
-        </Form>
-        <Form method="post" className="panel stack" aria-labelledby="purge-heading">
-          <h2 id="purge-heading">Remove all their comments</h2>
-          <input type="hidden" name="intent" value="purge" />
-          <div className="field">
-            <label htmlFor="purge-reason">Reason (shown in each placeholder)</label>
-            <input id="purge-reason" name="reason" maxLength={500} required />
-          </div>
-          <button type="submit" className="button button--danger">
-            Remove every comment
-          </button>
-        </Form>
-        <Form method="post" className="panel stack" aria-labelledby="premod-heading">
-          <h2 id="premod-heading">Pre-moderation</h2>
-          <input type="hidden" name="intent" value="premoderate" />
-          <input type="hidden" name="on" value={member.alwaysPremoderate ? 'false' : 'true'} />
-          <button type="submit" className="button button--secondary">
-            {member.alwaysPremoderate ? 'Stop holding their comments' : 'Hold every comment for review'}
-          </button>
-        </Form>
-        {viewerRole === 'admin' ? (
-          <Form method="post" className="panel stack" aria-labelledby="role-heading">
-            <h2 id="role-heading">Role</h2>
-            <input type="hidden" name="intent" value="role" />
-            <div className="field">
-              <label htmlFor="role-select">Role</label>
-              <select id="role-select" name="role" defaultValue={member.role}>
-                {roles.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="button">
-              Change role
-            </button>
-          </Form>
+        <MemberForm intent="suspend" heading="Suspend" failure={failure}>
+          {(field) => (
+            <>
+              <Field id="suspend-until" label="Until" type="datetime-local" required {...field('until')} />
+              <Field id="suspend-reason" label="Reason (the member sees it)" maxLength={REASON_MAX} {...field('reason')} />
+              <button type="submit" className="button">
+                Suspend
+              </button>
+            </>
+          )}
+        </MemberForm>
+        <MemberForm intent="ban" heading="Ban" failure={failure}>
+          {(field) => (
+            <>
+              <Field id="ban-reason" label="Reason (the member sees it)" maxLength={REASON_MAX} required {...field('reason')} />
+              <button type="submit" className="button button--danger">
+                Ban and end every session
+              </button>
+            </>
+          )}
+        </MemberForm>
+        <MemberForm intent="lift" heading="Lift restrictions" failure={failure}>
+          {(field) => (
+            <>
+              <Field id="lift-reason" label="Reason" maxLength={REASON_MAX} {...field('reason')} />
+              <button type="submit" className="button button--secondary">
+                Lift ban and suspension
+              </button>
+            </>
+          )}
+        </MemberForm>
+        <MemberForm intent="purge" heading="Remove all their comments" failure={failure}>
+          {(field) => (
+            <>
+              <Field id="purge-reason" label="Reason (shown in each placeholder)" maxLength={REASON_MAX} required {...field('reason')} />
+              <button type="submit" className="button button--danger">
+                Remove every comment
+              </button>
+            </>
+          )}
+        </MemberForm>
+        <MemberForm intent="premoderate" heading="Pre-moderation" failure={failure}>
+          {() => (
+            <>
+              <input type="hidden" name="on" value={member.alwaysPremoderate ? 'false' : 'true'} />
+              <button type="submit" className="button button--secondary">
+                {member.alwaysPremoderate ? 'Stop holding their comments' : 'Hold every comment for review'}
+              </button>
+            </>
+          )}
+        </MemberForm>
+        {isAdmin(viewerRole) ? (
+          <MemberForm intent="role" heading="Role" failure={failure}>
+            {(field) => (
+              <>
+                <SelectField
+                  id="role-select"
+                  label="Role"
+                  options={roles.map((r) => ({ value: r, label: r }))}
+                  {...field('role')}
+                  defaultValue={field('role').defaultValue ?? member.role}
+                />
+                <button type="submit" className="button">
+                  Change role
+                </button>
+              </>
+            )}
+          </MemberForm>
         ) : null}
       </div>
 
@@ -255,6 +252,45 @@ export default function MemberPage() {
         </ul>
       </section>
     </section>
+  )
+}
+
+// What each form on the page sends, and the schema its action parses it with.
+const memberForms = {
+  suspend: SuspendSchema,
+  ban: BanSchema,
+  lift: LiftSchema,
+  purge: PurgeSchema,
+  premoderate: PremoderateSchema,
+  role: RoleSchema,
+}
+
+type MemberFailure = { errors: FormErrors; values: Record<string, string> }
+
+/** One of the page's forms: checked in the browser, and showing its own failures, beside its fields. */
+function MemberForm({
+  intent,
+  heading,
+  failure,
+  children,
+}: {
+  intent: keyof typeof memberForms
+  heading: string
+  failure: MemberFailure | undefined
+  children: (field: (name: string) => { name: string; errors?: string[]; defaultValue?: string }) => ReactNode
+}) {
+  const mine = failure?.values.intent === intent ? failure : undefined
+  const submissionKey = useSubmissionKey(mine)
+  const { form, errors } = useFormValidation({ id: `${intent}-form`, schema: memberForms[intent], result: mine })
+  // What was sent comes back into the form that sent it, with its errors.
+  const field = (name: string) => ({ name, errors: errors?.fields?.[name], defaultValue: mine?.values[name] })
+  return (
+    <Form key={submissionKey} {...form} method="post" className="panel stack" aria-labelledby={`${intent}-heading`} noValidate>
+      <h2 id={`${intent}-heading`}>{heading}</h2>
+      <input type="hidden" name="intent" value={intent} />
+      <FormErrorSummary errors={errorsBesides(errors, 'until', 'reason', 'role')} id={`${intent}-errors`} />
+      {children(field)}
+    </Form>
   )
 }
 

@@ -3,45 +3,42 @@ import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
+import { allErrors, FormErrorSummary, useFormValidation } from '#app/components/forms.tsx'
 import { formatDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { relativeTime } from '#app/lib/relative-time.ts'
-import { staffRoles } from '#app/models/admin.server.ts'
+import { staffRoles, type Actor } from '#app/models/admin.server.ts'
 import { getModerationQueue, moderateComments, setCommentPinned } from '#app/models/moderation.server.ts'
-import { ModerateSchema, PinSchema, reportReasonLabels } from '#app/schemas/moderation.ts'
+import { ModerateSchema, PinSchema, REASON_MAX, reportReasonLabels } from '#app/schemas/moderation.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
   return { items: await getModerationQueue({ actor: user }), now: new Date() }
 }
 
+const intents = {
+  async moderate(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, ModerateSchema)
+    if (!parsed.ok) return parsed.response
+    const { changed, skipped } = await moderateComments({ actor, commentIds: parsed.data.ids, action: parsed.data.action, reason: parsed.data.reason })
+    return redirect(`/admin/queue?done=${parsed.data.action}&changed=${changed}&skipped=${skipped}`)
+  },
+  async pin(formData: FormData, actor: Actor) {
+    const parsed = parseForm(formData, PinSchema)
+    if (!parsed.ok) return parsed.response
+    const { changed } = await setCommentPinned({ actor, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
+    const back = formData.get('returnTo')
+    return redirect(
+      typeof back === 'string' && back.startsWith('/articles/')
+        ? back
+        : `/admin/queue?done=${parsed.data.pinned ? 'pin' : 'unpin'}&changed=${Number(changed)}&skipped=${Number(!changed)}`,
+    )
+  },
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireRole(request, staffRoles)
-  const formData = await readForm(request)
-  const intent = formData.get('intent')
-  try {
-    if (intent === 'moderate') {
-      const parsed = parseForm(formData, ModerateSchema)
-      if (!parsed.ok) return parsed.response
-      const { changed, skipped } = await moderateComments({ actor: user, commentIds: parsed.data.ids, action: parsed.data.action, reason: parsed.data.reason })
-      return redirect(`/admin/queue?done=${parsed.data.action}&changed=${changed}&skipped=${skipped}`)
-    }
-    if (intent === 'pin') {
-      const parsed = parseForm(formData, PinSchema)
-      if (!parsed.ok) return parsed.response
-      const { changed } = await setCommentPinned({ actor: user, commentId: parsed.data.commentId, pinned: parsed.data.pinned })
-      const back = formData.get('returnTo')
-      return redirect(
-        typeof back === 'string' && back.startsWith('/articles/')
-          ? back
-          : `/admin/queue?done=${parsed.data.pinned ? 'pin' : 'unpin'}&changed=${Number(changed)}&skipped=${Number(!changed)}`,
-      )
-    }
-    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  return dispatchIntent(await readForm(request), intents, user)
 }
 
 export const meta: MetaFunction = () => [{ title: 'Moderation queue — Threadline' }]
@@ -56,6 +53,9 @@ const ruleLabels: Record<string, string> = {
 export default function QueuePage() {
   const { items, now } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
+  // The bulk form is checked in the browser (nothing selected, say); every queue form's refusal by the
+  // server is shown with its messages, in one place.
+  const bulk = useFormValidation({ id: 'bulk-form', schema: ModerateSchema, result: failure })
   const [params] = useSearchParams()
   const done = params.get('done')
   return (
@@ -70,13 +70,13 @@ export default function QueuePage() {
           {Number(params.get('skipped') ?? 0) > 0 ? ` (${params.get('skipped')} skipped: already in that state)` : ''}.
         </p>
       ) : null}
-      <FormErrorSummary errors={allErrors(failure?.errors)} id="queue-errors" />
+      <FormErrorSummary errors={allErrors(bulk.errors)} id="queue-errors" />
 
       {items.length === 0 ? (
         <p className="empty">The queue is empty. Nothing is reported or waiting.</p>
       ) : (
         <>
-          <Form method="post" id="bulk-form" className="bulk-bar toolbar" aria-label="Act on the selected comments">
+          <Form {...bulk.form} method="post" className="bulk-bar toolbar" aria-label="Act on the selected comments" noValidate>
             <input type="hidden" name="intent" value="moderate" />
             <div className="field">
               <label htmlFor="bulk-action">With the selected comments</label>
@@ -89,7 +89,7 @@ export default function QueuePage() {
             </div>
             <div className="field">
               <label htmlFor="bulk-reason">Reason (shown to readers when removing)</label>
-              <input id="bulk-reason" name="reason" maxLength={500} />
+              <input id="bulk-reason" name="reason" maxLength={REASON_MAX} />
             </div>
             <button type="submit" className="button">
               Apply to selected
@@ -177,7 +177,7 @@ export default function QueuePage() {
                     <label className="visually-hidden" htmlFor={`reason-${item.id}`}>
                       Reason for removing comment {item.id}
                     </label>
-                    <input id={`reason-${item.id}`} name="reason" placeholder="Reason for removal" maxLength={500} />
+                    <input id={`reason-${item.id}`} name="reason" placeholder="Reason for removal" maxLength={REASON_MAX} />
                     <button type="submit" name="action" value="remove" className="button button--danger">
                       Remove
                     </button>

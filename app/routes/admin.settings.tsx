@@ -1,46 +1,38 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useMemo } from 'react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { allErrors, FormErrorSummary } from '#app/components/forms.tsx'
-import { domainFailure, readForm } from '#app/lib/forms.server.ts'
+import {
+  errorsBesides,
+  Field,
+  FieldErrors,
+  firstInvalid,
+  FormErrorSummary,
+  SubmitButton,
+  TextareaField,
+  useFormValidation,
+  useSubmissionKey,
+} from '#app/components/forms.tsx'
+import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { settingFields } from '#app/lib/setting-fields.server.ts'
 import { adminRoles } from '#app/models/admin.server.ts'
-import { listSettings, settingDefinitions, updateSettings, type SettingKey } from '#app/models/settings.server.ts'
+import { listSettings, updateSettings } from '#app/models/settings.server.ts'
+import { formatWatchedWords, settingsFormSchema, type WatchedWordInput } from '#app/schemas/settings.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, adminRoles)
-  return { settings: await listSettings({ actor: user }) }
-}
-
-/** Form fields back to typed values: numbers, a checkbox, and the watched-word lines. */
-function readSettings(formData: FormData): Partial<Record<SettingKey, unknown>> {
-  const values: Partial<Record<SettingKey, unknown>> = {}
-  for (const key of Object.keys(settingDefinitions) as SettingKey[]) {
-    const raw = formData.get(key)
-    const fallback = settingDefinitions[key].default
-    if (typeof fallback === 'boolean') values[key] = raw === 'on'
-    else if (typeof fallback === 'number') {
-      if (typeof raw === 'string') values[key] = raw.trim() === '' ? Number.NaN : Number(raw)
-    } else if (key === 'watchedWords' && typeof raw === 'string') {
-      values[key] = raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .map((line) => {
-          const [word = '', action = 'hold'] = line.split('|').map((p) => p.trim())
-          return { word, action: action.toLowerCase() }
-        })
-    }
-  }
-  return values
+  return { settings: await listSettings({ actor: user }), fields: settingFields() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireRole(request, adminRoles)
   const formData = await readForm(request)
+  const parsed = parseForm(formData, settingsFormSchema(settingFields()))
+  if (!parsed.ok) return parsed.response
   try {
-    await updateSettings({ actor: user, values: readSettings(formData) })
+    await updateSettings({ actor: user, values: parsed.data })
     return redirect('/admin/settings?saved=1')
   } catch (error) {
     return domainFailure(error, formData)
@@ -50,10 +42,16 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: 'Settings — Threadline admin' }]
 
 export default function SettingsPage() {
-  const { settings } = useLoaderData<typeof loader>()
+  const { settings, fields } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
+  const submissionKey = useSubmissionKey(failure)
+  const schema = useMemo(() => settingsFormSchema(fields), [fields])
+  const { form, errors } = useFormValidation({ id: 'settings-form', schema, result: failure })
   const [params] = useSearchParams()
+  // After a failed save the form shows what was sent; before, what is stored.
   const kept = failure?.values
+  const keys = settings.map((s) => s.key)
+  const focus = firstInvalid(errors, keys)
   return (
     <section aria-labelledby="settings-title" className="page-narrow">
       <header className="page-header">
@@ -65,49 +63,56 @@ export default function SettingsPage() {
           Settings saved.
         </p>
       ) : null}
-      <Form method="post" className="stack" noValidate>
-        <FormErrorSummary errors={allErrors(failure?.errors)} id="settings-errors" />
+      <Form key={submissionKey} {...form} method="post" className="stack" noValidate>
+        <FormErrorSummary errors={errorsBesides(errors, ...keys)} id="settings-errors" />
         {settings.map((s) => {
           const id = `setting-${s.key}`
+          const common = { id, name: s.key, label: s.description, errors: errors?.fields?.[s.key], autoFocusOnError: focus === s.key }
           if (typeof s.default === 'boolean') {
             return (
               <div className="field field--check" key={s.key}>
                 <label htmlFor={id}>
-                  <input id={id} name={s.key} type="checkbox" defaultChecked={Boolean(s.value)} /> {s.description}
+                  <input
+                    id={id}
+                    name={s.key}
+                    type="checkbox"
+                    defaultChecked={kept ? kept[s.key] === 'on' : Boolean(s.value)}
+                    aria-invalid={common.errors ? true : undefined}
+                    aria-describedby={common.errors ? `${id}-error` : undefined}
+                  />{' '}
+                  {s.description}
                 </label>
+                <FieldErrors id={id} errors={common.errors} />
               </div>
             )
           }
           if (Array.isArray(s.default)) {
-            const lines = (s.value as unknown as { word: string; action: string }[]).map((w) => `${w.word} | ${w.action}`).join('\n')
             return (
-              <div className="field" key={s.key}>
-                <label htmlFor={id}>{s.description}</label>
-                <p className="field__hint" id={`${id}-hint`}>
-                  One per line: <code>word | hold</code> or <code>word | reject</code>.
-                </p>
-                <textarea id={id} name={s.key} rows={6} defaultValue={kept?.[s.key] ?? lines} aria-describedby={`${id}-hint`} />
-              </div>
+              <TextareaField
+                key={s.key}
+                {...common}
+                hint={
+                  <>
+                    One per line: <code>word | hold</code> or <code>word | reject</code>.
+                  </>
+                }
+                rows={6}
+                defaultValue={kept?.[s.key] ?? formatWatchedWords(s.value as unknown as WatchedWordInput[])}
+              />
             )
           }
           return (
-            <div className="field" key={s.key}>
-              <label htmlFor={id}>{s.description}</label>
-              <input
-                id={id}
-                name={s.key}
-                type="number"
-                inputMode="numeric"
-                defaultValue={kept?.[s.key] ?? String(s.value)}
-                aria-invalid={failure?.errors.fields?.[s.key] ? true : undefined}
-              />
-              <p className="field__hint">Default: {String(s.default)}</p>
-            </div>
+            <Field
+              key={s.key}
+              {...common}
+              type="number"
+              inputMode="numeric"
+              hint={`Default: ${String(s.default)}`}
+              defaultValue={kept?.[s.key] ?? String(s.value)}
+            />
           )
         })}
-        <button type="submit" className="button">
-          Save settings
-        </button>
+        <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
       </Form>
     </section>
   )

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { adminRoles, authoringRoles, staffRoles } from '#app/lib/roles.ts'
+import { adminRoles, authoringRoles, hasRole, staffRoles } from '#app/lib/roles.ts'
 import type { Role } from '#db/enums.ts'
 
 // The dashboard's frame. Each page below checks its own role too (and its model checks again).
@@ -30,7 +30,7 @@ export default function AdminLayout() {
       <nav className="admin-nav" aria-label="Dashboard">
         <ul>
           {sections
-            .filter((s) => s.roles.includes(role))
+            .filter((s) => hasRole(role, s.roles))
             .map((s) => (
               <li key={s.to}>
                 <NavLink to={s.to} end={s.end}>

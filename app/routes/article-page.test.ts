@@ -87,9 +87,12 @@ describe.each([
 describe('a comment’s own page', () => {
   it('stays within the budget and reads big tables through indexes', async () => {
     const [row] = await database.rows<{ id: number }>(sql`select id from comments where article_id = ${await articleId(LARGE)} and depth = 1 order by id limit 1`)
-    for (const cookie of ['', memberCookie]) {
+    // A member's page also reads the comment limit (the maxCommentLength setting) for its forms. The
+    // server keeps the settings in memory while it hears their changes; these renders do not, so here
+    // it costs a query.
+    for (const [cookie, budget] of [['', QUERY_BUDGET], [memberCookie, QUERY_BUDGET + 1]] as const) {
       const { queries } = await render(`/articles/${LARGE}/comments/${row!.id}`, cookie)
-      expect(queries.length).toBeLessThanOrEqual(QUERY_BUDGET)
+      expect(queries.length).toBeLessThanOrEqual(budget)
       expect(await scannedBigTables(queries)).toEqual([])
     }
   })

@@ -21,23 +21,29 @@ import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
 import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
 import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
-import { domainFailure, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
+import { dispatchIntent, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { clearReportNotice, readReportNotice, reportNoticeText } from '#app/lib/report-notice.ts'
 import { commentRedirect } from '#app/lib/comment-redirect.ts'
+import { readCommentLimits } from '#app/lib/comment-limits.server.ts'
+import { isStaff } from '#app/lib/roles.ts'
 import { getArticlePage } from '#app/models/articles.server.ts'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
 import { chooseCommentSort, createComment, previewComment } from '#app/models/comments.server.ts'
-import { CreateCommentSchema, DiscussionQuerySchema, PreviewSchema } from '#app/schemas/comments.ts'
+import { commentSchemas, DiscussionQuerySchema } from '#app/schemas/comments.ts'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const slug = requireSlug(request, params.slug, 'story')
   const { sort, page, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
-  const result = await getArticlePage({ slug, viewer: user, sort, page })
+  // Only a member writes here: a reader's page costs no read of the comment limit.
+  const [result, commentLimits] = await Promise.all([
+    getArticlePage({ slug, viewer: user, sort, page }),
+    user ? readCommentLimits() : null,
+  ])
   if (!result) httpError(404, 'There is no published story at this address.')
   const { article: { chipCards, ...article }, discussion } = result
   if (page > discussion.pageCount) {
@@ -52,39 +58,38 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
     sort: result.sort,
     chipCards,
-    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
+    viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
+    commentLimits,
     now: new Date(),
   }, { headers })
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const slug = requireSlug(request, params.slug, 'story')
-  const formData = await readForm(request)
-  const intent = formData.get('intent')
-  if (intent !== 'comment' && intent !== 'preview') return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
+type Post = { request: Request; slug: string; isDataRequest: boolean }
 
-  const { user } = await requireUser(request)
-  if (intent === 'preview') {
-    const parsed = parseForm(formData, PreviewSchema)
+// Each asks for a member only once the intent is known: an unknown one is a 400 for anyone.
+const intents = {
+  async preview(formData: FormData, { request }: Post) {
+    const { user } = await requireUser(request)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).PreviewSchema)
     if (!parsed.ok) return parsed.response
-    try {
-      return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
-    } catch (error) {
-      return domainFailure(error, formData)
-    }
-  }
-  const parsed = parseForm(formData, CreateCommentSchema)
-  if (!parsed.ok) return parsed.response
-  try {
+    return formFailure(200, {}, formData, undefined, { preview: await previewComment({ actorId: user.id, body: parsed.data.body }) })
+  },
+  async comment(formData: FormData, { request, slug, isDataRequest }: Post) {
+    const { user } = await requireUser(request)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).CreateCommentSchema)
+    if (!parsed.ok) return parsed.response
     const created = await createComment({ articleSlug: slug, parentId: parsed.data.parentId, actorId: user.id, body: parsed.data.body })
     const location = commentRedirect({ slug, created, returnTo: parsed.data.returnTo })
     // With JavaScript the page stays, and shows the new comment when it has room for it; a reply past
     // its thread's share of the page is shown where it is.
-    if (context.isDataRequest) return { ok: true, commentId: created.id, held: created.message, location: created.shownOnStoryPage ? undefined : location }
+    if (isDataRequest) return { ok: true, commentId: created.id, held: created.message, location: created.shownOnStoryPage ? undefined : location }
     return redirect(location)
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  },
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const slug = requireSlug(request, params.slug, 'story')
+  return dispatchIntent(await readForm(request), intents, { request, slug, isDataRequest: context.isDataRequest })
 }
 
 // A throttled comment's answer says when to try again.
@@ -126,7 +131,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ArticlePage() {
-  const { article, discussion, sort, viewer, now, chipCards, reportNotice } = useLoaderData<typeof loader>()
+  const { article, discussion, sort, viewer, now, chipCards, reportNotice, commentLimits } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
   const repliable = useMemo(() => replyTargets(tree), [tree])
   const location = useLocation()
@@ -139,6 +144,7 @@ export default function ArticlePage() {
     staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo,
+    commentLimits,
   }
   return (
     <article className="story" aria-labelledby="story-title">
@@ -219,10 +225,11 @@ export default function ArticlePage() {
         ) : null}
         {article.discussionLocked ? (
           <LockedNotice />
-        ) : viewer ? (
+        ) : viewer && commentLimits ? (
           <CommentForm
             slug={article.slug}
             returnTo={returnTo}
+            limits={commentLimits}
             label="Your comment"
             submitLabel="Post comment"
             claimsReplyTo={(parentId) => parentId !== '' && !repliable.has(parentId)}

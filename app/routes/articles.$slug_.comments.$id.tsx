@@ -8,19 +8,21 @@ import { errorMeta, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { ChipMentionCards } from '#app/components/chip-mention-cards.tsx'
+import { readCommentLimits } from '#app/lib/comment-limits.server.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
-import { domainFailure, formFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
+import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { setReportNotice } from '#app/lib/report-notice.ts'
 import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
+import { isStaff } from '#app/lib/roles.ts'
 import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { chooseCommentSort, deleteComment, editComment, findCommentArticle, getCommentPage } from '#app/models/comments.server.ts'
 import { voteOnComment } from '#app/models/votes.server.ts'
 import { reportComment } from '#app/models/moderation.server.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
-import { CommentIdParamSchema, DiscussionQuerySchema, EditCommentSchema, VoteSchema } from '#app/schemas/comments.ts'
+import { CommentIdParamSchema, commentSchemas, DiscussionQuerySchema, VoteSchema } from '#app/schemas/comments.ts'
 
 function parseIds(request: Request, params: { slug?: string; id?: string }) {
   const slug = requireSlug(request, params.slug, 'story')
@@ -34,7 +36,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { sort, page: pageNumber, remember } = parseSearchParams(request, DiscussionQuerySchema)
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
-  const page = await getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber })
+  const [page, commentLimits] = await Promise.all([
+    getCommentPage({ articleSlug: slug, commentId, viewer: user, sort, page: pageNumber }),
+    // Only a member writes here: a reader's page costs no read of the comment limit.
+    user ? readCommentLimits() : null,
+  ])
   if (!page) httpError(404, 'There is no comment at this address. It may belong to another story.')
   if (pageNumber > page.pageCount) {
     httpError(404, `There is no page ${pageNumber} of the replies to this comment: they run to ${page.pageCount} pages.`)
@@ -49,7 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     sort: page.sort,
     replies: { page: page.page, pageCount: page.pageCount },
     chipCards,
-    viewer: user ? { id: user.id, staff: user.role === 'moderator' || user.role === 'admin' } : null,
+    viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
+    commentLimits,
     now: new Date(),
   }
 }
@@ -59,7 +66,7 @@ type Target = { slug: string; commentId: number }
 
 const intents = {
   async edit(formData: FormData, { user }: Auth, { commentId }: Target) {
-    const parsed = parseForm(formData, EditCommentSchema)
+    const parsed = parseForm(formData, commentSchemas(await readCommentLimits()).EditCommentSchema)
     if (!parsed.ok) return parsed.response
     await editComment({ commentId, actorId: user.id, body: parsed.data.body })
     return { ok: true as const, commentId }
@@ -91,30 +98,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     httpError(404, 'There is no comment at this address. It may belong to another story.')
   }
   const formData = await readForm(request)
-  const intent = formData.get('intent')
-  if (intent !== 'edit' && intent !== 'delete' && intent !== 'vote' && intent !== 'report') {
-    return formFailure(400, { form: ['That form asked for something we do not do.'] }, formData)
-  }
-  try {
-    const result = await intents[intent](formData, auth, target)
-    if (!('ok' in result)) return result
-    if (context.isDataRequest) return result
-    const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
-    // A report's thanks (or "already reported") is shown once by the page it lands on.
-    const headers =
-      'alreadyReported' in result
-        ? {
-            'Set-Cookie': setReportNotice({
-              slug: target.slug,
-              notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
-              secure: isHttps(request),
-            }),
-          }
-        : undefined
-    return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
-  } catch (error) {
-    return domainFailure(error, formData)
-  }
+  const result = await dispatchIntent(formData, intents, auth, target)
+  if (!('ok' in result)) return result
+  if (context.isDataRequest) return result
+  const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
+  // A report's thanks (or "already reported") is shown once by the page it lands on.
+  const headers =
+    'alreadyReported' in result
+      ? {
+          'Set-Cookie': setReportNotice({
+            slug: target.slug,
+            notice: { commentId: target.commentId, duplicate: result.alreadyReported === true },
+            secure: isHttps(request),
+          }),
+        }
+      : undefined
+  return redirect(`${back}#${commentAnchor(target.commentId)}`, { headers })
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
@@ -128,7 +127,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
     : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
-  const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards } = useLoaderData<typeof loader>()
+  const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards, commentLimits } = useLoaderData<typeof loader>()
   const tree = useMemo(() => unpackDiscussion(discussion), [discussion])
   const location = useLocation()
   const focused = tree[0]!
@@ -140,6 +139,7 @@ export default function CommentPage() {
     staff: viewer?.staff ?? false,
     locked: article.discussionLocked,
     returnTo: location.pathname + location.search,
+    commentLimits,
     focus: { id: focused.id, open: new URLSearchParams(location.search).get('act') },
   }
   return (

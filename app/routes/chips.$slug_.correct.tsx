@@ -10,6 +10,7 @@ import {
   SubmitButton,
   TextareaField,
   firstInvalid,
+  useFormValidation,
   useSubmissionKey,
 } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
@@ -61,8 +62,8 @@ export default function SuggestCorrectionPage() {
   const { chip, fields } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
+  const { form, errors } = useFormValidation({ id: 'correction-form', schema: SuggestCorrectionSchema, result: failure })
   const [searchParams] = useSearchParams()
-  const errors = failure?.errors
   const focus = firstInvalid(errors, fieldOrder)
   const asked = searchParams.get('field') ?? ''
   const chosenField = failure?.values.field ?? (isCorrectableField(asked) ? asked : '')
@@ -106,7 +107,7 @@ export default function SuggestCorrectionPage() {
 
       <section className="panel" aria-labelledby="suggest-heading">
         <h2 id="suggest-heading">Your correction</h2>
-        <Form key={submissionKey} method="post" className="stack" noValidate>
+        <Form key={submissionKey} {...form} method="post" className="stack" noValidate>
           <FormErrorSummary errors={errors?.form} id="correction-errors" />
           <SelectField
             label="Figure to correct"

@@ -1,18 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, useSubmissionKey } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { requestPasswordReset } from '#app/models/password-resets.server.ts'
-import { ForgotPasswordSchema } from '#app/schemas/auth.ts'
-
-const QuerySchema = z.object({ sent: z.literal('1').optional() })
+import { ForgotPasswordQuerySchema, ForgotPasswordSchema } from '#app/schemas/auth.ts'
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return { sent: parseSearchParams(request, QuerySchema).sent === '1' }
+  return { sent: parseSearchParams(request, ForgotPasswordQuerySchema).sent === '1' }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -39,6 +36,7 @@ export default function ForgotPasswordPage() {
   const { sent } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
+  const { form, errors } = useFormValidation({ id: 'forgot-form', schema: ForgotPasswordSchema, result: failure })
   return (
     <section className="auth-card" aria-labelledby="forgot-title">
       <h1 id="forgot-title">Reset your password</h1>
@@ -53,8 +51,8 @@ export default function ForgotPasswordPage() {
       ) : (
         <p className="muted">Enter the email address of your account and we will send you a link.</p>
       )}
-      <Form key={submissionKey} method="post" className="stack" noValidate>
-        <FormErrorSummary errors={failure?.errors.form} id="forgot-errors" />
+      <Form key={submissionKey} {...form} method="post" className="stack" noValidate>
+        <FormErrorSummary errors={errors?.form} id="forgot-errors" />
         <Field
           label="Email"
           name="email"
@@ -62,7 +60,7 @@ export default function ForgotPasswordPage() {
           autoComplete="email"
           required
           defaultValue={failure?.values.email}
-          errors={failure?.errors.fields?.email}
+          errors={errors?.fields?.email}
           autoFocusOnError
         />
         <SubmitButton pendingText="Sending…">{sent ? 'Send another link' : 'Send reset link'}</SubmitButton>

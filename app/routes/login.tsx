@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { login, requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { verifyLogin } from '#app/models/users.server.ts'
@@ -36,16 +36,17 @@ export const meta: MetaFunction = () => [{ title: 'Log in — Threadline' }]
 export default function LoginPage() {
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
+  const { form, errors } = useFormValidation({ id: 'login-form', schema: LoginSchema, result: failure })
   const [searchParams] = useSearchParams()
   const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
-  const focus = firstInvalid(failure?.errors, ['login', 'password'])
+  const focus = firstInvalid(errors, ['login', 'password'])
   const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
   return (
     <section className="auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
       <p className="muted">Welcome back. Log in to join the discussion.</p>
-      <Form key={submissionKey} method="post" className="stack" noValidate aria-describedby={failure?.errors.form ? 'login-errors' : undefined}>
-        <FormErrorSummary errors={failure?.errors.form} id="login-errors" />
+      <Form key={submissionKey} {...form} method="post" className="stack" noValidate aria-describedby={errors?.form ? 'login-errors' : undefined}>
+        <FormErrorSummary errors={errors?.form} id="login-errors" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="Email or username"
@@ -54,7 +55,7 @@ export default function LoginPage() {
           autoComplete="username"
           required
           defaultValue={failure?.values.login}
-          errors={failure?.errors.fields?.login}
+          errors={errors?.fields?.login}
           autoFocusOnError={focus === 'login'}
         />
         <Field
@@ -63,7 +64,7 @@ export default function LoginPage() {
           type="password"
           autoComplete="current-password"
           required
-          errors={failure?.errors.fields?.password}
+          errors={errors?.fields?.password}
           autoFocusOnError={focus === 'password'}
         />
         <SubmitButton pendingText="Logging in…">Log in</SubmitButton>

@@ -3,7 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { login } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { checkResetToken, resetPassword } from '#app/models/password-resets.server.ts'
 import { PASSWORD_RULES, ResetPasswordSchema } from '#app/schemas/auth.ts'
@@ -49,7 +49,8 @@ export default function ResetPasswordPage() {
   const { valid, reason } = useLoaderData<typeof loader>()
   const failure = useActionData<typeof action>()
   const submissionKey = useSubmissionKey(failure)
-  const focus = firstInvalid(failure?.errors, ['password', 'confirm'])
+  const { form, errors } = useFormValidation({ id: 'reset-form', schema: ResetPasswordSchema, result: failure })
+  const focus = firstInvalid(errors, ['password', 'confirm'])
   if (!valid) {
     return (
       <section className="auth-card" aria-labelledby="reset-title">
@@ -65,8 +66,8 @@ export default function ResetPasswordPage() {
     <section className="auth-card" aria-labelledby="reset-title">
       <h1 id="reset-title">Choose a new password</h1>
       <p className="muted">Saving it logs you out everywhere else.</p>
-      <Form key={submissionKey} method="post" className="stack" noValidate>
-        <FormErrorSummary errors={failure?.errors.form} id="reset-errors" />
+      <Form key={submissionKey} {...form} method="post" className="stack" noValidate>
+        <FormErrorSummary errors={errors?.form} id="reset-errors" />
         <Field
           label="New password"
           name="password"
@@ -74,7 +75,7 @@ export default function ResetPasswordPage() {
           autoComplete="new-password"
           required
           hint={PASSWORD_RULES}
-          errors={failure?.errors.fields?.password}
+          errors={errors?.fields?.password}
           autoFocusOnError={focus === 'password'}
         />
         <Field
@@ -83,7 +84,7 @@ export default function ResetPasswordPage() {
           type="password"
           autoComplete="new-password"
           required
-          errors={failure?.errors.fields?.confirm}
+          errors={errors?.fields?.confirm}
           autoFocusOnError={focus === 'confirm'}
         />
         <SubmitButton pendingText="Saving…">Save new password</SubmitButton>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { requireAnonymous } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import { Field, FormErrorSummary, SubmitButton, firstInvalid, useSubmissionKey } from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SubmitButton, firstInvalid, useFormValidation, useSubmissionKey } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
 import { parseSearchParams } from '#app/lib/http.server.ts'
 import { requestSignUp } from '#app/models/signups.server.ts'
@@ -39,9 +39,10 @@ export default function SignupPage() {
   const answer = useActionData<typeof action>()
   const failure = answer && 'errors' in answer ? answer : undefined
   const submissionKey = useSubmissionKey(failure)
+  const { form, errors } = useFormValidation({ id: 'signup-form', schema: SignupSchema, result: failure })
   const [searchParams] = useSearchParams()
   const redirectTo = failure?.values.redirectTo ?? searchParams.get('redirectTo') ?? ''
-  const focus = firstInvalid(failure?.errors, ['email', 'username', 'password'])
+  const focus = firstInvalid(errors, ['email', 'username', 'password'])
   const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
   if (answer && 'sentTo' in answer) {
     return (
@@ -62,8 +63,8 @@ export default function SignupPage() {
     <section className="auth-card" aria-labelledby="signup-title">
       <h1 id="signup-title">Create an account</h1>
       <p className="muted">Members comment, reply and vote. We never show your email to anyone.</p>
-      <Form key={submissionKey} method="post" className="stack" noValidate>
-        <FormErrorSummary errors={failure?.errors.form} id="signup-errors" />
+      <Form key={submissionKey} {...form} method="post" className="stack" noValidate>
+        <FormErrorSummary errors={errors?.form} id="signup-errors" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="Email"
@@ -72,7 +73,7 @@ export default function SignupPage() {
           autoComplete="email"
           required
           defaultValue={failure?.values.email}
-          errors={failure?.errors.fields?.email}
+          errors={errors?.fields?.email}
           autoFocusOnError={focus === 'email'}
         />
         <Field
@@ -83,7 +84,7 @@ export default function SignupPage() {
           required
           hint={USERNAME_RULES}
           defaultValue={failure?.values.username}
-          errors={failure?.errors.fields?.username}
+          errors={errors?.fields?.username}
           autoFocusOnError={focus === 'username'}
         />
         <Field
@@ -93,7 +94,7 @@ export default function SignupPage() {
           autoComplete="new-password"
           required
           hint={PASSWORD_RULES}
-          errors={failure?.errors.fields?.password}
+          errors={errors?.fields?.password}
           autoFocusOnError={focus === 'password'}
         />
         <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>

@@ -82,6 +82,9 @@ export const LoginSchema = z.object({
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema })
 
+/** ?sent=1: the page after a link was asked for. */
+export const ForgotPasswordQuerySchema = z.object({ sent: z.literal('1').optional() })
+
 export const ResetPasswordSchema = z
   .object({ password: PasswordSchema, confirm: z.string({ error: 'Repeat the new password.' }) })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' })

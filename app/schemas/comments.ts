@@ -3,7 +3,12 @@ import { commentSorts } from '#app/lib/comment-tree.ts'
 import { normaliseNewlines } from './authoring.ts'
 import { PageNumberSchema } from './pagination.ts'
 
-export const MAX_COMMENT_LENGTH = 10_000
+/**
+ * What comments are held to. The longest comment is a setting (maxCommentLength, in the settings
+ * model): the action reads it, and the page passes it to the browser, so the textarea's maxLength,
+ * the browser's check and the server's are one number.
+ */
+export type CommentLimits = { maxLength: number }
 
 /**
  * A comment is stored as written, with one normalisation: line ends are LF. Browsers send a
@@ -12,19 +17,21 @@ export const MAX_COMMENT_LENGTH = 10_000
  * trailing spaces, invisible and direction characters, markup, which Markdown rendering escapes.
  * (A U+0000 is refused by parseForm; a lone surrogate arrives as U+FFFD.)
  */
-export const CommentBodySchema = z
-  .string({ error: 'Write something before posting.' })
-  .transform(normaliseNewlines)
-  .refine((body) => body.trim().length > 0, 'Write something before posting.')
-  .check((ctx) => {
-    if (ctx.value.length > MAX_COMMENT_LENGTH) {
-      ctx.issues.push({
-        code: 'custom',
-        input: ctx.value,
-        message: `Comments can be up to ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters; this one has ${ctx.value.length.toLocaleString('en-GB')}.`,
-      })
-    }
-  })
+export function commentBodySchema({ maxLength }: CommentLimits) {
+  return z
+    .string({ error: 'Write something before posting.' })
+    .transform(normaliseNewlines)
+    .refine((body) => body.trim().length > 0, 'Write something before posting.')
+    .check((ctx) => {
+      if (ctx.value.length > maxLength) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `Comments can be up to ${maxLength.toLocaleString('en-GB')} characters; this one has ${ctx.value.length.toLocaleString('en-GB')}.`,
+        })
+      }
+    })
+}
 
 const id = z.coerce
   .number({ error: 'That comment reference is not a number.' })
@@ -32,15 +39,19 @@ const id = z.coerce
   .positive('That comment reference is not a number.')
   .max(2_147_483_647, 'That comment reference is too large.')
 
-export const CreateCommentSchema = z.object({
-  body: CommentBodySchema,
-  parentId: z.preprocess((v) => (v === '' ? undefined : v), id.optional()),
-  returnTo: z.string().max(2000).optional(),
-})
-
-export const PreviewSchema = z.object({ body: z.string().max(MAX_COMMENT_LENGTH * 2, 'That is far too long to preview.') })
-
-export const EditCommentSchema = z.object({ body: CommentBodySchema })
+/** The comment forms' schemas under the current limits: built alike by the actions and the browser. */
+export function commentSchemas(limits: CommentLimits) {
+  const body = commentBodySchema(limits)
+  return {
+    CreateCommentSchema: z.object({
+      body,
+      parentId: z.preprocess((v) => (v === '' ? undefined : v), id.optional()),
+      returnTo: z.string().max(2000).optional(),
+    }),
+    EditCommentSchema: z.object({ body }),
+    PreviewSchema: z.object({ body: z.string().max(limits.maxLength * 2, 'That is far too long to preview.') }),
+  }
+}
 
 export const VoteSchema = z.object({ vote: z.enum(['up', 'undo'], { error: 'A vote is “up” or “undo”.' }) })
 

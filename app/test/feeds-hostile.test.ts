@@ -14,7 +14,7 @@ import { saveChip } from '#app/models/chips.server.ts'
 import { createComment } from '#app/models/comments.server.ts'
 import { FEED_ITEMS, getCommentsFeed, getModerationFeed } from '#app/models/feeds.server.ts'
 import { liftRestrictions, moderateComments, suspendMember } from '#app/models/moderation.server.ts'
-import { putSetting } from '#app/models/settings.server.ts'
+import { putSetting, settingDefinitions } from '#app/models/settings.server.ts'
 import { changeDisplayName } from '#app/models/users.server.ts'
 import { loader as commentsRss } from '#app/routes/articles.$slug_.comments[.]xml.ts'
 import { loader as chipAtom } from '#app/routes/chips.$slug_.feed[.]atom.ts'
@@ -29,12 +29,15 @@ import { loader as tagJson } from '#app/routes/tags.$slug_.feed[.]json.ts'
 import { loader as tagRss } from '#app/routes/tags.$slug_.feed[.]xml.ts'
 import { DisplayNameFormSchema } from '#app/schemas/auth.ts'
 import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
-import { CreateCommentSchema } from '#app/schemas/comments.ts'
+import { commentSchemas } from '#app/schemas/comments.ts'
 import { ModerateSchema } from '#app/schemas/moderation.ts'
 import { checkJsonFeed, checkXmlFeed, type ExpectedFeed, type ExpectedItem } from '#app/test/feed-check.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { db } from '#app/db.server.ts'
 import { articles, articleTags, chipExportEvents, chips, comments, moderationActions, tags } from '#db/schema.ts'
+
+// The limit a comment is held to by default (the maxCommentLength setting), as the actions build it.
+const { CreateCommentSchema } = commentSchemas({ maxLength: settingDefinitions.maxCommentLength.default })
 
 // Every feed carries what people typed as text or as sanitised HTML, and nothing they typed can
 // change a feed's structure. The hostile-input corpus, the Big List of Naughty Strings and a set of

@@ -11,7 +11,7 @@ import { createComment } from '#app/models/comments.server.ts'
 import { isDomainError } from '#app/lib/domain-errors.ts'
 import { getModerationQueue, reportComment } from '#app/models/moderation.server.ts'
 import { search } from '#app/models/search.server.ts'
-import { putSetting } from '#app/models/settings.server.ts'
+import { putSetting, settingDefinitions } from '#app/models/settings.server.ts'
 import { changeDisplayName, getUser, signUp } from '#app/models/users.server.ts'
 import { loader as articleCommentsFeed } from '#app/routes/articles.$slug_.comments[.]xml.ts'
 import { loader as siteAtom } from '#app/routes/feed[.]atom.ts'
@@ -19,12 +19,15 @@ import { loader as siteJson } from '#app/routes/feed[.]json.ts'
 import { loader as siteRss } from '#app/routes/feed[.]xml.ts'
 import { DisplayNameFormSchema, SignupSchema } from '#app/schemas/auth.ts'
 import { ArticleFormSchema, ChipFormSchema, SLUG_PATTERN, normaliseNewlines, slugify } from '#app/schemas/authoring.ts'
-import { CreateCommentSchema } from '#app/schemas/comments.ts'
+import { commentSchemas } from '#app/schemas/comments.ts'
 import { ReportSchema } from '#app/schemas/moderation.ts'
 import { isPlainText, plainTextShown, shownText } from '#app/test/typed-text.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { database, db } from '#app/db.server.ts'
 import { articles, articleTags, chipExportEvents, chips, comments, reports, tags, users } from '#db/schema.ts'
+
+// The limit a comment is held to by default (the maxCommentLength setting), as the actions build it.
+const { CreateCommentSchema } = commentSchemas({ maxLength: settingDefinitions.maxCommentLength.default })
 
 // The hostile-input corpus (fixtures/hostile-inputs.json) sent through every place a person can
 // type, the way the routes do it: the form's fields as FormData (which is where lone surrogates turn
