@@ -50,7 +50,7 @@ function storedValues(chip: EditorChipRecord | undefined): Record<string, string
   const values: Record<string, string> = {}
   for (const [key, value] of Object.entries(chip)) {
     if (key === 'sources') values.sources = formatSourceLines(chip.sources)
-    else values[key] = value === null || value === undefined ? '' : String(value)
+    else values[key] = value === null || value === undefined || typeof value === 'object' ? '' : String(value)
   }
   return values
 }

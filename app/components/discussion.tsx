@@ -67,7 +67,9 @@ export function Discussion({
       {header}
       {tree.length === 0 ? null : (
         // Links inside comments are plain anchors, followed here as client-side navigations: a
-        // router <Link> per comment costs more to render than the comment itself.
+        // router <Link> per comment costs more to render than the comment itself. The keyboard needs
+        // nothing more: Enter on a link sends it the same click, which reaches this list.
+        // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegated link clicks
         <ol className="comment-list" onClick={(event) => followClientLink(event, navigate)}>
           {tree.map((comment) => (
             <li key={comment.id}>
@@ -434,7 +436,8 @@ export function CommentForm({
   const formRef = useRef<HTMLFormElement>(null)
   const [formKey, setFormKey] = useState(0)
   const posting = fetcher.state !== 'idle' && fetcher.formData?.get('intent') === 'comment'
-  const pendingText = posting ? String(fetcher.formData?.get('body') ?? '') : null
+  const sentBody = fetcher.formData?.get('body')
+  const pendingText = posting ? (typeof sentBody === 'string' ? sentBody : '') : null
 
   useFocusAfterPost(fetcher, () => {
     setFormKey((k) => k + 1)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { settingFields } from '#app/lib/setting-fields.server.ts'
+import { settingFields } from '#app/models/setting-fields.server.ts'
 import { ChangePasswordSchema, DeleteAccountSchema, LoginSchema, ResetPasswordSchema, SignupSchema } from '#app/schemas/auth.ts'
 import { ArticleFormSchema, ChipFormSchema, ImportFormSchema, joinRepeated } from '#app/schemas/authoring.ts'
 import { commentSchemas } from '#app/schemas/comments.ts'

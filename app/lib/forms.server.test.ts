@@ -15,15 +15,15 @@ const failureOf = (answer: unknown) => answer as Answer & { data: FormFailure }
 describe('dispatchIntent', () => {
   const calls: unknown[][] = []
   const handlers = {
-    async rename(formData: FormData, who: string) {
+    rename(formData: FormData, who: string) {
       calls.push(['rename', formData.get('name'), who])
-      return { renamed: who }
+      return Promise.resolve({ renamed: who })
     },
-    async refuse(): Promise<never> {
-      throw new DomainError('edit-window-closed', 'Too late to edit.', { field: 'body' })
+    refuse(): Promise<never> {
+      return Promise.reject(new DomainError('edit-window-closed', 'Too late to edit.', { field: 'body' }))
     },
-    async explode(): Promise<never> {
-      throw new TypeError('a bug')
+    explode(): Promise<never> {
+      return Promise.reject(new TypeError('a bug'))
     },
   }
 

@@ -16,7 +16,7 @@ import {
   useSubmissionKey,
 } from '#app/components/forms.tsx'
 import { domainFailure, parseForm, readForm } from '#app/lib/forms.server.ts'
-import { settingFields } from '#app/lib/setting-fields.server.ts'
+import { settingFields } from '#app/models/setting-fields.server.ts'
 import { adminRoles } from '#app/models/admin.server.ts'
 import { listSettings, updateSettings } from '#app/models/settings.server.ts'
 import { formatWatchedWords, settingsFormSchema, type WatchedWordInput } from '#app/schemas/settings.ts'

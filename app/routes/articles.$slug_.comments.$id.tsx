@@ -101,7 +101,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = await dispatchIntent(formData, intents, auth, target)
   if (!('ok' in result)) return result
   if (context.isDataRequest) return result
-  const back = safeRedirect(String(formData.get('returnTo') ?? ''), `/articles/${target.slug}`)
+  const returnTo = formData.get('returnTo')
+  const back = safeRedirect(typeof returnTo === 'string' ? returnTo : '', `/articles/${target.slug}`)
   // A report's thanks (or "already reported") is shown once by the page it lands on.
   const headers =
     'alreadyReported' in result

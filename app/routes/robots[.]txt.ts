@@ -1,8 +1,7 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
 import { siteOrigin } from '#app/lib/http.server.ts'
 
 // Private and personal pages are not for crawlers; the sitemap lists what is.
-export function loader({ request }: LoaderFunctionArgs) {
+export function loader() {
   const body = [
     'User-agent: *',
     'Disallow: /admin',

@@ -1,11 +1,10 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
 import { siteOrigin } from '#app/lib/http.server.ts'
 import { listSitemapEntries } from '#app/models/sitemap.server.ts'
 
 const escapeXml = (text: string) =>
   text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader() {
   const origin = siteOrigin()
   const entries = await listSitemapEntries()
   const urls = entries.map(

@@ -1,5 +1,4 @@
-import type { z } from 'zod'
-import { settingDefinitions, type SettingKey } from '#app/models/settings.server.ts'
+import { settingDefinitions, type SettingKey } from './settings.server.ts'
 import type { SettingField } from '#app/schemas/settings.ts'
 
 /**
@@ -12,7 +11,7 @@ export function settingFields(): SettingField[] {
     const { schema, default: fallback, description } = settingDefinitions[key]
     if (typeof fallback === 'boolean') return { key, kind: 'flag', description }
     if (typeof fallback !== 'number') return { key, kind: 'words', description }
-    const number = schema as z.ZodNumber
+    const number = schema
     const min = number.minValue ?? 0
     const max = number.maxValue ?? Number.MAX_SAFE_INTEGER
     const messageFor = (value: number) => number.safeParse(value).error?.issues[0]?.message ?? 'give a whole number'
