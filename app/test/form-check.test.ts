@@ -7,8 +7,8 @@ import { commentSchemas } from '#app/schemas/comments.ts'
 import { SuggestCorrectionSchema } from '#app/schemas/corrections.ts'
 import { BanSchema, ModerateSchema, ReportSchema, SlowModeSchema, SuspendSchema } from '#app/schemas/moderation.ts'
 import { settingsFormSchema } from '#app/schemas/settings.ts'
-import { checkForm, groupErrors } from './form-check.ts'
-import { parseForm, type FormFailure } from './forms.server.ts'
+import { checkForm, groupErrors } from '#app/lib/form-check.ts'
+import { parseForm, type FormFailure } from '#app/lib/forms.server.ts'
 
 // The browser checks a form with the schema its action parses with. Here both run on the same forms:
 // the browser must refuse what the server refuses, with the same messages beside the same fields,

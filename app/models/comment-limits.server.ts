@@ -1,4 +1,4 @@
-import { getSettings } from '#app/models/settings.server.ts'
+import { getSettings } from './settings.server.ts'
 import type { CommentLimits } from '#app/schemas/comments.ts'
 
 /** The limits comments are held to now. The settings are their one source; see CommentLimits. */
