@@ -23,9 +23,7 @@ type Runtime = typeof import('#app/server-runtime.server.ts')
 // Decided before the app is loaded (the app's env module checks the same variable): npm run dev
 // leaves NODE_ENV unset.
 const development = (process.env.NODE_ENV ?? 'development') === 'development'
-const vite = development
-  ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
-  : undefined
+const vite = development ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } })) : undefined
 
 function loadBuild(): Promise<ServerBuild> {
   return vite
@@ -190,10 +188,7 @@ app.use((req, res, next) => {
     next()
     return
   }
-  res
-    .status(403)
-    .type('text/plain')
-    .send('Cross-site request refused: forms that change something must be sent from this site.\n')
+  res.status(403).type('text/plain').send('Cross-site request refused: forms that change something must be sent from this site.\n')
 })
 
 // Sign-up, log-in and the password-reset forms cost a password hash and several writes each: a flood
@@ -204,7 +199,11 @@ app.use((req, res, next) => {
 const admission = new AdmissionControl()
 const refusals = new RefusalMemory()
 function refuseEarly(res: express.Response, retryAfterSeconds: number, message: string) {
-  res.status(429).set({ 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' }).type('text/plain').send(`${message}\n`)
+  res
+    .status(429)
+    .set({ 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' })
+    .type('text/plain')
+    .send(`${message}\n`)
 }
 app.use((req, res, next) => {
   if (req.method !== 'POST') return next()
@@ -224,7 +223,11 @@ app.use((req, res, next) => {
   const refused = token ? refusals.recall(token, req.path) : null
   if (refused) {
     const wait = refused.retryAfterSeconds
-    return refuseEarly(res, wait, `Too many attempts: this form was refused several times in a row. Please wait ${wait} seconds, then go back and send it again.`)
+    return refuseEarly(
+      res,
+      wait,
+      `Too many attempts: this form was refused several times in a row. Please wait ${wait} seconds, then go back and send it again.`,
+    )
   }
   next()
 })
@@ -266,7 +269,9 @@ function noteAnswer(req: express.Request, response: Response, { accountId, live 
 }
 
 // Server-Sent Events must reach the reader as they happen, not when a compression buffer fills.
-app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
+app.use(
+  compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }),
+)
 
 if (vite) {
   app.use(vite.middlewares)
@@ -417,7 +422,11 @@ async function answerRequest(req: express.Request, res: express.Response, next: 
     res.once('close', () => gone.abort())
     const done = await posts.run(answer, { lane, signal: gone.signal })
     if (!done && !res.headersSent) {
-      res.status(503).set({ 'Retry-After': '10', 'Cache-Control': 'no-store' }).type('text/plain').send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
+      res
+        .status(503)
+        .set({ 'Retry-After': '10', 'Cache-Control': 'no-store' })
+        .type('text/plain')
+        .send('The site is very busy. Please wait a few seconds, then go back and send the form again.\n')
     }
   } catch (error) {
     next(error)

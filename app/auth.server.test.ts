@@ -128,7 +128,10 @@ describe('sessions', () => {
   it('slides the expiry forward once a session is past half its life', async () => {
     const user = await createTestUser()
     const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() + 10 * DAY) }).where(eq(sessions.id, id))
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() + 10 * DAY) })
+      .where(eq(sessions.id, id))
     const auth = await getAuth(requestWith(pair))
     expect(auth.user?.id).toBe(user.id)
     expect(auth.setCookie).toMatch(/Max-Age=2592000/)
@@ -139,7 +142,10 @@ describe('sessions', () => {
   it('rejects an expired session and clears the cookie', async () => {
     const user = await createTestUser()
     const { pair, id } = cookieFrom(await login(requestWith(null), user.id))
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id))
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, id))
     const auth = await getAuth(requestWith(pair))
     expect(auth.user).toBeNull()
     expect(auth.setCookie).toMatch(/Max-Age=0/)

@@ -41,7 +41,10 @@ class ThreadlineAdapter extends DrizzlePostgreSQLAdapter {
       .select({
         session: sessions,
         user: users,
-        unreadNotifications: sql<number>`(select count(*) from ${notifications} where ${notifications.userId} = ${users.id} and ${notifications.readAt} is null)`.mapWith(Number),
+        unreadNotifications:
+          sql<number>`(select count(*) from ${notifications} where ${notifications.userId} = ${users.id} and ${notifications.readAt} is null)`.mapWith(
+            Number,
+          ),
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))

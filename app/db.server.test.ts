@@ -117,10 +117,7 @@ describe('npm run user:create', () => {
 
   it('refuses bad input with a message and the usage', () => {
     const dataDir = tempDir()
-    const badEmail = run('scripts/user-create.ts', { DATA_DIR: dataDir, THREADLINE_PASSWORD: 'a long admin password' }, [
-      '--email',
-      'not-an-email',
-    ])
+    const badEmail = run('scripts/user-create.ts', { DATA_DIR: dataDir, THREADLINE_PASSWORD: 'a long admin password' }, ['--email', 'not-an-email'])
     expect(badEmail.code).toBe(1)
     expect(badEmail.stderr).toMatch(/^threadline: email: Enter a valid email address/)
     expect(badEmail.stderr).toContain('usage: npm run user:create')

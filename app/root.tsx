@@ -1,16 +1,5 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import {
-  Form,
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLocation,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { errorDocumentTitle, GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
@@ -37,10 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }
     : null
   // A renewed session (sliding expiry) goes back to the browser with the page.
-  return data(
-    { user, origin: siteOrigin() },
-    auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined,
-  )
+  return data({ user, origin: siteOrigin() }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
 }
 
 export type RootUser = {
@@ -107,9 +93,7 @@ function UserMenu() {
           <Link to="/account">Account</Link>
         </li>
         <li>
-          <Link to="/notifications">
-            Notifications{unread > 0 ? ` (${unread} unread)` : ''}
-          </Link>
+          <Link to="/notifications">Notifications{unread > 0 ? ` (${unread} unread)` : ''}</Link>
         </li>
         {isStaff(user.role) ? (
           <li>
@@ -202,8 +186,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <p>
-            Threadline is an independent newsroom covering AI accelerators, export controls and open-source AI.
-            Reader-supported, no trackers. <Link to="/moderation">Moderation log</Link>.
+            Threadline is an independent newsroom covering AI accelerators, export controls and open-source AI. Reader-supported, no trackers.{' '}
+            <Link to="/moderation">Moderation log</Link>.
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />

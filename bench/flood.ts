@@ -194,7 +194,8 @@ function outcome(kind: 'sign-up' | 'comment', answer: Answer) {
     return 'sign-up: accepted'
   }
   if (answer.status >= 200 && answer.status < 300) return `${kind}: accepted (${answer.status})`
-  if (answer.body.includes('refused several times in a row')) return `${kind}: ${answer.status} “refused several times in a row” (the app's refusal, remembered)`
+  if (answer.body.includes('refused several times in a row'))
+    return `${kind}: ${answer.status} “refused several times in a row” (the app's refusal, remembered)`
   const tooMany = /Too many [^.<"]+/.exec(answer.body)?.[0]
   if (tooMany) return `${kind}: ${answer.status} “${tooMany}”`
   const said = /(taken|already|not valid|must|cannot|could not|busy|try again)[^.<"]{0,60}/i.exec(answer.body)?.[0]
@@ -203,7 +204,7 @@ function outcome(kind: 'sign-up' | 'comment', answer: Answer) {
 
 function randomAddress(pool: number) {
   const n = crypto.randomInt(pool)
-  return `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${(n & 255) || 1}`
+  return `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255 || 1}`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,9 +358,17 @@ function startReturning(list: { id: string; username: string }[]) {
   const stop = repeatEach(list, RETURN_EVERY_MS, async (member, i, n) => {
     const ip = `10.98.0.${i + 1}`
     const started = Date.now()
-    const login = await post('/login', { login: member.username, password: RETURNING_PASSWORD, redirectTo: `/articles/${postSlug}` }, { 'X-Forwarded-For': ip })
+    const login = await post(
+      '/login',
+      { login: member.username, password: RETURNING_PASSWORD, redirectTo: `/articles/${postSlug}` },
+      { 'X-Forwarded-For': ip },
+    )
     const answer = login.cookie
-      ? await post(`/articles/${postSlug}`, { intent: 'comment', body: `Back again: comment ${n} from ${member.id}.` }, { 'X-Forwarded-For': ip, Cookie: login.cookie })
+      ? await post(
+          `/articles/${postSlug}`,
+          { intent: 'comment', body: `Back again: comment ${n} from ${member.id}.` },
+          { 'X-Forwarded-For': ip, Cookie: login.cookie },
+        )
       : null
     results.push({
       login: login.status,
@@ -470,15 +479,22 @@ try {
   await waitForOk(`${origin}/healthz`, app.child, 120_000)
   for (const p of readerPaths) await fetch(`${origin}${p}`).then((r) => r.arrayBuffer())
 
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${target.describe} (${postgresVersion}), load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${target.describe} (${postgresVersion}), load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`
   console.log(`flood: ${machine}`)
 
   const members = startMembers(writers)
   const comingBack = startReturning(returning)
-  console.log(`flood: quiet: ${options.readers} readers, ${options.members} members posting every ${MEMBER_POST_EVERY_MS / 1000} s, ${options.quietSeconds} s`)
+  console.log(
+    `flood: quiet: ${options.readers} readers, ${options.members} members posting every ${MEMBER_POST_EVERY_MS / 1000} s, ${options.quietSeconds} s`,
+  )
   const quiet = await runWrk(options.quietSeconds)
   const floodStarted = Date.now()
-  console.log(`flood: flood: the same, plus a flood of ${options.floodRate} requests a second from ${ADDRESSES.toLocaleString('en-GB')} addresses, ${options.floodSeconds} s`)
+  console.log(
+    `flood: flood: the same, plus a flood of ${options.floodRate} requests a second from ${ADDRESSES.toLocaleString('en-GB')} addresses, ${options.floodSeconds} s`,
+  )
   const [loaded, flooded] = await Promise.all([runWrk(options.floodSeconds), flood(options.floodSeconds, options.floodRate, options.floodInFlight)])
   await members.stop()
   await comingBack.stop()
@@ -492,7 +508,10 @@ try {
   const answeredOk = members.results.filter((r) => r.status === 302 && r.location.includes('#c')).length
   const duringFlood = members.results.filter((r) => r.at >= floodStarted).length
   const ratio = loaded.p99Ms / quiet.p99Ms
-  const memberMs = members.results.filter((r) => r.at >= floodStarted).map((r) => r.ms).sort((a, b) => a - b)
+  const memberMs = members.results
+    .filter((r) => r.at >= floodStarted)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b)
   const memberSlowest = memberMs.at(-1) ?? 0
   const memberP50 = memberMs[Math.floor(memberMs.length / 2)] ?? 0
   const back = comingBack.results
@@ -509,7 +528,15 @@ try {
     floodNotSent: flooded.skipped,
     floodRequestsPerSecond: Math.round(flooded.requests / options.floodSeconds),
     floodOutcomes: flooded.counts,
-    members: { attempted, attemptedDuringFlood: duringFlood, medianAnswerDuringFloodMs: memberP50, slowestAnswerDuringFloodMs: memberSlowest, answeredOk, stored: stored.legitStored, published: stored.legitPublished },
+    members: {
+      attempted,
+      attemptedDuringFlood: duringFlood,
+      medianAnswerDuringFloodMs: memberP50,
+      slowestAnswerDuringFloodMs: memberSlowest,
+      answeredOk,
+      stored: stored.legitStored,
+      published: stored.legitPublished,
+    },
     returning: { attempted: back.length, answeredOk: backOk, stored: stored.returningStored, slowestDuringFloodMs: backSlowest },
     floodStored: { accounts: stored.floodAccounts, comments: stored.floodComments },
   }
@@ -521,20 +548,29 @@ try {
   console.log(line('quiet', quiet))
   console.log(line('flood', loaded))
   console.log(`  p99 flood / quiet: ${ratio.toFixed(2)}× (target ≤ 5×)`)
-  console.log(`\nFlood: ${flooded.requests} requests in ${options.floodSeconds} s (${report.floodRequestsPerSecond}/s; ${flooded.skipped} not sent: ${options.floodInFlight} already waiting):`)
+  console.log(
+    `\nFlood: ${flooded.requests} requests in ${options.floodSeconds} s (${report.floodRequestsPerSecond}/s; ${flooded.skipped} not sent: ${options.floodInFlight} already waiting):`,
+  )
   for (const [what, n] of Object.entries(flooded.counts)) console.log(`  ${String(n).padStart(7)}  ${what}`)
   console.log(`  stored: ${stored.floodAccounts} flood accounts; their comments by status: ${JSON.stringify(stored.floodComments)}`)
-  console.log(`\nReturning members: ${back.length} log-ins with a comment each, ${backOk} logged in and answered as posted, ${stored.returningStored} stored; slowest during the flood ${backSlowest} ms (log-in and comment)`)
+  console.log(
+    `\nReturning members: ${back.length} log-ins with a comment each, ${backOk} logged in and answered as posted, ${stored.returningStored} stored; slowest during the flood ${backSlowest} ms (log-in and comment)`,
+  )
   for (const r of back.filter((r) => !(r.login === 302 && r.status === 302 && r.location.includes('#c')))) {
     console.log(`  not answered as posted: log-in ${r.login}, ${r.said} after ${r.ms} ms, ${((r.at - floodStarted) / 1000).toFixed(1)} s into the flood`)
   }
-  console.log(`Members: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published); answers during the flood: median ${memberP50} ms, slowest ${memberSlowest} ms`)
+  console.log(
+    `Members: ${attempted} comments attempted (${duringFlood} during the flood), ${answeredOk} answered as posted, ${stored.legitStored} stored (${stored.legitPublished} published); answers during the flood: median ${memberP50} ms, slowest ${memberSlowest} ms`,
+  )
 
   const failures: string[] = []
   if (!(ratio <= 5)) failures.push(`readers' p99 during the flood is ${ratio.toFixed(2)}× the quiet figure (target ≤ 5×)`)
-  if (stored.legitStored !== attempted || answeredOk !== attempted) failures.push(`legitimate comments lost: ${attempted} attempted, ${answeredOk} answered as posted, ${stored.legitStored} stored`)
-  if (stored.returningStored !== back.length || backOk !== back.length) failures.push(`returning members lost: ${back.length} log-ins with a comment, ${backOk} answered as posted, ${stored.returningStored} stored`)
-  if (loaded.socketErrors > 0 || loaded.non2xx > 0) failures.push(`readers got ${loaded.non2xx} non-2xx answers and ${loaded.socketErrors} socket errors during the flood`)
+  if (stored.legitStored !== attempted || answeredOk !== attempted)
+    failures.push(`legitimate comments lost: ${attempted} attempted, ${answeredOk} answered as posted, ${stored.legitStored} stored`)
+  if (stored.returningStored !== back.length || backOk !== back.length)
+    failures.push(`returning members lost: ${back.length} log-ins with a comment, ${backOk} answered as posted, ${stored.returningStored} stored`)
+  if (loaded.socketErrors > 0 || loaded.non2xx > 0)
+    failures.push(`readers got ${loaded.non2xx} non-2xx answers and ${loaded.socketErrors} socket errors during the flood`)
   console.log(failures.length ? `\nTARGET MISSED:\n- ${failures.join('\n- ')}` : '\nTarget met: readers within 5× of quiet, nothing legitimate lost.')
   await cleanup()
   process.exit(failures.length ? 1 : 0)

@@ -71,10 +71,7 @@ async function warmUp(scenario: Scenario) {
   return note
 }
 
-export async function runScenario(
-  scenario: Scenario,
-  { duration, connections, timeout }: { duration: number; connections: number; timeout: number },
-) {
+export async function runScenario(scenario: Scenario, { duration, connections, timeout }: { duration: number; connections: number; timeout: number }) {
   const warm = await warmUp(scenario)
   const connectionCount = scenario.connections ?? connections
   const statuses: Record<string, number> = {}

@@ -18,9 +18,7 @@ export function runCommand(command: string, args: string[], options: SpawnOption
   return new Promise<void>((resolve, reject) => {
     const child = track(spawn(command, args, { stdio: 'inherit', ...options }))
     child.once('error', reject)
-    child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`)),
-    )
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`))))
   })
 }
 

@@ -39,8 +39,7 @@ function ratio(n: number, of: number | undefined) {
 
 function table(headers: string[], rows: string[][], rightAligned: boolean[]) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
   const rule = `|${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`
   return [line(headers), rule, ...rows.map(line)].join('\n')
 }
@@ -57,11 +56,16 @@ export function resultsTable(results: ScenarioResult[]) {
     mb(r.peakRss),
     kb(r.bytesPerResponse),
   ])
-  return table(
-    ['scenario', 'req/s', '× static', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'KB/resp'],
-    rows,
-    [false, true, true, true, true, true, true, true],
-  )
+  return table(['scenario', 'req/s', '× static', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'KB/resp'], rows, [
+    false,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+  ])
 }
 
 export type Target = { label: string; met: boolean; detail: string }

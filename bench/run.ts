@@ -90,7 +90,10 @@ async function prepare() {
   done = timed('discussions, settings and members ready')
   const db = await openBenchDatabase(database.url)
   handle = db
-  await seedDiscussions(db, discussions.map((d) => ({ slug: d.slug, total: d.size })))
+  await seedDiscussions(
+    db,
+    discussions.map((d) => ({ slug: d.slug, total: d.size })),
+  )
   await writeSettings(db)
   const members = await createMembers(db, { writers: WRITERS, historySlug })
   const postgres = await serverVersion(db)
@@ -171,11 +174,23 @@ async function benchmark() {
   if (page.status !== 200) throw new Error(`the 200-comment article answered ${page.status}`)
   const htmlFile = path.join(outDir, 'article-200.html')
   fs.writeFileSync(htmlFile, html)
-  const staticServer = startService('bench/static-server.ts', ['--file', htmlFile, '--port', String(options.staticPort)], process.env, path.join(outDir, 'static-server.log'))
+  const staticServer = startService(
+    'bench/static-server.ts',
+    ['--file', htmlFile, '--port', String(options.staticPort)],
+    process.env,
+    path.join(outDir, 'static-server.log'),
+  )
   await waitForOk(`http://127.0.0.1:${options.staticPort}/`, staticServer.child)
 
   const scenarios: Scenario[] = [
-    { key: 'static', name: 'static copy of the 200-comment page', url: `http://127.0.0.1:${options.staticPort}/`, expected: ok, expectedLabel: '200', pid: staticServer.pid },
+    {
+      key: 'static',
+      name: 'static copy of the 200-comment page',
+      url: `http://127.0.0.1:${options.staticPort}/`,
+      expected: ok,
+      expectedLabel: '200',
+      pid: staticServer.pid,
+    },
     ...readingScenarios(origin, app, members.reader),
     { key: 'home', name: 'home page, anonymous', url: `${origin}/`, expected: ok, expectedLabel: '200', pid: app.pid },
     { key: 'feed', name: '/feed.xml, anonymous', url: `${origin}/feed.xml`, expected: ok, expectedLabel: '200', pid: app.pid },

@@ -11,12 +11,7 @@ import postgres from 'postgres'
 import { observedPglite, observedPostgres, type StatementObserver } from './driver.server.ts'
 import * as schema from './schema.ts'
 
-export {
-  DatabaseUnavailableError,
-  isConnectionFailure,
-  StatementOutsideTransactionError,
-  type StatementObserver,
-} from './driver.server.ts'
+export { DatabaseUnavailableError, isConnectionFailure, StatementOutsideTransactionError, type StatementObserver } from './driver.server.ts'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -40,11 +35,7 @@ export type DatabaseHandle = {
   close(): Promise<void>
 }
 
-export type OpenOptions = (
-  | { url: string; poolMax?: number }
-  | { dataDir: string }
-  | { memory: true; loadDataDir?: Blob }
-) & {
+export type OpenOptions = ({ url: string; poolMax?: number } | { dataDir: string } | { memory: true; loadDataDir?: Blob }) & {
   /** Told of every statement and how long it took (the app logs the slow ones). */
   onStatement?: StatementObserver
 }
@@ -135,9 +126,7 @@ async function openPglite(dataDir: string, onStatement?: StatementObserver): Pro
   const lockFile = path.join(dir, 'threadline.pid')
   const holder = readLockHolder(lockFile)
   if (holder !== null && holder !== process.pid && isAlive(holder)) {
-    throw new DatabaseStartupError(
-      `the embedded database in ${dataDir} is in use by process ${holder}; stop it first (or set DATABASE_URL)`,
-    )
+    throw new DatabaseStartupError(`the embedded database in ${dataDir} is in use by process ${holder}; stop it first (or set DATABASE_URL)`)
   }
   // Closing removes the lock: this process opened the directory before and still holds it (in
   // development, Vite re-ran the module that opens it after an edit). Two handles would lose writes.

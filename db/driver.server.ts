@@ -157,7 +157,7 @@ export function observedPglite(client: PGlite, observe?: StatementObserver): PGl
       const statement = statements(target, property, true)
       if (statement) return statement
       if (property === 'transaction') {
-        return async <T,>(callback: (tx: Transaction) => Promise<T>) => {
+        return async <T>(callback: (tx: Transaction) => Promise<T>) => {
           refuse()
           const state = { open: true }
           try {

@@ -7,13 +7,7 @@ export type Role = (typeof roles)[number]
 export const articleStatuses = ['draft', 'scheduled', 'published', 'archived'] as const
 export type ArticleStatus = (typeof articleStatuses)[number]
 
-export const exportStatuses = [
-  'unrestricted',
-  'licence_required',
-  'restricted',
-  'approved_for_export',
-  'market_specific_variant',
-] as const
+export const exportStatuses = ['unrestricted', 'licence_required', 'restricted', 'approved_for_export', 'market_specific_variant'] as const
 export type ExportStatus = (typeof exportStatuses)[number]
 
 export const commentStatuses = ['published', 'pending', 'hidden', 'removed', 'deleted'] as const

@@ -18,15 +18,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
-import {
-  articleStatuses,
-  commentStatuses,
-  exportStatuses,
-  moderationActionKinds,
-  notificationKinds,
-  reportReasons,
-  roles,
-} from './enums.ts'
+import { articleStatuses, commentStatuses, exportStatuses, moderationActionKinds, notificationKinds, reportReasons, roles } from './enums.ts'
 
 export * from './enums.ts'
 
@@ -214,7 +206,10 @@ export const chips = pgTable(
     tdpWatts: integer('tdp_watts'),
     launchYear: smallint('launch_year'),
     // Names the chip also goes by in text ("H-200", "Ascend910B"), for mention links.
-    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    aliases: text('aliases')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     // Export status is not stored here: it is the latest effective event in chip_export_events.
     exportNote: text('export_note').notNull().default(''),
     summary: text('summary').notNull().default(''),
@@ -267,10 +262,7 @@ export const chipMentions = pgTable(
     commentId: integer('comment_id').references(() => comments.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (t) => [
-    index('chip_mentions_chip_idx').on(t.chipId, t.createdAt.desc()),
-    uniqueIndex('chip_mentions_comment_key').on(t.chipId, t.commentId),
-  ],
+  (t) => [index('chip_mentions_chip_idx').on(t.chipId, t.createdAt.desc()), uniqueIndex('chip_mentions_comment_key').on(t.chipId, t.commentId)],
 )
 
 export const correctionStatuses = ['pending', 'accepted', 'declined'] as const
@@ -357,7 +349,9 @@ export const comments = pgTable(
     index('comments_root_id_idx').on(t.rootId, t.createdAt),
     index('comments_parent_id_idx').on(t.parentId),
     index('comments_author_id_idx').on(t.authorId, t.createdAt.desc()),
-    index('comments_status_idx').on(t.status).where(sql`${t.status} in ('pending', 'hidden')`),
+    index('comments_status_idx')
+      .on(t.status)
+      .where(sql`${t.status} in ('pending', 'hidden')`),
   ],
 )
 
@@ -398,7 +392,9 @@ export const reports = pgTable(
   },
   (t) => [
     uniqueIndex('reports_comment_reporter_key').on(t.commentId, t.reporterId),
-    index('reports_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+    index('reports_open_idx')
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
   ],
 )
 
@@ -417,10 +413,7 @@ export const moderationActions = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [
-    index('moderation_actions_created_idx').on(t.createdAt.desc()),
-    index('moderation_actions_target_user_idx').on(t.targetUserId),
-  ],
+  (t) => [index('moderation_actions_created_idx').on(t.createdAt.desc()), index('moderation_actions_target_user_idx').on(t.targetUserId)],
 )
 
 export const notificationKindEnum = pgEnum('notification_kind', notificationKinds)

@@ -144,21 +144,14 @@ function judge(visitor: Visitor, check: Check, answer: Answer): string | null {
   if (want === 'login') {
     const to = new URL(answer.location || '/', baseURL)
     const back = to.searchParams.get('redirectTo')
-    ok =
-      answer.status === 302 &&
-      to.pathname === '/login' &&
-      back !== null &&
-      new URL(back, baseURL).pathname === new URL(check.path, baseURL).pathname
+    ok = answer.status === 302 && to.pathname === '/login' && back !== null && new URL(back, baseURL).pathname === new URL(check.path, baseURL).pathname
   } else if (typeof want === 'string') {
     const target = want.slice(1)
-    ok =
-      answer.status === 302 &&
-      (target.endsWith('*') ? answer.location.startsWith(target.slice(0, -1)) : answer.location === target)
+    ok = answer.status === 302 && (target.endsWith('*') ? answer.location.startsWith(target.slice(0, -1)) : answer.location === target)
   } else ok = answer.status === want
   if (!ok) return `expected ${want}, got ${got}`
   if (liveTokens.some((token) => answer.text.includes(token))) return 'the answer carries a live session token'
-  if (answer.status === 403 && answer.text.includes('Cross-site request refused'))
-    return 'refused by the cross-site guard, not the app'
+  if (answer.status === 403 && answer.text.includes('Cross-site request refused')) return 'refused by the cross-site guard, not the app'
   if (answer.status === 200 && check.contentType && !answer.contentType.startsWith(check.contentType)) {
     return `expected ${check.contentType}, got ${answer.contentType}`
   }
@@ -304,10 +297,7 @@ test.describe('as each kind of visitor', () => {
     }
     const restrict = (person: Person, form: Record<string, string>) =>
       post('admin', `/admin/members/${encodeURIComponent(accounts.get(person)!.id)}`, form)
-    await expectRedirect(
-      await restrict('suspended', { intent: 'suspend', until: '2099-01-01T00:00', reason: 'Access matrix' }),
-      'suspend',
-    )
+    await expectRedirect(await restrict('suspended', { intent: 'suspend', until: '2099-01-01T00:00', reason: 'Access matrix' }), 'suspend')
     await expectRedirect(await restrict('banned', { intent: 'ban', reason: 'Access matrix' }), 'ban')
 
     const ownerSessionId = /name="sessionId" value="([^"]+)"/.exec(await (await get('owner', '/account')).text())?.[1]
@@ -389,7 +379,10 @@ test.describe('as each kind of visitor', () => {
     // A reader's copy is a shared cached page, dropped when the database announces the change: within
     // the cache's coalescing window (a second), not before the owner's redirect.
     await expect
-      .poll(async () => (await (await get('anonymous', here)).text()).includes('Edited by its owner.'), { timeout: 5_000, message: 'a reader sees the edit' })
+      .poll(async () => (await (await get('anonymous', here)).text()).includes('Edited by its owner.'), {
+        timeout: 5_000,
+        message: 'a reader sees the edit',
+      })
       .toBe(true)
   })
 

@@ -328,10 +328,7 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
     { method: 'GET', path: '/articles/no-such-story/events', expect: all(404) },
     { method: 'POST', path: `/articles/${f.article.slug}/events`, form: { intent: 'anything' }, expect: all(405) },
   ],
-  'chips.$slug.tsx': (): Check[] => [
-    ...readOnly('/chips/h200', 'text/html'),
-    { method: 'GET', path: '/chips/no-such-chip', expect: all(404) },
-  ],
+  'chips.$slug.tsx': (): Check[] => [...readOnly('/chips/h200', 'text/html'), { method: 'GET', path: '/chips/no-such-chip', expect: all(404) }],
   'chips.$slug_.correct.tsx': (): Check[] => [
     { method: 'GET', path: '/chips/h200/correct', expect: signedIn(200) },
     { method: 'GET', path: '/chips/no-such-chip/correct', expect: signedIn(404) },
@@ -387,10 +384,7 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
     { method: 'GET', path: '/logout', expect: all('→/') },
     { method: 'POST', path: '/logout', expect: all('→/'), last: true },
   ],
-  'moderation.tsx': (): Check[] => [
-    ...readOnly('/moderation', 'text/html'),
-    { method: 'GET', path: '/moderation?page=9999', expect: all(404) },
-  ],
+  'moderation.tsx': (): Check[] => [...readOnly('/moderation', 'text/html'), { method: 'GET', path: '/moderation?page=9999', expect: all(404) }],
   'moderation_.feed[.]xml.ts': () => readOnly('/moderation/feed.xml', 'application/rss+xml'),
   'notifications.tsx': (): Check[] => [
     { method: 'GET', path: '/notifications', expect: signedIn(200) },
@@ -422,10 +416,7 @@ export const accessMatrix: Record<string, (f: Fixture) => Check[]> = {
     { method: 'POST', path: '/signup/confirm/not-a-real-token', form: { confirm: '1' }, expect: all(400) },
   ],
   'sitemap[.]xml.ts': () => readOnly('/sitemap.xml', 'application/xml'),
-  'tags.$slug.tsx': (): Check[] => [
-    ...readOnly('/tags/export-controls', 'text/html'),
-    { method: 'GET', path: '/tags/no-such-topic', expect: all(404) },
-  ],
+  'tags.$slug.tsx': (): Check[] => [...readOnly('/tags/export-controls', 'text/html'), { method: 'GET', path: '/tags/no-such-topic', expect: all(404) }],
   'tags.$slug_.feed[.]atom.ts': (): Check[] => [
     ...readOnly('/tags/export-controls/feed.atom', 'application/atom+xml'),
     { method: 'GET', path: '/tags/no-such-topic/feed.atom', expect: all(404) },

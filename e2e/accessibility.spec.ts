@@ -17,13 +17,9 @@ const pages = [
 ]
 
 async function expectNoSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze()
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  ).toEqual([])
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
 }
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -63,7 +59,17 @@ test('keyboard users can skip to the content and see where focus is', async ({ p
 })
 
 test.describe('the dashboard, for an admin', () => {
-  const dashboard = ['/admin', '/admin/queue', '/admin/discussions', '/admin/members', '/admin/settings', '/admin/log', '/admin/articles', '/admin/chips', '/moderation']
+  const dashboard = [
+    '/admin',
+    '/admin/queue',
+    '/admin/discussions',
+    '/admin/members',
+    '/admin/settings',
+    '/admin/log',
+    '/admin/articles',
+    '/admin/chips',
+    '/moderation',
+  ]
   for (const viewport of [
     { name: 'laptop', width: 1280, height: 800 },
     { name: 'phone', width: 360, height: 740 },

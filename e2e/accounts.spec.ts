@@ -110,9 +110,7 @@ test('repeated failed log-ins are throttled with a clear message', async ({ page
   const response = page.waitForResponse((r) => r.url().includes('/login') && r.request().method() === 'POST')
   await logIn(page, account.email, account.password)
   expect((await response).status()).toBe(429)
-  await expect(page.getByRole('alert')).toHaveText(
-    /^Too many failed log-ins for this account\. Please try again in \d+ minutes\.$/,
-  )
+  await expect(page.getByRole('alert')).toHaveText(/^Too many failed log-ins for this account\. Please try again in \d+ minutes\.$/)
 })
 
 test('a cross-site form post is refused with 403', async ({ page, request, baseURL }) => {
@@ -138,11 +136,7 @@ test('a cross-site form post is refused with 403', async ({ page, request, baseU
   expect((await response).status()).toBe(403)
 })
 
-test('the account page changes the display name, ends other sessions and deletes the account', async ({
-  page,
-  browser,
-  extraHTTPHeaders,
-}) => {
+test('the account page changes the display name, ends other sessions and deletes the account', async ({ page, browser, extraHTTPHeaders }) => {
   const account = await signUp(page)
   const other = await browser.newContext({ extraHTTPHeaders })
   const otherPage = await other.newPage()

@@ -16,7 +16,11 @@ function address() {
 
 /** A refusal by admission control: plain text, before the app (the app's own refusals are pages). */
 async function isAdmissionRefusal(response: APIResponse) {
-  return response.status() === 429 && (response.headers()['content-type'] ?? '').startsWith('text/plain') && (await response.text()).includes('from your network')
+  return (
+    response.status() === 429 &&
+    (response.headers()['content-type'] ?? '').startsWith('text/plain') &&
+    (await response.text()).includes('from your network')
+  )
 }
 
 async function attempts(request: APIRequestContext, path: string, form: () => Record<string, string>, headers: Record<string, string>) {
@@ -27,14 +31,15 @@ async function attempts(request: APIRequestContext, path: string, form: () => Re
 
 test('a log-in form that does not parse gives its allowance back; a wrong password keeps its cost', async ({ request, baseURL }) => {
   const invalid = await attempts(request, '/login', () => ({ login: '', password: '' }), { Origin: baseURL!, 'X-Forwarded-For': address() })
-  expect(invalid.map((r) => r.status()), 'each an invalid form, none refused by admission').toEqual(invalid.map(() => 400))
+  expect(
+    invalid.map((r) => r.status()),
+    'each an invalid form, none refused by admission',
+  ).toEqual(invalid.map(() => 400))
 
-  const wrong = await attempts(
-    request,
-    '/login',
-    () => ({ login: `nobody_${crypto.randomBytes(4).toString('hex')}`, password: 'not the password' }),
-    { Origin: baseURL!, 'X-Forwarded-For': address() },
-  )
+  const wrong = await attempts(request, '/login', () => ({ login: `nobody_${crypto.randomBytes(4).toString('hex')}`, password: 'not the password' }), {
+    Origin: baseURL!,
+    'X-Forwarded-For': address(),
+  })
   const refused = await Promise.all(wrong.map(isAdmissionRefusal))
   expect(refused.slice(0, 25), 'within the allowance: the app answers').not.toContain(true)
   expect(refused, 'past it: admission control refuses').toContain(true)

@@ -139,7 +139,15 @@ test('error pages have their own title, not the home page’s', async ({ request
   const notFound = await request.get('/no-such-page')
   expect(notFound.status()).toBe(404)
   expect(titleOf(await notFound.text())).toBe('Page not found — Threadline')
-  for (const path of ['/articles/no-such-story', '/tags/no-such-topic', '/chips/no-such-chip', '/notifications/1', '/?page=9999', '/moderation?page=9999', '/search?q=export&page=9999']) {
+  for (const path of [
+    '/articles/no-such-story',
+    '/tags/no-such-topic',
+    '/chips/no-such-chip',
+    '/notifications/1',
+    '/?page=9999',
+    '/moderation?page=9999',
+    '/search?q=export&page=9999',
+  ]) {
     const response = await request.get(path)
     expect(response.status(), path).toBe(404)
     const title = titleOf(await response.text())
@@ -177,7 +185,12 @@ test('the vote score is text with its unit, not an aria-label on an element with
   expect(scores.length, 'comments with a score').toBeGreaterThan(0)
   for (const [whole, inner] of scores) {
     expect(whole, 'no aria-label').not.toMatch(/^<span[^>]*aria-label/)
-    expect(inner!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()).toMatch(/^▲ [\d,]+ points?$/)
+    expect(
+      inner!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ).toMatch(/^▲ [\d,]+ points?$/)
   }
   expect(html).not.toMatch(/<span(?![^>]*\brole=)[^>]*aria-label="\d+ points?"/)
 })

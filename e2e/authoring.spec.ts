@@ -177,33 +177,22 @@ test('an author imports a plain-text article and lands in its draft', async ({ p
   await page.getByRole('button', { name: 'Import as a draft' }).click()
   await expect(page.getByRole('alert')).toContainText('Choose a text file')
 
-  await page
-    .getByLabel('Text file')
-    .setInputFiles({ name: 'story.txt', mimeType: 'text/plain', buffer: Buffer.from(`\uFEFF${text}`) })
+  await page.getByLabel('Text file').setInputFiles({ name: 'story.txt', mimeType: 'text/plain', buffer: Buffer.from(`\uFEFF${text}`) })
   await page.getByRole('button', { name: 'Import as a draft' }).click()
   await expect(page).toHaveURL(/\/admin\/articles\/\d+\?saved=imported$/)
   await expect(page.getByRole('status')).toContainText('Imported as a draft')
   await expect(page.getByLabel('Headline')).toHaveValue(headline)
-  await expect(page.getByLabel('Standfirst')).toHaveValue(
-    'Washington clears the H200 for China, though buyers may hesitate.',
-  )
+  await expect(page.getByLabel('Standfirst')).toHaveValue('Washington clears the H200 for China, though buyers may hesitate.')
   await expect(page.getByLabel('Status')).toHaveValue('draft')
   const preview = page.getByRole('region', { name: 'Preview' })
-  await expect(preview.locator('.prose p')).toHaveText([
-    'The H200 pairs Hopper compute with 141GB of HBM3e.',
-    '# Not a heading: plain text stays plain.',
-  ])
+  await expect(preview.locator('.prose p')).toHaveText(['The H200 pairs Hopper compute with 141GB of HBM3e.', '# Not a heading: plain text stays plain.'])
   const slug = await page.getByLabel('Slug').inputValue()
   expect(await publicStatus(page, `/articles/${slug}`)).toBe(404)
 
   // Too large a file is refused with its own status and a clear message.
   await page.goto('/admin/articles/import')
-  const response = page.waitForResponse(
-    (r) => r.url().includes('/admin/articles/import') && r.request().method() === 'POST',
-  )
-  await page
-    .getByLabel('Text file')
-    .setInputFiles({ name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(250_000, 'a') })
+  const response = page.waitForResponse((r) => r.url().includes('/admin/articles/import') && r.request().method() === 'POST')
+  await page.getByLabel('Text file').setInputFiles({ name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(250_000, 'a') })
   await page.getByRole('button', { name: 'Import as a draft' }).click()
   expect((await response).status()).toBe(413)
   await expect(page.locator('#field-file-error')).toContainText('larger than 200 KB')
@@ -211,13 +200,7 @@ test('an author imports a plain-text article and lands in its draft', async ({ p
 
 test('a member is refused every authoring page and action with 403', async ({ page, baseURL }) => {
   await signUp(page)
-  for (const path of [
-    '/admin/articles',
-    '/admin/articles/new',
-    '/admin/articles/import',
-    '/admin/chips',
-    '/admin/chips/h200',
-  ]) {
+  for (const path of ['/admin/articles', '/admin/articles/new', '/admin/articles/import', '/admin/chips', '/admin/chips/h200']) {
     const response = await page.goto(path)
     expect(response?.status(), path).toBe(403)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('You cannot do that')

@@ -102,9 +102,7 @@ test('a burst of members commenting and voting at once on one story loses nothin
   // ten times at once, then takes it back ten times at once.
   const voted = [roots[0]!, roots[1]!, replies[2]!]
   const authors = [0, 1, 2]
-  await Promise.all(
-    voted.flatMap((commentId, v) => members.filter((_, i) => i !== authors[v]).map((m) => vote(m.client, slug, commentId, 'up'))),
-  )
+  await Promise.all(voted.flatMap((commentId, v) => members.filter((_, i) => i !== authors[v]).map((m) => vote(m.client, slug, commentId, 'up'))))
   const toggled = roots[3]!
   const reader = await browser.newPage()
   const scoreShown = async (id: number) => {
@@ -134,7 +132,10 @@ test('a burst of members commenting and voting at once on one story loses nothin
       [1, replies[i]!, parentOf[i]!],
     ] as const) {
       const matching = shown.filter((c) => c.text.includes(marker(run, i, n)))
-      expect(matching.map((c) => c.id), `${marker(run, i, n)} is shown once`).toEqual([id])
+      expect(
+        matching.map((c) => c.id),
+        `${marker(run, i, n)} is shown once`,
+      ).toEqual([id])
       expect(matching[0]!.parent, `${marker(run, i, n)} sits under its parent`).toBe(parent)
     }
   }
@@ -241,7 +242,10 @@ test.describe('two instances on one database', () => {
     const byId = new Map(rows.map((r) => [r.id, r]))
     for (const sent of posted) {
       const holding = rows.filter((r) => r.body.includes(sent.marker))
-      expect(holding.map((r) => r.id), `${sent.marker} stored once, under the id the writer was shown`).toEqual([sent.id])
+      expect(
+        holding.map((r) => r.id),
+        `${sent.marker} stored once, under the id the writer was shown`,
+      ).toEqual([sent.id])
       expect(holding[0]!.parentId).toBe(sent.parentId)
     }
     for (const row of rows) {

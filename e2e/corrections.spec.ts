@@ -13,9 +13,7 @@ async function contextPage(browser: Browser, ip: string) {
 
 const source = 'https://example.com/l40s-datasheet.pdf'
 
-test('a member suggests a correction, an editor accepts it, and the chip and the member see it', async ({
-  browser,
-}) => {
+test('a member suggests a correction, an editor accepts it, and the chip and the member see it', async ({ browser }) => {
   test.setTimeout(90_000)
   const stamp = Date.now().toString(36)
   // Nobody else's spec asserts on the L40S summary, so changing it does not disturb them.
@@ -86,11 +84,7 @@ test('declining needs a reason, and the member is told the reason', async ({ bro
 
   await member.goto('/notifications')
   await expect(
-    member
-      .getByText(
-        'Your correction to the Gaudi 3’s power (TDP) was declined. The editor’s reason: The review measured board power, not TDP.',
-      )
-      .first(),
+    member.getByText('Your correction to the Gaudi 3’s power (TDP) was declined. The editor’s reason: The review measured board power, not TDP.').first(),
   ).toBeVisible()
 })
 

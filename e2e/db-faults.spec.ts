@@ -78,9 +78,7 @@ test.beforeAll(async () => {
   // New members' first comments would otherwise wait for a moderator.
   const admin = await client()
   expect((await admin.post('/login', { form: { login: 'admin', password: 'threadline-demo' }, maxRedirects: 0 })).status()).toBe(302)
-  expect((await admin.post('/admin/settings', { form: { intent: 'save' }, maxRedirects: 0 })).headers().location).toBe(
-    '/admin/settings?saved=1',
-  )
+  expect((await admin.post('/admin/settings', { form: { intent: 'save' }, maxRedirects: 0 })).headers().location).toBe('/admin/settings?saved=1')
   const [article] = await sql<{ slug: string }[]>`select slug from articles where status = 'published' order by published_at desc limit 1`
   slug = article!.slug
 })

@@ -39,9 +39,7 @@ async function reply(page: Page, to: ReturnType<typeof commentBy>, text: string)
   await form.getByRole('button', { name: 'Post reply' }).click()
 }
 
-test('two members converse: replies three deep, live arrival, notification, vote, edit, delete, collapse, permalink', async ({
-  browser,
-}) => {
+test('two members converse: replies three deep, live arrival, notification, vote, edit, delete, collapse, permalink', async ({ browser }) => {
   test.setTimeout(90_000)
   const ada = await memberPage(browser, '10.201.0.1')
   const bo = await memberPage(browser, '10.201.0.2')
@@ -71,7 +69,9 @@ test('two members converse: replies three deep, live arrival, notification, vote
   await reply(ada.page, boReplyForAda, `Fair, but the gap is closing (${stamp}).`)
   const third = commentBy(ada.page, `Fair, but the gap is closing (${stamp}).`)
   await expect(third).toBeVisible()
-  await expect(ada.page.locator(`.comment-list--replies .comment-list--replies article.comment`).filter({ hasText: `gap is closing (${stamp})` })).toHaveCount(1)
+  await expect(
+    ada.page.locator(`.comment-list--replies .comment-list--replies article.comment`).filter({ hasText: `gap is closing (${stamp})` }),
+  ).toHaveCount(1)
 
   // Bo upvotes Ada's comment; nobody can vote on their own.
   await bo.page.reload()
@@ -100,7 +100,9 @@ test('two members converse: replies three deep, live arrival, notification, vote
   await ada.page.reload()
   const adaAgain = commentBy(ada.page, adasQuestion)
   await adaAgain.locator(':scope > details > .comment__actions > details > summary', { hasText: 'Edit' }).click()
-  await adaAgain.locator(':scope > details > .comment__actions > details[id$="-edit"] textarea').fill(`Will MindSpore ever catch CUDA? Honest question (${stamp})`)
+  await adaAgain
+    .locator(':scope > details > .comment__actions > details[id$="-edit"] textarea')
+    .fill(`Will MindSpore ever catch CUDA? Honest question (${stamp})`)
   await adaAgain.locator(':scope > details > .comment__actions > details[id$="-edit"]').getByRole('button', { name: 'Save changes' }).click()
   await expect(commentBy(ada.page, `Honest question (${stamp})`).locator(':scope > details > summary .comment__edited')).toHaveText('edited')
 
@@ -123,7 +125,10 @@ test('two members converse: replies three deep, live arrival, notification, vote
   // The notification leads to the reply; opening the list marks it read.
   await ada.page.goto('/notifications')
   await expect(ada.page.locator('.user-menu .badge')).toHaveCount(0)
-  await ada.page.getByRole('link', { name: /replied to your comment/ }).first().click()
+  await ada.page
+    .getByRole('link', { name: /replied to your comment/ })
+    .first()
+    .click()
   await expect(ada.page).toHaveURL(/\/comments\/\d+#c\d+$/)
   await expect(ada.page.getByRole('heading', { level: 1 })).toContainText('Comment thread on')
 

@@ -20,7 +20,7 @@ export function newAccount(): Account {
 export const test = base.extend<{ clientIp: string }>({
   clientIp: async ({}, use) => {
     const b = crypto.randomBytes(3)
-    await use(`10.${b[0]}.${b[1]}.${b[2]! % 250 + 1}`)
+    await use(`10.${b[0]}.${b[1]}.${(b[2]! % 250) + 1}`)
   },
   extraHTTPHeaders: async ({ clientIp }, use) => {
     await use({ 'X-Forwarded-For': clientIp })
@@ -87,7 +87,10 @@ async function mailedLinkFor(email: string, route: string, logPath: string): Pro
     .poll(
       () => {
         const lines = fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8').split('\n') : []
-        link = lines.filter((l) => l.includes(`mail to ${email}:`)).at(-1)?.match(new RegExp(`https?://\\S+/${route}/\\S+`))?.[0]
+        link = lines
+          .filter((l) => l.includes(`mail to ${email}:`))
+          .at(-1)
+          ?.match(new RegExp(`https?://\\S+/${route}/\\S+`))?.[0]
         return link
       },
       { message: `a ${route} link for ${email} in ${logPath}`, timeout: 20_000 },
@@ -100,5 +103,4 @@ async function mailedLinkFor(email: string, route: string, logPath: string): Pro
 export const resetLinkFor = (email: string, logPath = serverLogPath) => mailedLinkFor(email, 'reset-password', logPath)
 
 /** The path of the newest sign-up link the server logged for `email`. */
-export const signUpLinkFor = async (email: string, logPath = serverLogPath) =>
-  new URL(await mailedLinkFor(email, 'signup/confirm', logPath)).pathname
+export const signUpLinkFor = async (email: string, logPath = serverLogPath) => new URL(await mailedLinkFor(email, 'signup/confirm', logPath)).pathname

@@ -24,14 +24,44 @@ const ALLOWED = new Set([200, 301, 302, 303, 304, 307, 308, 400, 403, 404, 405, 
 
 /** Every query parameter some route reads (schemas and loaders), plus ones no route reads. */
 const QUERY_NAMES = [
-  'page', 'sort', 'dir', 'status', 'vendor', 'q', 'c', 'redirectTo', 'action', 'moderator',
-  'sent', 'saved', 'field', 'remember', 'index', 'reported', 'intent', 'id', 'unknown',
+  'page',
+  'sort',
+  'dir',
+  'status',
+  'vendor',
+  'q',
+  'c',
+  'redirectTo',
+  'action',
+  'moderator',
+  'sent',
+  'saved',
+  'field',
+  'remember',
+  'index',
+  'reported',
+  'intent',
+  'id',
+  'unknown',
 ]
 
 /** Values of the wrong type or out of every list, already %-encoded. */
 const WRONG_VALUES = [
-  '', 'x', '-1', '0', '1.5', '9999', '1e309', '99999999999999999999', 'NaN', '%00', '%20%20', '__proto__',
-  '%3Cscript%3E', '..%2F..%2Fetc', 'y'.repeat(300),
+  '',
+  'x',
+  '-1',
+  '0',
+  '1.5',
+  '9999',
+  '1e309',
+  '99999999999999999999',
+  'NaN',
+  '%00',
+  '%20%20',
+  '__proto__',
+  '%3Cscript%3E',
+  '..%2F..%2Fetc',
+  'y'.repeat(300),
 ]
 
 const MALFORMED_ESCAPES = ['%ZZ', '%E0%A4%A', '%4']
@@ -201,7 +231,10 @@ function judge(answer: { status: number; type: string; text: string }): string |
   if (/\n\s+at \S+ \(|node_modules|Unexpected Server Error/.test(visible)) return `a stack or internal error in the answer: ${visible.slice(0, 200)}`
   if (answer.status === 400) {
     const words = answer.type.startsWith('text/html')
-      ? (/<main[\s\S]*?<\/main>/.exec(answer.text)?.[0] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
+      ? (/<main[\s\S]*?<\/main>/.exec(answer.text)?.[0] ?? '')
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
       : answer.text.trim()
     if (words.length < 20) return `a 400 that does not say what was wrong: “${words}”`
   }

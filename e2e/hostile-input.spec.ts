@@ -93,7 +93,7 @@ function injectedMarkup({ html, text = [], value = [] }: { html?: string; text?:
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase()
       if (name.startsWith('on')) found.push(`${tag}[${name}]`)
-      if (name === 'srcdoc' || name === 'style' && /url\(|expression/i.test(attr.value)) found.push(`${tag}[${name}]`)
+      if (name === 'srcdoc' || (name === 'style' && /url\(|expression/i.test(attr.value))) found.push(`${tag}[${name}]`)
       if (urlAttributes.includes(name) && /^[\s\u0000-\u001f]*(javascript|vbscript|data):/i.test(attr.value.replace(/[\t\n\r]/g, ''))) {
         found.push(`${tag}[${name}=${attr.value.slice(0, 40)}]`)
       }
@@ -229,8 +229,14 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
         })
       }, xml)
       expect(titles, `${feed} parses`).not.toBeNull()
-      expect(titles!.filter((t) => t.elements > 0), feed).toEqual([])
-      expect(titles!.map((t) => t.text), feed).toContain(expectedTitle.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''))
+      expect(
+        titles!.filter((t) => t.elements > 0),
+        feed,
+      ).toEqual([])
+      expect(
+        titles!.map((t) => t.text),
+        feed,
+      ).toContain(expectedTitle.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''))
     }
     const json = (await (await page.request.get('/feed.json')).json()) as { items: { title: string }[] }
     expect(json.items.map((i) => i.title)).toContain(expectedTitle)
@@ -275,7 +281,10 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
     await expect(first!.page.getByRole('region', { name: 'Preview' })).toContainText('<script>window.__pwned=true</script>')
     await expectInert(first!.page, first!.alarms, 'comment preview')
     await form.getByRole('button', { name: 'Post comment' }).click()
-    const posted = first!.page.locator('article.comment[id^="c"]').filter({ hasText: text('xss-classic-01') }).first()
+    const posted = first!.page
+      .locator('article.comment[id^="c"]')
+      .filter({ hasText: text('xss-classic-01') })
+      .first()
     await expect(posted).toBeVisible()
     await expectInert(first!.page, first!.alarms, 'comment just posted')
     commentIds.push(Number((await posted.getAttribute('id'))!.slice(1)))
@@ -300,7 +309,15 @@ test.describe('a hostile story: article, discussion, names and reports', () => {
     await reader.page.goto(`/articles/${slug}`)
     await expectInert(reader.page, reader.alarms, 'discussion, anonymous')
     const shown = await textOf(reader.page, '.comment__body')
-    for (const id of ['xss-classic-01', 'xss-classic-06', 'xss-polyglot-01', 'attribute-breakers-01', 'template-injection-01', 'sql-02', 'css-injection-03']) {
+    for (const id of [
+      'xss-classic-01',
+      'xss-classic-06',
+      'xss-polyglot-01',
+      'attribute-breakers-01',
+      'template-injection-01',
+      'sql-02',
+      'css-injection-03',
+    ]) {
       expectShown(shown, text(id), `discussion (${id})`)
     }
     expectShown(shown, 'A'.repeat(5000), 'discussion')
@@ -422,7 +439,11 @@ test('every corpus entry as a search query shows as text and runs nothing', asyn
   // About 300 searches and 40 page loads: a minute beside another worker, more on a busier machine.
   test.setTimeout(240_000)
   // The query as the search model folds it: U+0000 counts as a space, whitespace runs become one.
-  const folded = (q: string) => q.replace(/\u0000/g, ' ').trim().replace(/\s+/g, ' ')
+  const folded = (q: string) =>
+    q
+      .replace(/\u0000/g, ' ')
+      .trim()
+      .replace(/\s+/g, ' ')
   const queries = [
     ...corpus.map((e) => ({ ...e, encoded: encodeURIComponent(wellFormed(e.text)), sent: wellFormed(e.text) })),
     // Bytes that are not UTF-8 at all, as a hand-made link could carry them: the address is refused
@@ -534,11 +555,14 @@ test('sign-up refuses every hostile username beside the field, and the page runs
     expect(found, `markup that could run script in the sign-up refusal for ${entry.id}`).toEqual([])
     expect(texts[0], entry.id).toMatch(/Usernames|username|null character/)
     // As an HTML parser reads an attribute: line ends become LF, and U+0000 becomes U+FFFD.
-    expect(values[0], entry.id).toBe(wellFormed(entry.text).replace(/\r\n?/g, '\n').replace(/\u0000/g, '\uFFFD'))
+    expect(values[0], entry.id).toBe(
+      wellFormed(entry.text)
+        .replace(/\r\n?/g, '\n')
+        .replace(/\u0000/g, '\uFFFD'),
+    )
   }
   await expectInert(page, alarms, 'sign-up, after the sweep')
 })
-
 
 test('an admin writes a chip with hostile fields; the chip pages show them as text', async ({ page }) => {
   test.setTimeout(60_000)

@@ -132,7 +132,10 @@ export async function startInstance({
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the instance on port ${port} exited (${child.exitCode ?? child.signalCode}); see ${logPath}`)
     }
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) return { url, stop, kill: (signal) => child.kill(signal), exited }
     if (Date.now() > deadline) {
       await stop()

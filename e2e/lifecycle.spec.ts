@@ -20,7 +20,10 @@ test('the production server starts on a fresh embedded database and stops cleanl
     const started = Date.now()
     let status = 0
     while (Date.now() - started < 60_000) {
-      status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)
+      status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      )
       if (status === 200) break
       await new Promise((r) => setTimeout(r, 200))
     }

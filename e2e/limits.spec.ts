@@ -83,9 +83,7 @@ function uploadWhole(port: number, head: string, body: Buffer): Promise<{ status
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => (received += chunk))
     socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message))
-    socket.on('close', () =>
-      resolve({ status: Number(received.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0), text: received, written, error }),
-    )
+    socket.on('close', () => resolve({ status: Number(received.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0), text: received, written, error }))
     socket.write(head)
     socket.write(body, (e) => (written = !e))
   })
@@ -242,7 +240,11 @@ test('values of the wrong type get 400 naming the problem', async ({ request, ba
     { path: '/admin/discussions', form: { intent: 'lock', articleId: '1e309', locked: 'true' }, message: 'That reference is not a number.' },
     { path: '/admin/discussions', form: { intent: 'slow-mode', articleId: '1', seconds: '-5' }, message: 'Slow mode cannot be negative.' },
     { path: '/admin/settings', form: { intent: 'save', commentsPerMinute: 'abc' }, message: 'Comments a member may post per minute: give a whole number' },
-    { path: '/admin/settings', form: { intent: 'save', commentsPerMinute: '1e309' }, message: 'Comments a member may post per minute: give a whole number' },
+    {
+      path: '/admin/settings',
+      form: { intent: 'save', commentsPerMinute: '1e309' },
+      message: 'Comments a member may post per minute: give a whole number',
+    },
     { path: '/admin/settings', form: { intent: 'save', commentsPerMinute: '-3' }, message: 'Comments a member may post per minute: the least is 1' },
   ]
   for (const { path, form, message } of cases) {
@@ -281,7 +283,13 @@ test('enormous addresses get 400 from the app, or 431 from the HTTP server, neve
 
 test('an order a reading page does not offer shows its default; a filter that cannot match is a 400', async ({ request, baseURL }) => {
   // Reading pages fall back: a mangled or outdated link still shows the page.
-  for (const path of ['/chips?sort=nonsense', '/chips?sort=name&dir=sideways', `/articles/${slug}?sort=nonsense`, `/articles/${slug}?sort=`, `/articles/${slug}?sort[]=new`]) {
+  for (const path of [
+    '/chips?sort=nonsense',
+    '/chips?sort=name&dir=sideways',
+    `/articles/${slug}?sort=nonsense`,
+    `/articles/${slug}?sort=`,
+    `/articles/${slug}?sort[]=new`,
+  ]) {
     expect((await request.get(path)).status(), path).toBe(200)
   }
   const cases = [{ path: '/chips?status=banned', message: 'status is not one of the accepted values' }]

@@ -148,10 +148,13 @@ test.describe('on an instance of its own, which no other suite writes to', () =>
     expect(misses).toBeLessThanOrEqual(stormMs / 1000 + 3)
     // And the storm's outcome reaches readers within the coalescing window.
     await expect
-      .poll(async () => {
-        const page = await (await fetch(`${origin}${S1}`)).text()
-        return new RegExp(`id="c${commentId}"[\\s\\S]*?class="comment__score">(\\d+) points?<`).exec(page)?.[1]
-      }, { timeout: 5000 })
+      .poll(
+        async () => {
+          const page = await (await fetch(`${origin}${S1}`)).text()
+          return new RegExp(`id="c${commentId}"[\\s\\S]*?class="comment__score">(\\d+) points?<`).exec(page)?.[1]
+        },
+        { timeout: 5000 },
+      )
       .toBe('12')
     await Promise.all([admin, ...voters].map((c) => c.dispose()))
   })

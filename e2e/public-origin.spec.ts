@@ -67,7 +67,11 @@ test.afterAll(async () => {
 type Raw = { status: number; headers: http.IncomingHttpHeaders; body: string }
 
 /** A request with exactly the headers given, Host included (fetch may not set Host). */
-function raw(port: number, requestPath: string, { method = 'GET', headers = {}, form }: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {}) {
+function raw(
+  port: number,
+  requestPath: string,
+  { method = 'GET', headers = {}, form }: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
+) {
   const body = form ? new URLSearchParams(form).toString() : undefined
   return new Promise<Raw>((resolve, reject) => {
     const request = http.request(
@@ -76,7 +80,10 @@ function raw(port: number, requestPath: string, { method = 'GET', headers = {}, 
         port,
         method,
         path: requestPath,
-        headers: { ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...headers },
+        headers: {
+          ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) } : {}),
+          ...headers,
+        },
       },
       (response) => {
         const chunks: Buffer[] = []
@@ -118,7 +125,18 @@ function expectOnlyOrigin(text: string, origin: string, what: string) {
   for (const address of own) expect(address.startsWith(`${origin}/`) || address === origin, `${what}: ${address}`).toBe(true)
 }
 
-const pages = ['/', '/articles/h200-exports-to-china-approved', '/feed.xml', '/feed.atom', '/feed.json', '/sitemap.xml', '/robots.txt', '/chips.json', '/chips/h200', '/tags/export-controls/feed.xml']
+const pages = [
+  '/',
+  '/articles/h200-exports-to-china-approved',
+  '/feed.xml',
+  '/feed.atom',
+  '/feed.json',
+  '/sitemap.xml',
+  '/robots.txt',
+  '/chips.json',
+  '/chips/h200',
+  '/tags/export-controls/feed.xml',
+]
 
 for (const setup of setups) {
   test.describe(setup.name, () => {
@@ -133,7 +151,11 @@ for (const setup of setups) {
       expect(instance).toBeTruthy()
       const sent = mailbox.messages.length
       // Host forged outright: with PUBLIC_URL set, another host is refused (421) before anything runs.
-      const refused = await raw(setup.port, '/forgot-password', { method: 'POST', headers: forged(EVIL, scheme), form: { email: 'member@threadline.local' } })
+      const refused = await raw(setup.port, '/forgot-password', {
+        method: 'POST',
+        headers: forged(EVIL, scheme),
+        form: { email: 'member@threadline.local' },
+      })
       if (setup.publicUrl) expect(refused.status).toBe(421)
       else expect(refused.status).toBe(302)
       // The site's own Host, with the forwarded headers forged (a trusted proxy's X-Forwarded-Host

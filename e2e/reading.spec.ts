@@ -24,9 +24,7 @@ test('a reader goes from the front page to a story, its chips, and the chip data
 
   await page.getByRole('link', { name: 'A Field Guide to AI Accelerators and Their Export Status' }).click()
   await expect(page).toHaveURL(/\/articles\/ai-accelerator-export-status-field-guide$/)
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-    'A Field Guide to AI Accelerators and Their Export Status',
-  )
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A Field Guide to AI Accelerators and Their Export Status')
   await expect(page.getByText(/min read/).first()).toBeVisible()
 
   const chipsSection = page.getByRole('region', { name: 'Key figures for the chips this story mentions' })
@@ -41,18 +39,13 @@ test('a reader goes from the front page to a story, its chips, and the chip data
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('H200')
   await expect(page.getByRole('heading', { name: 'Export-control status' })).toBeVisible()
   await expect(page.getByText('Approved for export').first()).toBeVisible()
-  await expect(
-    page.getByRole('link', { name: 'A Field Guide to AI Accelerators and Their Export Status' }),
-  ).toBeVisible()
+  await expect(page.getByRole('link', { name: 'A Field Guide to AI Accelerators and Their Export Status' })).toBeVisible()
 
   await page.getByRole('link', { name: 'Chip database' }).first().click()
   await expect(page).toHaveURL(/\/chips$/)
   await page.getByRole('link', { name: 'Memory bandwidth' }).click()
   await expect(page).toHaveURL(/sort=bandwidth&dir=desc/)
-  await expect(page.getByRole('columnheader', { name: /Memory bandwidth/ })).toHaveAttribute(
-    'aria-sort',
-    'descending',
-  )
+  await expect(page.getByRole('columnheader', { name: /Memory bandwidth/ })).toHaveAttribute('aria-sort', 'descending')
   const desc = (await columnValues(page, 'Memory bandwidth')).map(toGbs)
   const known = desc.filter((v): v is number => v !== null)
   expect(known.length).toBeGreaterThan(5)

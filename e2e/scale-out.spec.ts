@@ -76,9 +76,7 @@ test.beforeAll(async () => {
     expect(response.status).toBe(200)
     reader.abort()
   }
-  await expect
-    .poll(() => database!.countListeners(), { message: 'both instances LISTEN for events' })
-    .toBeGreaterThanOrEqual(2)
+  await expect.poll(() => database!.countListeners(), { message: 'both instances LISTEN for events' }).toBeGreaterThanOrEqual(2)
 })
 
 test.afterAll(async () => {
@@ -167,7 +165,10 @@ test('a setting changed through one instance holds at once on the other', async 
     await expect
       .poll(
         async () => {
-          const response = await client.post(`/articles/${slug}`, { form: { intent: 'comment', body: 'Sixty characters of comment, which is over the new limit.' }, maxRedirects: 0 })
+          const response = await client.post(`/articles/${slug}`, {
+            form: { intent: 'comment', body: 'Sixty characters of comment, which is over the new limit.' },
+            maxRedirects: 0,
+          })
           return response.status() === 400 && (await response.text()).includes('40')
         },
         { message: 'A refuses a comment over the limit set through B', timeout: 2_000, intervals: [10, 50, 100] },
@@ -190,9 +191,7 @@ test('a comment posted through one instance clears the other instance’s cached
   }
   // The first anonymous read fills B's cache; a later one must come from it, or nothing below
   // would show that the cache was cleared.
-  await expect
-    .poll(async () => (await read()).cache, { message: 'B serves the story from its cache', timeout: 5_000 })
-    .toBe('HIT')
+  await expect.poll(async () => (await read()).cache, { message: 'B serves the story from its cache', timeout: 5_000 }).toBe('HIT')
 
   const text = `Cache buster from instance A (${crypto.randomBytes(4).toString('hex')})`
   await postComment(client, text)

@@ -218,8 +218,7 @@ test.describe('expiry', () => {
 
   // The table keys a session by the SHA-256 of its cookie's token, never the token itself.
   const rowId = (token: string) => crypto.createHash('sha256').update(token, 'utf8').digest('hex')
-  const expiresAt = async (token: string) =>
-    (await sql!<{ at: Date }[]>`select expires_at as at from sessions where id = ${rowId(token)}`)[0]?.at
+  const expiresAt = async (token: string) => (await sql!<{ at: Date }[]>`select expires_at as at from sessions where id = ${rowId(token)}`)[0]?.at
 
   test('an expired session is refused and deleted; one used past half its life slides forward 30 days', async ({ clientIp }) => {
     const client = bareClient(ORIGIN, clientIp)

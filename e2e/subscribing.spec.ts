@@ -31,9 +31,9 @@ for (const { name, path, feed } of [
 ]) {
   test(`the ${name} page offers its feeds to readers and to feed readers`, async ({ page, request }) => {
     await page.goto(path)
-    const alternates = await page.locator('head link[rel="alternate"]').evaluateAll((links) =>
-      links.map((l) => `${l.getAttribute('type')} ${l.getAttribute('href')}`),
-    )
+    const alternates = await page
+      .locator('head link[rel="alternate"]')
+      .evaluateAll((links) => links.map((l) => `${l.getAttribute('type')} ${l.getAttribute('href')}`))
     for (const [type, ext] of [
       ['application/rss+xml', 'xml'],
       ['application/atom+xml', 'atom'],

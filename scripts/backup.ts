@@ -77,7 +77,9 @@ async function checkToolVersion(tool: 'pg_dump' | 'pg_restore', sql: postgres.Sq
   const [row] = await sql<{ v: string }[]>`select current_setting('server_version_num') as v`
   const serverMajor = Math.floor(Number(row!.v) / 10_000)
   if (!(toolMajor >= serverMajor)) {
-    throw new BackupError(`${tool} ${toolMajor} is older than the server (PostgreSQL ${serverMajor}); install the client tools for ${serverMajor} or newer`)
+    throw new BackupError(
+      `${tool} ${toolMajor} is older than the server (PostgreSQL ${serverMajor}); install the client tools for ${serverMajor} or newer`,
+    )
   }
   return { toolMajor, serverMajor }
 }
@@ -102,7 +104,7 @@ async function serverContents(sql: postgres.Sql): Promise<Contents> {
 }
 
 async function pgliteContents(client: PGlite): Promise<Contents> {
-  const one = async (query: string) => ((await client.query<{ n: number }>(query)).rows[0]?.n ?? 0)
+  const one = async (query: string) => (await client.query<{ n: number }>(query)).rows[0]?.n ?? 0
   return {
     tables: await one(`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`),
     articles: await one('select count(*)::int as n from articles'),
@@ -146,7 +148,11 @@ export async function restoreServer(url: string, file: string, { force }: { forc
       // Everything the app keeps lives in these two schemas; the back-up recreates both.
       await sql.unsafe('drop schema if exists drizzle cascade; drop schema if exists public cascade; create schema public')
     }
-    await runTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${libpqEnv(url).PGDATABASE}`, file], libpqEnv(url))
+    await runTool(
+      'pg_restore',
+      ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${libpqEnv(url).PGDATABASE}`, file],
+      libpqEnv(url),
+    )
     const after = await serverContents(sql)
     return { replaced: before.tables > 0 ? before : null, contents: after, versions }
   } finally {

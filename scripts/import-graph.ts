@@ -139,8 +139,7 @@ export const rules: Rule[] = [
   },
   {
     name: 'app/lib imports only app/lib, app/env.server.ts and db/',
-    breaks: (imp) =>
-      under(imp.from, 'app/lib') && imp.internal && !under(imp.target, 'app/lib', 'app/env.server.ts', 'db') && !testSupport(imp),
+    breaks: (imp) => under(imp.from, 'app/lib') && imp.internal && !under(imp.target, 'app/lib', 'app/env.server.ts', 'db') && !testSupport(imp),
   },
   {
     name: 'app/models imports nothing from app/routes, app/components, app/seed or the app shell (root, entry)',
@@ -185,9 +184,7 @@ export function breaksOf(rule: Rule, imports: Import[]): string[] {
 
 /** Pending entries no import matches any more. */
 export function stalePending(imports: Import[]): string[] {
-  return pending
-    .filter((p) => !imports.some((imp) => imp.from === p.from && imp.target === p.target))
-    .map((p) => `${p.from} → ${p.target}`)
+  return pending.filter((p) => !imports.some((imp) => imp.from === p.from && imp.target === p.target)).map((p) => `${p.from} → ${p.target}`)
 }
 
 /** How many imports go from each layer to each other one (within a layer left out), by layer. */

@@ -65,7 +65,6 @@ export function formatDateTime(value: DateLike, { compact = false } = {}): strin
   return compact ? `${compactDate.format(date)}, ${time}` : `${formatDate(date)}, ${time} UTC`
 }
 
-
 const fieldOrder = ['title', 'slug', 'standfirst', 'body', 'tags', 'chips', 'status', 'publishAt']
 
 function statusLine(article: EditorArticle) {
@@ -118,17 +117,7 @@ export function ArticleEditor({
   )
 }
 
-function EditorForm({
-  article,
-  chips,
-  failure,
-  now,
-}: {
-  article?: EditorArticle
-  chips: EditorChip[]
-  failure?: EditorFailure
-  now: DateLike
-}) {
+function EditorForm({ article, chips, failure, now }: { article?: EditorArticle; chips: EditorChip[]; failure?: EditorFailure; now: DateLike }) {
   // After a submission the form shows what was sent; before, what is stored.
   const values = failure?.values
   const value = (name: string, stored: string) => values?.[name] ?? stored
@@ -140,7 +129,7 @@ function EditorForm({
   })
   const fields = errors?.fields
   const focus = firstInvalid(errors, fieldOrder)
-  const checkedChips = new Set(values ? (values.chips ?? '').split(',').filter(Boolean) : article?.chips ?? [])
+  const checkedChips = new Set(values ? (values.chips ?? '').split(',').filter(Boolean) : (article?.chips ?? []))
   const standfirst = value('standfirst', article?.standfirst ?? '')
   // An imported standfirst may run long: say so before the author tries to save.
   const standfirstErrors =
@@ -211,9 +200,7 @@ function EditorForm({
           {preview.html ? (
             <div className="prose" dangerouslySetInnerHTML={{ __html: preview.html }} />
           ) : (
-            <p className="muted">
-              {preview.live ? 'Nothing to preview yet.' : 'Press Preview to see the body as readers will.'}
-            </p>
+            <p className="muted">{preview.live ? 'Nothing to preview yet.' : 'Press Preview to see the body as readers will.'}</p>
           )}
         </section>
       </div>
@@ -232,8 +219,8 @@ function EditorForm({
           {chips.map((chip) => (
             <li key={chip.slug}>
               <label>
-                <input type="checkbox" name="chips" value={chip.slug} defaultChecked={checkedChips.has(chip.slug)} />{' '}
-                {chip.name} <span className="muted">({chip.vendor})</span>
+                <input type="checkbox" name="chips" value={chip.slug} defaultChecked={checkedChips.has(chip.slug)} /> {chip.name}{' '}
+                <span className="muted">({chip.vendor})</span>
               </label>
             </li>
           ))}
@@ -256,8 +243,7 @@ function EditorForm({
           type="datetime-local"
           hint={
             <>
-              Needed to schedule, and then in the future. Published and left empty: now. It is now{' '}
-              <time dateTime={nowIso}>{formatDateTime(nowIso)}</time>.
+              Needed to schedule, and then in the future. Published and left empty: now. It is now <time dateTime={nowIso}>{formatDateTime(nowIso)}</time>.
             </>
           }
           defaultValue={value('publishAt', toUtcDateTimeInput(article?.publishedAt))}

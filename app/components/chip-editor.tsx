@@ -1,14 +1,6 @@
 import { Form } from '@remix-run/react'
 import { type EditorFailure } from '#app/components/article-editor.tsx'
-import {
-  Field,
-  FormErrorSummary,
-  SelectField,
-  SubmitButton,
-  TextareaField,
-  firstInvalid,
-  useFormValidation,
-} from '#app/components/forms.tsx'
+import { Field, FormErrorSummary, SelectField, SubmitButton, TextareaField, firstInvalid, useFormValidation } from '#app/components/forms.tsx'
 import type { ChipFigures } from '#app/lib/chip-figures.ts'
 import { exportStatusLabels } from '#app/lib/format.ts'
 import { CHIP_LIMITS, ChipFormSchema, formatSourceLines } from '#app/schemas/authoring.ts'
@@ -92,20 +84,13 @@ export function ChipEditor({ chip, failure }: { chip?: EditorChipRecord; failure
 
       <fieldset className="form-section">
         <legend>Figures</legend>
-        <p className="field__hint">
-          Vendor-published peak values, in digits. Leave a figure empty when it is unknown: readers see “n/a”.
-        </p>
+        <p className="field__hint">Vendor-published peak values, in digits. Leave a figure empty when it is unknown: readers see “n/a”.</p>
         <div className="form-grid">
           <Field label="Memory (GB)" {...figure} inputMode="numeric" {...props('memoryGb')} />
           <Field label="Memory type" maxLength={CHIP_LIMITS.shortText} {...props('memoryType')} />
           <Field label="Memory bandwidth (GB/s)" {...figure} inputMode="numeric" {...props('memoryBandwidthGbs')} />
           <Field label="Interconnect" maxLength={CHIP_LIMITS.shortText} {...props('interconnect')} />
-          <Field
-            label="Interconnect bandwidth (GB/s)"
-            {...figure}
-            inputMode="numeric"
-            {...props('interconnectBandwidthGbs')}
-          />
+          <Field label="Interconnect bandwidth (GB/s)" {...figure} inputMode="numeric" {...props('interconnectBandwidthGbs')} />
           <Field label="Dense BF16 (TFLOPS)" {...figure} {...props('bf16Tflops')} />
           <Field label="TDP (W)" {...figure} inputMode="numeric" {...props('tdpWatts')} />
           <Field label="Launch year" {...figure} inputMode="numeric" maxLength={4} {...props('launchYear')} />
@@ -120,12 +105,7 @@ export function ChipEditor({ chip, failure }: { chip?: EditorChipRecord; failure
             options={exportStatuses.map((s) => ({ value: s, label: exportStatusLabels[s] }))}
             {...props('exportStatus')}
           />
-          <Field
-            label="Export status since"
-            type="date"
-            hint="When the status took effect, if known."
-            {...props('exportStatusSince')}
-          />
+          <Field label="Export status since" type="date" hint="When the status took effect, if known." {...props('exportStatusSince')} />
         </div>
         <TextareaField
           label="Export note"

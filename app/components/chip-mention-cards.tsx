@@ -45,13 +45,18 @@ export function ChipMentionCards({ cards }: { cards: ChipCard[] }) {
   if (!shown) return null
   const { card } = shown
   return (
-    <div role="tooltip" id={shown.id} className="chip-card" ref={(el) => {
-      // Positioned through the CSSOM, which the CSP allows (inline style attributes it does not).
-      if (el) {
-        el.style.top = `${shown.top}px`
-        el.style.left = `${shown.left}px`
-      }
-    }}>
+    <div
+      role="tooltip"
+      id={shown.id}
+      className="chip-card"
+      ref={(el) => {
+        // Positioned through the CSSOM, which the CSP allows (inline style attributes it does not).
+        if (el) {
+          el.style.top = `${shown.top}px`
+          el.style.left = `${shown.left}px`
+        }
+      }}
+    >
       <p className="chip-card__name">
         {card.vendor} {card.name}
       </p>

@@ -50,17 +50,7 @@ const placeholders: Partial<Record<CommentView['status'], string>> = {
 }
 
 /** The whole discussion block under an article, or under a comment on its own page. */
-export function Discussion({
-  tree,
-  shared,
-  header,
-  footer,
-}: {
-  tree: DiscussionComment[]
-  shared: Shared
-  header?: ReactNode
-  footer?: ReactNode
-}) {
+export function Discussion({ tree, shared, header, footer }: { tree: DiscussionComment[]; shared: Shared; header?: ReactNode; footer?: ReactNode }) {
   const navigate = useNavigate()
   return (
     <>
@@ -139,9 +129,7 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
           ) : null}
           {comment.pinned ? <span className="pill">Pinned</span> : null}
           {comment.descendantCount > 0 ? (
-            <span className="comment__hidden-count">
-              {pluralize(comment.descendantCount, 'reply', 'replies')} hidden
-            </span>
+            <span className="comment__hidden-count">{pluralize(comment.descendantCount, 'reply', 'replies')} hidden</span>
           ) : null}
         </summary>
 
@@ -226,13 +214,13 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
       ) : null}
       {comment.canEdit && comment.body !== null && limits ? (
         <Disclosure {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
-          {(close) => (
-            <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={limits} onSaved={close} />
-          )}
+          {(close) => <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={limits} onSaved={close} />}
         </Disclosure>
       ) : null}
       {comment.canDelete ? (
-        <Disclosure {...panel('delete', 'Delete', (values) => focused && values?.intent === 'delete')}>{() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} focused={focused} />}</Disclosure>
+        <Disclosure {...panel('delete', 'Delete', (values) => focused && values?.intent === 'delete')}>
+          {() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} focused={focused} />}
+        </Disclosure>
       ) : null}
       {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
         <Disclosure {...panel('report', 'Report', (values) => values?.reporting === String(comment.id))}>
@@ -449,15 +437,7 @@ export function CommentForm({
   const kept = result?.ok ? '' : (result?.values?.body ?? '')
   return (
     <>
-      <fetcher.Form
-        key={formKey}
-        ref={formRef}
-        {...form}
-        method="post"
-        action={`/articles/${slug}`}
-        className="comment-form stack"
-        noValidate
-      >
+      <fetcher.Form key={formKey} ref={formRef} {...form} method="post" action={`/articles/${slug}`} className="comment-form stack" noValidate>
         <input type="hidden" name="parentId" value={parentId ?? ''} />
         <input type="hidden" name="returnTo" value={returnTo} />
         <FormMessages messages={formErrors} />
@@ -631,12 +611,7 @@ export function DiscussionControls({ sort, basePath }: { sort: CommentSort; base
     <nav className="discussion__sort" aria-label="Sort comments">
       <span className="muted">Sort by</span>
       {(Object.keys(labels) as CommentSort[]).map((key) => (
-        <Link
-          key={key}
-          to={`${basePath}?sort=${key}&remember=1#discussion`}
-          aria-current={key === sort ? 'true' : undefined}
-          preventScrollReset
-        >
+        <Link key={key} to={`${basePath}?sort=${key}&remember=1#discussion`} aria-current={key === sort ? 'true' : undefined} preventScrollReset>
           {labels[key]}
         </Link>
       ))}
@@ -684,8 +659,7 @@ export function LiveUpdates({ slug }: { slug: string }) {
 export function LockedNotice() {
   return (
     <p className="notice notice--locked" role="note">
-      <strong>This discussion is locked.</strong> Moderators have closed it to new comments, replies and edits. What
-      was said stays readable.
+      <strong>This discussion is locked.</strong> Moderators have closed it to new comments, replies and edits. What was said stays readable.
     </p>
   )
 }
@@ -694,8 +668,7 @@ export function SignInToComment({ returnTo }: { returnTo: string }) {
   const query = new URLSearchParams({ redirectTo: `${returnTo}#discussion` })
   return (
     <p className="notice">
-      <Link to={`/login?${query}`}>Log in</Link> or <Link to={`/signup?${query}`}>create an account</Link> to join the
-      discussion.
+      <Link to={`/login?${query}`}>Log in</Link> or <Link to={`/signup?${query}`}>create an account</Link> to join the discussion.
     </p>
   )
 }

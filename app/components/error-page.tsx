@@ -29,9 +29,7 @@ type UnsavedForm = { action: string; values: Record<string, string> }
 function unsavedForm(data: unknown): UnsavedForm | null {
   if (!data || typeof data !== 'object' || !('unsaved' in data)) return null
   const unsaved = data.unsaved as Partial<UnsavedForm> | undefined
-  return typeof unsaved?.action === 'string' && unsaved.values && typeof unsaved.values === 'object'
-    ? (unsaved as UnsavedForm)
-    : null
+  return typeof unsaved?.action === 'string' && unsaved.values && typeof unsaved.values === 'object' ? (unsaved as UnsavedForm) : null
 }
 
 /** The text a writer sent, in a form that sends it again. Works without JavaScript. */

@@ -1,13 +1,6 @@
 import { useForm, type SubmissionResult } from '@conform-to/react'
 import { useNavigation } from '@remix-run/react'
-import {
-  useMemo,
-  useRef,
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-} from 'react'
+import { useMemo, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import type { z } from 'zod'
 import { checkForm, groupErrors } from '#app/lib/form-check.ts'
 import { INTENT_FIELD, intentOf } from '#app/lib/intent.ts'
@@ -97,9 +90,7 @@ export function TextareaField(props: FieldProps & TextareaHTMLAttributes<HTMLTex
 }
 
 /** A labelled select. */
-export function SelectField(
-  props: FieldProps & { options: { value: string; label: string }[] } & SelectHTMLAttributes<HTMLSelectElement>,
-) {
+export function SelectField(props: FieldProps & { options: { value: string; label: string }[] } & SelectHTMLAttributes<HTMLSelectElement>) {
   const { frame, rest } = frameProps(props)
   const { options, ...select } = rest
   return (
@@ -123,7 +114,13 @@ export function firstInvalid(errors: FormErrors | undefined, order: string[]) {
   return order.find((name) => errors?.fields?.[name]?.length)
 }
 
-export function SubmitButton({ children, pendingText, name, value, className }: {
+export function SubmitButton({
+  children,
+  pendingText,
+  name,
+  value,
+  className,
+}: {
   children: ReactNode
   pendingText: string
   name?: string
@@ -131,8 +128,7 @@ export function SubmitButton({ children, pendingText, name, value, className }: 
   className?: string
 }) {
   const navigation = useNavigation()
-  const pending =
-    navigation.state === 'submitting' && (value === undefined || navigation.formData?.get(name ?? 'intent') === value)
+  const pending = navigation.state === 'submitting' && (value === undefined || navigation.formData?.get(name ?? 'intent') === value)
   return (
     <button type="submit" className={className ?? 'button'} name={name} value={value} aria-disabled={pending || undefined}>
       {pending ? pendingText : children}
@@ -232,7 +228,6 @@ export function errorsBesides(errors: FormErrors | undefined, ...shownByFields: 
   return [...(errors.form ?? []), ...fields.flatMap(([, list]) => list ?? [])]
 }
 
-
 export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null
   return (
@@ -246,5 +241,3 @@ export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
     </div>
   )
 }
-
-

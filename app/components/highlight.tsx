@@ -13,9 +13,5 @@ export function Highlighted({ text }: { text: string }) {
     } else current += ch
   }
   if (current) parts.push({ text: current, marked })
-  return (
-    <>
-      {parts.map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
-    </>
-  )
+  return <>{parts.map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>
 }

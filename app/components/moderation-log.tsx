@@ -66,7 +66,12 @@ export function ModerationLogTable({ entries, showModerator }: { entries: LogEnt
                 ) : e.articleSlug ? (
                   <Link to={`/articles/${e.articleSlug}`}>“{e.articleTitle}”</Link>
                 ) : null}
-                {e.targetName ? <span className="muted"> {e.commentId || e.articleSlug ? 'by' : ''} {e.targetName}</span> : null}
+                {e.targetName ? (
+                  <span className="muted">
+                    {' '}
+                    {e.commentId || e.articleSlug ? 'by' : ''} {e.targetName}
+                  </span>
+                ) : null}
               </td>
               <td className="wrap">{e.reason || <span className="muted">—</span>}</td>
             </tr>

@@ -5,8 +5,7 @@ export function SubscribeLinks({ feedPath, label }: { feedPath: string; label: s
       <span aria-hidden="true" className="subscribe__icon">
         ◉
       </span>{' '}
-      Follow {label}: <a href={`${feedPath}.xml`}>RSS</a> · <a href={`${feedPath}.atom`}>Atom</a> ·{' '}
-      <a href={`${feedPath}.json`}>JSON Feed</a>
+      Follow {label}: <a href={`${feedPath}.xml`}>RSS</a> · <a href={`${feedPath}.atom`}>Atom</a> · <a href={`${feedPath}.json`}>JSON Feed</a>
     </p>
   )
 }

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { AdmissionControl, admissionClasses, POST_LANES, RefusalMemory, REFUSALS_BEFORE_REMEMBERED, SessionStanding, WorkQueue } from './admission.server.ts'
+import {
+  AdmissionControl,
+  admissionClasses,
+  POST_LANES,
+  RefusalMemory,
+  REFUSALS_BEFORE_REMEMBERED,
+  SessionStanding,
+  WorkQueue,
+} from './admission.server.ts'
 
 const signup = admissionClasses.find((c) => c.limits.name === 'signup')!.limits
 
@@ -82,7 +90,8 @@ describe('which forms are limited', () => {
     }
     for (const path of ['/signup', '/SignUp/', '/sign%75p']) expect(name(path), path).toBe('signup')
     for (const path of ['/signup/confirm/abc', '/SIGNUP/confirm/abc/', '/signup/confirm/abc.data']) expect(name(path), path).toBe('signup-confirm')
-    for (const path of ['/forgot-password', '/Forgot-Password/', '/reset-password/tok', '/reset-password/tok/']) expect(name(path), path).toBe('password-reset')
+    for (const path of ['/forgot-password', '/Forgot-Password/', '/reset-password/tok', '/reset-password/tok/'])
+      expect(name(path), path).toBe('password-reset')
   })
 
   test('other paths and methods are not, and a malformed escape matches nothing', () => {

@@ -75,7 +75,10 @@ export function asRouted(path: string): string {
   } catch {
     // A malformed escape never reaches a route (server.ts refuses it); as it is, it matches nothing.
   }
-  return decoded.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1')
+  return decoded
+    .toLowerCase()
+    .replace(/\/{2,}/g, '/')
+    .replace(/(.)\/+$/, '$1')
 }
 
 /** Per-process buckets. Addresses are forgotten once their bucket is full again, so memory stays bounded by the flood's width over a few seconds. */

@@ -102,7 +102,29 @@ describe('watched words, as readers read them', () => {
     const c = String.fromCodePoint(cp)
     if (/\p{Default_Ignorable_Code_Point}|\p{Cf}/u.test(c)) invisibles.push(c)
   }
-  const named = ['\u2062', '\u034F', '\u180E', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u061C', '\u200E', '\u202E', '\u2066', '\uFE0F', '\u{E0100}', '\u115F', '\u1160', '\u3164', '\uFFA0', '\u{E0041}', '\u{1D173}']
+  const named = [
+    '\u2062',
+    '\u034F',
+    '\u180E',
+    '\u200B',
+    '\u200C',
+    '\u200D',
+    '\u2060',
+    '\uFEFF',
+    '\u00AD',
+    '\u061C',
+    '\u200E',
+    '\u202E',
+    '\u2066',
+    '\uFE0F',
+    '\u{E0100}',
+    '\u115F',
+    '\u1160',
+    '\u3164',
+    '\uFFA0',
+    '\u{E0041}',
+    '\u{1D173}',
+  ]
   const insertAt = (word: string, i: number, what: string) => [...word].slice(0, i).join('') + what + [...word].slice(i).join('')
 
   it('knows every invisible character the issue names, among thousands', () => {
@@ -145,7 +167,14 @@ describe('watched words, as readers read them', () => {
       const forms: string[] = [`_${entry.word}_`, `__${entry.word}__`, `*${entry.word}*`, `[${entry.word}](https://example.com/)`]
       for (let i = 1; i < letters.length; i++) {
         const [head, tail] = [letters.slice(0, i).join(''), letters.slice(i).join('')]
-        for (const [open, close] of [['**', '**'], ['*', '*'], ['_', '_'], ['__', '__'], ['`', '`'], ['[', '](https://example.com/)']]) {
+        for (const [open, close] of [
+          ['**', '**'],
+          ['*', '*'],
+          ['_', '_'],
+          ['__', '__'],
+          ['`', '`'],
+          ['[', '](https://example.com/)'],
+        ]) {
           forms.push(`${head}${open}${tail}${close}`, `${open}${head}${close}${tail}`)
         }
         forms.push(`**${head}***${tail}*`, `*${head}***${tail}**`)

@@ -32,9 +32,7 @@ export type AutoModerationInput = {
 
 export type Rule = 'discussion-locked' | 'length' | 'watched-word' | 'links' | 'member-state' | 'first-comment'
 
-export type Verdict =
-  | { action: 'publish' }
-  | { action: 'hold' | 'reject'; rule: Rule; detail: string; message: string }
+export type Verdict = { action: 'publish' } | { action: 'hold' | 'reject'; rule: Rule; detail: string; message: string }
 
 // A Markdown link to `//host` or `/\host` leaves the site as surely as one with a scheme.
 const linkPattern = /https?:\/\/|www\.|mailto:|\]\(\s*<?[/\\]{2}/gi

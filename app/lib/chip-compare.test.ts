@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bestIndexes,
-  buildComparison,
-  escapeHtml,
-  renderComparisonHtml,
-  splitChipSlugs,
-  type ComparableChip,
-} from './chip-compare.ts'
+import { bestIndexes, buildComparison, escapeHtml, renderComparisonHtml, splitChipSlugs, type ComparableChip } from './chip-compare.ts'
 
 function chip(fields: Partial<ComparableChip> & Pick<ComparableChip, 'slug' | 'name'>): ComparableChip {
   return {
@@ -110,11 +103,7 @@ describe('buildComparison', () => {
     expect(row(comparison, 'bf16').cells.map((c) => c.text)).toEqual(['989 TFLOPS', '989 TFLOPS', 'n/a'])
     expect(row(comparison, 'tdp').cells.map((c) => c.text)).toEqual(['700 W', '400 W', 'n/a'])
     expect(row(comparison, 'architecture').cells.map((c) => c.text)).toEqual(['Hopper', 'n/a', 'n/a'])
-    expect(row(comparison, 'status').cells.map((c) => c.text)).toEqual([
-      'Approved for export',
-      'Unrestricted',
-      'Unrestricted',
-    ])
+    expect(row(comparison, 'status').cells.map((c) => c.text)).toEqual(['Approved for export', 'Unrestricted', 'Unrestricted'])
   })
 
   it('marks the best figure per ranked row, ties included, ignoring unknowns', () => {

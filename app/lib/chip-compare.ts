@@ -12,17 +12,7 @@ export const KEBAB_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
 export type ComparableChip = ChipFigures
 
-export type CompareRowKey =
-  | 'vendor'
-  | 'architecture'
-  | 'process'
-  | 'memory'
-  | 'bandwidth'
-  | 'interconnect'
-  | 'bf16'
-  | 'tdp'
-  | 'year'
-  | 'status'
+export type CompareRowKey = 'vendor' | 'architecture' | 'process' | 'memory' | 'bandwidth' | 'interconnect' | 'bf16' | 'tdp' | 'year' | 'status'
 
 export type CompareCell = {
   text: string
@@ -192,12 +182,7 @@ export const statusSymbols: Record<ExportStatus, string> = {
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 }
 
 /**
@@ -206,10 +191,7 @@ export function escapeHtml(value: string): string {
  */
 export function renderComparisonHtml(comparison: ChipComparison, caption: string): string {
   const head = comparison.chips
-    .map(
-      (c) =>
-        `<th scope="col" class="num"><a href="/chips/${encodeURIComponent(c.slug)}">${escapeHtml(c.name)}</a></th>`,
-    )
+    .map((c) => `<th scope="col" class="num"><a href="/chips/${encodeURIComponent(c.slug)}">${escapeHtml(c.name)}</a></th>`)
     .join('')
   const body = comparison.rows
     .map((row) => {
@@ -219,9 +201,7 @@ export function renderComparisonHtml(comparison: ChipComparison, caption: string
           const classAttr = classes ? ` class="${classes}"` : ''
           let content = escapeHtml(cell.text)
           if (cell.status) {
-            content = `<span class="${statusClass(cell.status)}"><span aria-hidden="true">${
-              statusSymbols[cell.status]
-            } </span>${content}</span>`
+            content = `<span class="${statusClass(cell.status)}"><span aria-hidden="true">${statusSymbols[cell.status]} </span>${content}</span>`
           }
           if (cell.best) {
             content = `<strong>${content}</strong>${bestMarkHtml}`

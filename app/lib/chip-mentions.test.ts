@@ -134,7 +134,10 @@ describe('the number of links one text gets', () => {
     const names = ['H20', 'H200', 'Ascend 910B', 'MI300X']
     const words: string[] = []
     while (words.join(' ').length < 9_990) words.push(names[words.length % names.length]!)
-    const body = words.join(' ').slice(0, 10_000).replace(/\s\S*$/, '')
+    const body = words
+      .join(' ')
+      .slice(0, 10_000)
+      .replace(/\s\S*$/, '')
     expect(body.length).toBeGreaterThan(9_900)
     const html = renderMarkdown(body, 'comment')
     const linked = linkChipMentions(html, chips)

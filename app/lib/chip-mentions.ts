@@ -29,10 +29,13 @@ export function buildMentionMatcher(chips: readonly ChipName[]) {
     return `(?<g${i}>${e.pattern})`
   })
   const regex = new RegExp(`(?<![\\p{L}\\p{N}_-])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_]|-[\\p{L}\\p{N}])`, 'giu')
-  return { regex, slugFor: (groups: Record<string, string | undefined>) => {
-    for (const [group, slug] of bySource) if (groups[group] !== undefined) return slug
-    return null
-  } }
+  return {
+    regex,
+    slugFor: (groups: Record<string, string | undefined>) => {
+      for (const [group, slug] of bySource) if (groups[group] !== undefined) return slug
+      return null
+    },
+  }
 }
 
 const skipTags = new Set(['a', 'code', 'pre'])

@@ -12,7 +12,10 @@ function shape(nodes: ReturnType<typeof buildCommentTree<Row>>): unknown[] {
 describe('buildCommentTree', () => {
   it('nests replies under their parents and keeps the order rows arrive in', () => {
     const tree = buildCommentTree([row(1, null), row(2, null), row(3, 1), row(4, 3), row(5, 1), row(6, 2)])
-    expect(shape(tree)).toEqual([[1, [[3, [4]], 5]], [2, [6]]])
+    expect(shape(tree)).toEqual([
+      [1, [[3, [4]], 5]],
+      [2, [6]],
+    ])
   })
 
   it('counts every reply below each comment', () => {

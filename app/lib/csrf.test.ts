@@ -10,9 +10,7 @@ describe('isAllowedOrigin', () => {
 
   it('accepts a post from this site, by Origin or else by Referer', () => {
     expect(isAllowedOrigin({ ...site, method: 'POST', origin: 'https://threadline.example', referer: null })).toBe(true)
-    expect(
-      isAllowedOrigin({ ...site, method: 'POST', origin: null, referer: 'https://threadline.example/login?x=1' }),
-    ).toBe(true)
+    expect(isAllowedOrigin({ ...site, method: 'POST', origin: null, referer: 'https://threadline.example/login?x=1' })).toBe(true)
   })
 
   it.each([

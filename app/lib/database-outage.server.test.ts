@@ -84,11 +84,16 @@ describe('answerDatabaseOutages', () => {
     const other = wrapped('23505')
     expect(await call(answerDatabaseOutages(route(() => Promise.reject(other))), 'loader')).toBe(other)
     const notFound = new Response(null, { status: 404 })
-    expect(await call(answerDatabaseOutages(
+    expect(
+      await call(
+        answerDatabaseOutages(
           route(() => {
             throw notFound
           }),
-        ), 'action')).toBe(notFound)
+        ),
+        'action',
+      ),
+    ).toBe(notFound)
     const build = route(() => ({ ok: true }))
     const answered = answerDatabaseOutages(build)
     expect(answerDatabaseOutages(build)).toBe(answered)

@@ -9,8 +9,7 @@ import { logger, requestScope, type RequestScope } from './logger.server.ts'
 // form that was being sent is given back with the page, so its writer keeps what they typed. Nothing
 // here logs anyone out: a session that cannot be checked is not invalid.
 
-export const DATABASE_UNAVAILABLE_MESSAGE =
-  'This page cannot be shown until it is back. Nothing is lost; please try again in a moment.'
+export const DATABASE_UNAVAILABLE_MESSAGE = 'This page cannot be shown until it is back. Nothing is lost; please try again in a moment.'
 
 /** What a writer is told when what they sent could not be saved; `values` are the form's fields. */
 export function notSavedMessage(values: { intent?: unknown }) {
@@ -49,10 +48,10 @@ function outageResponse(error: unknown) {
     logger.error({ err: error }, 'database unavailable')
   }
   const unsaved = scope ? submissions.get(scope) : undefined
-  const response = data<OutagePayload>(
-    unsaved ? { message: notSavedMessage(unsaved.values), unsaved } : { message: DATABASE_UNAVAILABLE_MESSAGE },
-    { status: 503, headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) } },
-  )
+  const response = data<OutagePayload>(unsaved ? { message: notSavedMessage(unsaved.values), unsaved } : { message: DATABASE_UNAVAILABLE_MESSAGE }, {
+    status: 503,
+    headers: { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) },
+  })
   outages.add(response)
   return response
 }

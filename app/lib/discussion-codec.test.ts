@@ -31,9 +31,26 @@ describe('the discussion codec', () => {
   it('gives back exactly the tree it was given', () => {
     const rows = [
       comment({ id: 1, score: 12, replyCount: 2, pinned: true }),
-      comment({ id: 2, parentId: 1, depth: 1, author: { name: 'Bo, “the critic”; ok', username: 'bo', deleted: false, staff: 'moderator' }, viewerVoted: true }),
+      comment({
+        id: 2,
+        parentId: 1,
+        depth: 1,
+        author: { name: 'Bo, “the critic”; ok', username: 'bo', deleted: false, staff: 'moderator' },
+        viewerVoted: true,
+      }),
       comment({ id: 40, parentId: 2, depth: 2, status: 'removed', moderationReason: 'Spam; links, “quotes”', canVote: false }),
-      comment({ id: 3, parentId: 1, depth: 1, isOwn: true, canEdit: true, canDelete: true, canVote: false, body: 'my *words*', bodyHtml: '<p>my <em>words</em></p>', editedAt: new Date('2026-11-02T00:00:00Z') }),
+      comment({
+        id: 3,
+        parentId: 1,
+        depth: 1,
+        isOwn: true,
+        canEdit: true,
+        canDelete: true,
+        canVote: false,
+        body: 'my *words*',
+        bodyHtml: '<p>my <em>words</em></p>',
+        editedAt: new Date('2026-11-02T00:00:00Z'),
+      }),
       comment({ id: 99_999_999, score: -3, author: { name: 'Deleted user', username: null, deleted: true, staff: null }, status: 'deleted' }),
       comment({ id: 7, status: 'pending', isOwn: true, bodyHtml: '<p>held</p>' }),
       comment({ id: 50, author: { name: 'Priya', username: 'priya', deleted: false, staff: 'author' } }),

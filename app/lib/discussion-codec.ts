@@ -77,7 +77,18 @@ export function packDiscussion(tree: CommentNode<CommentView>[]): PackedDiscussi
 export function unpackDiscussion({ authors, rows, texts }: PackedDiscussion): CommentNode<CommentView>[] {
   if (rows === '') return []
   const comments = rows.split(';').map((row): CommentView => {
-    const [id, parent, depth, status, score, replies, flags, created, edited, author] = row.split(',') as [string, string, string, string, string, string, string, string, string, string]
+    const [id, parent, depth, status, score, replies, flags, created, edited, author] = row.split(',') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ]
     const bits = unb36(flags)
     const [bodyHtml, moderationReason, body] = texts[id] ?? [null, null, null]
     const a = unb36(author) * 2
@@ -91,7 +102,12 @@ export function unpackDiscussion({ authors, rows, texts }: PackedDiscussion): Co
       replyCount: unb36(replies),
       createdAt: new Date(unb36(created)),
       editedAt: edited === '' ? null : new Date(unb36(edited)),
-      author: { name: authors[a] ?? 'Deleted user', username: username === '' ? null : username, deleted: (bits & DELETED_AUTHOR) !== 0, staff: staffBadgeRoles[((bits >> STAFF_SHIFT) & 3) - 1] ?? null },
+      author: {
+        name: authors[a] ?? 'Deleted user',
+        username: username === '' ? null : username,
+        deleted: (bits & DELETED_AUTHOR) !== 0,
+        staff: staffBadgeRoles[((bits >> STAFF_SHIFT) & 3) - 1] ?? null,
+      },
       bodyHtml,
       moderationReason,
       body,

@@ -1,6 +1,16 @@
 import { describe, expect, test } from 'vitest'
 import type { FeedData, FeedItem } from './feed-response.server.ts'
-import { FEED_AUTHOR, feedExtension, feedResponse, feedUpdated, feedUrls, htmlFromText, renderFeed, xmlAttribute, xmlText } from './feed-response.server.ts'
+import {
+  FEED_AUTHOR,
+  feedExtension,
+  feedResponse,
+  feedUpdated,
+  feedUrls,
+  htmlFromText,
+  renderFeed,
+  xmlAttribute,
+  xmlText,
+} from './feed-response.server.ts'
 import { siteOrigin } from './http.server.ts'
 
 // The feed's rules as pure functions, on data made here (the feed tests in app/models and app/test
@@ -55,7 +65,10 @@ describe('the feed documents', () => {
   const origin = 'https://threadline.example'
 
   test('a hostile title is text in every format, never markup', () => {
-    const data = feed([item({ title: '<b>bold</b> & ]]>', html: '' , summary: '<i>s</i>', authors: ['<u>n</u>'], categories: ['<t>'] })], { title: '<h1>T</h1>', description: '<d>' })
+    const data = feed([item({ title: '<b>bold</b> & ]]>', html: '', summary: '<i>s</i>', authors: ['<u>n</u>'], categories: ['<t>'] })], {
+      title: '<h1>T</h1>',
+      description: '<d>',
+    })
     const rss = renderFeed(data, 'rss', origin)
     expect(rss).toContain('<title>&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp; ]]&amp;gt;</title>')
     expect(rss).toContain('<title>&amp;lt;h1&amp;gt;T&amp;lt;/h1&amp;gt;</title>')

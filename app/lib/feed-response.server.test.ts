@@ -60,7 +60,9 @@ const expected: ExpectedFeed = {
     summary: i.summary,
     authors: i.authors.length ? i.authors : ['Threadline'],
     categories: i.categories,
-    html: i.html ? i.html.replace('href="/chips', `href="${origin}/chips`).replace('href="#note', `href="${origin}${i.path.replace(/#.*/, '')}#note`) : null,
+    html: i.html
+      ? i.html.replace('href="/chips', `href="${origin}/chips`).replace('href="#note', `href="${origin}${i.path.replace(/#.*/, '')}#note`)
+      : null,
   })),
 }
 
@@ -83,7 +85,9 @@ describe('renderFeed', () => {
     const entry = feed.children.find((c) => c.name === 'entry')!
     expect(entry.children.find((c) => c.name === 'category')!.attributes.label).toBe('a\tb\nc\r\nd')
     const rss = renderFeed({ ...withSpace, items: [item(0, 'x', { summary: 'one\r\ntwo' })] }, 'rss', origin)
-    const description = parseXmlStrictly(rss).children[0]!.children.find((c) => c.name === 'item')!.children.find((c) => c.name === 'description')!
+    const description = parseXmlStrictly(rss)
+      .children[0]!.children.find((c) => c.name === 'item')!
+      .children.find((c) => c.name === 'description')!
     expect(description.text).toBe('one\r\ntwo')
   })
 

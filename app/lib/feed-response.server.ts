@@ -251,7 +251,10 @@ export function feedResponse(request: Request, data: FeedData | null, format: Fe
   const origin = siteOrigin()
   const lastModified = new Date(Math.floor(feedUpdated(data).getTime() / 1000) * 1000)
   // Everything the feed is made of, so a renamed author or tag changes the tag as an edit does.
-  const etag = `W/"${crypto.createHash('sha1').update(`${format}\n${origin}\n${JSON.stringify(data)}`).digest('base64url')}"`
+  const etag = `W/"${crypto
+    .createHash('sha1')
+    .update(`${format}\n${origin}\n${JSON.stringify(data)}`)
+    .digest('base64url')}"`
   const headers = {
     ETag: etag,
     'Last-Modified': lastModified.toUTCString(),

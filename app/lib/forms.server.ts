@@ -88,8 +88,7 @@ export function domainFailure(error: unknown, formData: FormData) {
   if (!(error instanceof DomainError)) throw error
   const message = [error.message]
   const errors = error.details.field ? { fields: { [error.details.field]: message } } : { form: message }
-  const headers =
-    error.details.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.details.retryAfterSeconds) } : undefined
+  const headers = error.details.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.details.retryAfterSeconds) } : undefined
   return formFailure(domainErrorStatus(error), errors, formData, headers)
 }
 

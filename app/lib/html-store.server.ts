@@ -13,9 +13,6 @@ export function shipHtmlOnce(context: AppLoadContext, id: string, html: string |
 }
 
 /** A discussion's comment bodies, shipped once (see shipHtmlOnce). */
-export function shipCommentBodies<T extends FlatComment & { bodyHtml: string | null }>(
-  context: AppLoadContext,
-  tree: CommentNode<T>[],
-): CommentNode<T>[] {
+export function shipCommentBodies<T extends FlatComment & { bodyHtml: string | null }>(context: AppLoadContext, tree: CommentNode<T>[]): CommentNode<T>[] {
   return mapCommentTree(tree, (comment) => ({ ...comment, bodyHtml: shipHtmlOnce(context, commentBodyId(comment.id), comment.bodyHtml) }))
 }

@@ -12,7 +12,15 @@ describe('intentOf', () => {
 
   it('names the handler the form asks for', () => {
     expect(intentOf(form([['intent', 'save']]), handlers)).toBe('save')
-    expect(intentOf(form([['title', 'x'], ['intent', 'preview']]), handlers)).toBe('preview')
+    expect(
+      intentOf(
+        form([
+          ['title', 'x'],
+          ['intent', 'preview'],
+        ]),
+        handlers,
+      ),
+    ).toBe('preview')
   })
 
   it('names nothing for a missing, empty, unknown or inherited intent', () => {
@@ -27,6 +35,14 @@ describe('intentOf', () => {
   })
 
   it('reads the first intent when a form sends two (a hidden field, then the button pressed)', () => {
-    expect(intentOf(form([['intent', 'save'], ['intent', 'preview']]), handlers)).toBe('save')
+    expect(
+      intentOf(
+        form([
+          ['intent', 'save'],
+          ['intent', 'preview'],
+        ]),
+        handlers,
+      ),
+    ).toBe('save')
   })
 })

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { jsonDataResponse, newestDateIn } from './feed-response.server.ts'
 
 describe('jsonDataResponse', () => {
-  const body = { chips: [{ updatedAt: new Date('2026-03-04T05:06:07.890Z'), timeline: [{ effectiveDate: '2025-01-15' }, { effectiveDate: '2999-01-01' }] }] }
+  const body = {
+    chips: [{ updatedAt: new Date('2026-03-04T05:06:07.890Z'), timeline: [{ effectiveDate: '2025-01-15' }, { effectiveDate: '2999-01-01' }] }],
+  }
 
   it('takes the newest date that is not in the future', () => {
     expect(newestDateIn(body)?.toISOString()).toBe('2026-03-04T05:06:07.890Z')

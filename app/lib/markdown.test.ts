@@ -33,9 +33,7 @@ describe('renderMarkdown', () => {
   })
 
   it('marks reader links nofollow ugc and article links noopener', () => {
-    expect(renderMarkdown('[BIS](https://www.bis.doc.gov/)', 'comment')).toContain(
-      'rel="nofollow ugc noopener noreferrer"',
-    )
+    expect(renderMarkdown('[BIS](https://www.bis.doc.gov/)', 'comment')).toContain('rel="nofollow ugc noopener noreferrer"')
     const article = renderMarkdown('[BIS](https://www.bis.doc.gov/)', 'article')
     expect(article).toContain('rel="noopener noreferrer"')
     expect(article).not.toContain('nofollow')

@@ -65,34 +65,13 @@ const parsers: Record<MarkdownProfile, Parser> = {
   article: keepTextPastNestingLimit(new MarkdownIt({ html: false, linkify: true, typographer: true })),
   comment: keepTextPastNestingLimit(
     showReferencesAsTyped(
-      new MarkdownIt({ html: false, linkify: true, typographer: false }).disable([
-        'heading',
-        'lheading',
-        'image',
-        'table',
-        'hr',
-        'strikethrough',
-      ]),
+      new MarkdownIt({ html: false, linkify: true, typographer: false }).disable(['heading', 'lheading', 'image', 'table', 'hr', 'strikethrough']),
     ),
   ),
 }
 
 const commentTags = ['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li']
-const articleTags = [
-  ...commentTags,
-  'h2',
-  'h3',
-  'h4',
-  'hr',
-  'del',
-  's',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-]
+const articleTags = [...commentTags, 'h2', 'h3', 'h4', 'hr', 'del', 's', 'table', 'thead', 'tbody', 'tr', 'th', 'td']
 
 const linkRel: Record<MarkdownProfile, string> = {
   article: 'noopener noreferrer',

@@ -10,21 +10,7 @@ type Doc = ReturnType<typeof htmlparser2.parseDocument>
 type DomNode = Doc['children'][number]
 
 const commentTags = ['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li']
-const articleTags = [
-  ...commentTags,
-  'h2',
-  'h3',
-  'h4',
-  'hr',
-  'del',
-  's',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-]
+const articleTags = [...commentTags, 'h2', 'h3', 'h4', 'hr', 'del', 's', 'table', 'thead', 'tbody', 'tr', 'th', 'td']
 const allowedTags: Record<MarkdownProfile, ReadonlySet<string>> = {
   comment: new Set(commentTags),
   article: new Set(articleTags),
@@ -211,7 +197,7 @@ const hostileInputs: string[] = [
   '[x](mailto:a@b.example"onmouseover="alert(1))',
   // --- link titles and attribute breakouts ---------------------------------------------------
   '[x](https://example.com "\\"><script>alert(1)</script>")',
-  '[x](https://example.com \'"><img src=x onerror=alert(1)>\')',
+  "[x](https://example.com '\"><img src=x onerror=alert(1)>')",
   '[x](https://example.com (" onmouseover="alert(1)))',
   '[x](https://example.com"onmouseover="alert(1))',
   '[x](https://example.com/" onmouseover="alert(1))',
@@ -335,8 +321,7 @@ describe('renderMarkdown with scheme-less hrefs (dropped; their text stays)', ()
   for (const profile of profiles) {
     describe(`${profile} profile`, () => {
       schemelessHrefInputs.forEach((input, index) => {
-        const message = (html: string) =>
-          `profile: ${profile}\ninput:  ${JSON.stringify(input)}\noutput: ${html.slice(0, 1_000)}`
+        const message = (html: string) => `profile: ${profile}\ninput:  ${JSON.stringify(input)}\noutput: ${html.slice(0, 1_000)}`
 
         it(`#${index} ${preview(input)} is inert: allowlisted, and any href stays on this site`, () => {
           const html = renderMarkdown(input, profile)
@@ -374,12 +359,8 @@ describe('the XSS checker itself', () => {
     expect(violations('<a href="https://example.com" rel="noopener">x</a>', 'comment')).not.toEqual([])
     expect(violations('<!-- x -->', 'comment')).not.toEqual([])
     expect(violations(`<a href="/path" rel="${commentRel}">x</a>`, 'comment')).not.toEqual([])
-    expect(
-      violations(`<a href="javascript:alert(1)" rel="${commentRel}">x</a>`, 'comment', { allowSchemeless: true }),
-    ).not.toEqual([])
-    expect(
-      violations(`<a href="\\\\evil.example/" rel="${commentRel}">x</a>`, 'comment', { allowSchemeless: true }),
-    ).not.toEqual([])
+    expect(violations(`<a href="javascript:alert(1)" rel="${commentRel}">x</a>`, 'comment', { allowSchemeless: true })).not.toEqual([])
+    expect(violations(`<a href="\\\\evil.example/" rel="${commentRel}">x</a>`, 'comment', { allowSchemeless: true })).not.toEqual([])
   })
 
   it('accepts clean output', () => {

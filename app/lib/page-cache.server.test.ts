@@ -15,7 +15,15 @@ import { isAnonymousRequest } from './session-cookie.ts'
 const csp = (nonce: string) => `default-src 'self'; script-src 'self' 'nonce-${nonce}'`
 
 function page(body: string, nonce = 'abc123==', now = Date.now()) {
-  return toStoredPage({ status: 200, headers: [['Content-Type', 'text/html'], ['Content-Security-Policy', csp(nonce)]], body: Buffer.from(body), now })
+  return toStoredPage({
+    status: 200,
+    headers: [
+      ['Content-Type', 'text/html'],
+      ['Content-Security-Policy', csp(nonce)],
+    ],
+    body: Buffer.from(body),
+    now,
+  })
 }
 
 describe('stored pages', () => {
@@ -100,7 +108,17 @@ describe('pageCacheKey', () => {
     pageCacheKey({ method, path, url: `http://h${path}`, anonymous: isAnonymousRequest(cookie) })
 
   it('takes public pages read anonymously', () => {
-    for (const path of ['/', '/articles/a-story', '/articles/a-story/comments/12', '/tags/china', '/chips', '/chips/h200', '/feed.xml', '/tags/china/feed.atom', '/articles/a-story/comments.xml']) {
+    for (const path of [
+      '/',
+      '/articles/a-story',
+      '/articles/a-story/comments/12',
+      '/tags/china',
+      '/chips',
+      '/chips/h200',
+      '/feed.xml',
+      '/tags/china/feed.atom',
+      '/articles/a-story/comments.xml',
+    ]) {
       expect(key(path)).toBe(`http://h${path}`)
     }
     expect(key('/articles/a-story', { cookie: 'theme=dark' })).not.toBeNull()
@@ -175,7 +193,11 @@ describe('pagesChangedBy', () => {
   })
 
   it('reads only data-changed events', () => {
-    expect(changeEventFrom('{"type":"data-changed","table":"comments","story":"a-story","scope":"story"}')).toEqual({ table: 'comments', story: 'a-story', scope: 'story' })
+    expect(changeEventFrom('{"type":"data-changed","table":"comments","story":"a-story","scope":"story"}')).toEqual({
+      table: 'comments',
+      story: 'a-story',
+      scope: 'story',
+    })
     expect(changeEventFrom('{"type":"data-changed","table":"tags"}')).toEqual({ table: 'tags', story: null, scope: null })
     expect(changeEventFrom('{"type":"data-changed","table":"comments","story":"a-story","scope":"everything"}')?.scope).toBeNull()
     expect(changeEventFrom('{"type":"comment-created","articleId":1}')).toBeNull()
@@ -196,7 +218,14 @@ describe('what may be shared', () => {
   })
 
   it('answers a conditional request for a stored feed by its validators', () => {
-    const feed = toStoredPage({ status: 200, headers: [['ETag', 'W/"v1"'], ['Last-Modified', 'Sun, 01 Nov 2026 10:00:00 GMT']], body: Buffer.from('<rss/>') })
+    const feed = toStoredPage({
+      status: 200,
+      headers: [
+        ['ETag', 'W/"v1"'],
+        ['Last-Modified', 'Sun, 01 Nov 2026 10:00:00 GMT'],
+      ],
+      body: Buffer.from('<rss/>'),
+    })
     expect(isNotModified(feed, { ifNoneMatch: 'W/"v1"' })).toBe(true)
     expect(isNotModified(feed, { ifNoneMatch: 'W/"v0", W/"v1"' })).toBe(true)
     expect(isNotModified(feed, { ifNoneMatch: 'W/"v0"', ifModifiedSince: 'Mon, 02 Nov 2026 10:00:00 GMT' })).toBe(false)

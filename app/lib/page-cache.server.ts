@@ -123,7 +123,10 @@ export class PageCache {
     if (this.pending.length === 0) return
     const match: PageMatch = this.pending.includes('all')
       ? 'all'
-      : ((pending) => (key: string) => pending.some((m) => (m as (key: string) => boolean)(key)))([...this.pending])
+      : (
+          (pending) => (key: string) =>
+            pending.some((m) => (m as (key: string) => boolean)(key))
+        )([...this.pending])
     this.pending = []
     this.lastApplied = now
     this.generation++

@@ -15,16 +15,12 @@ function parsed(text: string) {
 
 describe('parsePlainTextArticle with the reference sample', () => {
   it.skipIf(!sampleExists)(
-    `reads the headline, standfirst and every paragraph of ${
-      sampleExists ? 'the sample' : `${samplePath} (absent: skipped)`
-    }`,
+    `reads the headline, standfirst and every paragraph of ${sampleExists ? 'the sample' : `${samplePath} (absent: skipped)`}`,
     () => {
       const text = fs.readFileSync(samplePath, 'utf8')
       const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
       const article = parsed(text)
-      expect(article.title).toBe(
-        'Trump Administration Approves Nvidia H200 GPU Exports to China, Though Acceptance Remains Uncertain',
-      )
+      expect(article.title).toBe('Trump Administration Approves Nvidia H200 GPU Exports to China, Though Acceptance Remains Uncertain')
       expect(article.standfirst).toMatch(/^In a notable development within the ongoing U\.S\.-China technology/)
       expect(article.standfirst).toBe(lines[1]!.trim())
       const paragraphs = article.body.split('\n\n')

@@ -9,8 +9,7 @@ export type ImportedArticle = { title: string; standfirst: string; body: string 
 
 export type ImportResult = { ok: true; article: ImportedArticle } | { ok: false; error: string }
 
-const NOT_TEXT =
-  'That does not look like plain text: it contains NUL bytes, as binary files do. Save the article as a .txt file and try again.'
+const NOT_TEXT = 'That does not look like plain text: it contains NUL bytes, as binary files do. Save the article as a .txt file and try again.'
 const EMPTY = 'There is nothing to import: the text is empty.'
 
 // Windows-1252's printable characters in 0x80–0x9F (Node's decoder treats the label as Latin-1).
@@ -71,9 +70,7 @@ export function parsePlainTextArticle(input: string): ImportResult {
   if (title.length > ARTICLE_LIMITS.title) {
     return {
       ok: false,
-      error: `The first line is taken as the headline, but it is ${title.length.toLocaleString(
-        'en-GB',
-      )} characters long and a headline can be up to ${
+      error: `The first line is taken as the headline, but it is ${title.length.toLocaleString('en-GB')} characters long and a headline can be up to ${
         ARTICLE_LIMITS.title
       }. Put the headline on a line of its own at the top.`,
     }
@@ -84,9 +81,7 @@ export function parsePlainTextArticle(input: string): ImportResult {
   if (body.length > ARTICLE_LIMITS.body) {
     return {
       ok: false,
-      error: `The body would be ${body.length.toLocaleString(
-        'en-GB',
-      )} characters long; an article can be up to ${ARTICLE_LIMITS.body.toLocaleString(
+      error: `The body would be ${body.length.toLocaleString('en-GB')} characters long; an article can be up to ${ARTICLE_LIMITS.body.toLocaleString(
         'en-GB',
       )}. Split it into two articles.`,
     }

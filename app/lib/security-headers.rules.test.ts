@@ -38,9 +38,7 @@ describe('security headers of a document', () => {
   })
 
   test('ask for HTTPS from then on only when served over HTTPS', () => {
-    expect(securityHeaders({ nonce: 'x', https: true, development: false })['Strict-Transport-Security']).toBe(
-      'max-age=31536000; includeSubDomains',
-    )
+    expect(securityHeaders({ nonce: 'x', https: true, development: false })['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains')
     expect(securityHeaders({ nonce: 'x', https: false, development: false })).not.toHaveProperty('Strict-Transport-Security')
   })
 })

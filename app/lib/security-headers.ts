@@ -1,13 +1,5 @@
 /** Security headers every document carries; scripts run only with this request's nonce. */
-export function securityHeaders({
-  nonce,
-  https,
-  development,
-}: {
-  nonce: string
-  https: boolean
-  development: boolean
-}): Record<string, string> {
+export function securityHeaders({ nonce, https, development }: { nonce: string; https: boolean; development: boolean }): Record<string, string> {
   const csp = [
     `default-src 'self'`,
     `script-src 'self' 'nonce-${nonce}'`,

@@ -154,10 +154,7 @@ describe('articles with a compare block', () => {
       status: 'draft',
     })
     const { id } = await saveArticle({ actor: author, input })
-    const [row] = await db
-      .select({ bodyHtml: articles.bodyHtml, body: articles.body })
-      .from(articles)
-      .where(eq(articles.id, id))
+    const [row] = await db.select({ bodyHtml: articles.bodyHtml, body: articles.body }).from(articles).where(eq(articles.id, id))
     expect(row?.body).toContain('```compare')
     expect(row?.bodyHtml).toContain('<table class="data-table data-table--compare">')
     expect(row?.bodyHtml).toContain('<a href="/chips/ascend-910b">Ascend 910B</a>')

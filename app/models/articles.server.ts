@@ -22,7 +22,6 @@ import { chipSummaryColumns, currentExportStatus, exportStatusOn, exportStatusSi
 
 export const ARTICLES_PER_PAGE = 10
 
-
 export type ArticleTagRef = { slug: string; name: string }
 export type ArticleChipRef = { slug: string; name: string; exportStatus: ExportStatus }
 
@@ -274,13 +273,7 @@ function renderDirective(slugs: string[], found: Map<string, ComparableChip>): s
   }
   for (const slug of unknown) parts.push(noteHtml(`(unknown chip: ${slug.slice(0, 80)})`))
   if (known.length > COMPARE_MAX_CHIPS) {
-    parts.push(
-      noteHtml(
-        `(a comparison shows at most ${COMPARE_MAX_CHIPS} chips; left out: ${known
-          .slice(COMPARE_MAX_CHIPS)
-          .join(', ')})`,
-      ),
-    )
+    parts.push(noteHtml(`(a comparison shows at most ${COMPARE_MAX_CHIPS} chips; left out: ${known.slice(COMPARE_MAX_CHIPS).join(', ')})`))
   }
   if (unique.length === 0) parts.push(noteHtml('(no chips named for this comparison)'))
   return parts.join('\n')

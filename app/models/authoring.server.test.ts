@@ -6,14 +6,7 @@ import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
 import { getPublishedArticle, listPublishedArticles } from './articles.server.ts'
-import {
-  getArticleEditorChoices,
-  getArticleForEditing,
-  importArticle,
-  listArticlesForAuthoring,
-  previewArticle,
-  saveArticle,
-} from './authoring.server.ts'
+import { getArticleEditorChoices, getArticleForEditing, importArticle, listArticlesForAuthoring, previewArticle, saveArticle } from './authoring.server.ts'
 import { saveChip } from './chips.server.ts'
 
 beforeEach(truncateAll)
@@ -124,9 +117,7 @@ describe('saveArticle', () => {
 
   it('refuses a new schedule in the past, and a scheduled article without a time', async () => {
     const actor = await author()
-    const past = await refusal(
-      saveArticle({ actor, input: articleForm({ status: 'scheduled', publishAt: inMinutes(-5) }) }),
-    )
+    const past = await refusal(saveArticle({ actor, input: articleForm({ status: 'scheduled', publishAt: inMinutes(-5) }) }))
     expect(past).toMatchObject({ code: 'invalid-input', details: { field: 'publishAt' } })
     expect(past.message).toMatch(/must be in the future/)
 
@@ -148,9 +139,7 @@ describe('saveArticle', () => {
     })
     expect((await getPublishedArticle({ slug: back.slug }))?.publishedAt.toISOString()).toBe('2026-01-02T03:04:00.000Z')
 
-    const future = await refusal(
-      saveArticle({ actor, input: articleForm({ title: 'Too soon', status: 'published', publishAt: inMinutes(90) }) }),
-    )
+    const future = await refusal(saveArticle({ actor, input: articleForm({ title: 'Too soon', status: 'published', publishAt: inMinutes(90) }) }))
     expect(future).toMatchObject({ code: 'invalid-input', details: { field: 'publishAt' } })
   })
 
@@ -182,9 +171,7 @@ describe('saveArticle', () => {
     expect(derived.message).toContain('“Same headline”')
 
     const other = await saveArticle({ actor, input: articleForm({ title: 'Other', slug: 'other-story' }) })
-    const typed = await refusal(
-      saveArticle({ actor, id: other.id, input: articleForm({ title: 'Other', slug: 'same-headline' }) }),
-    )
+    const typed = await refusal(saveArticle({ actor, id: other.id, input: articleForm({ title: 'Other', slug: 'same-headline' }) }))
     expect(typed).toMatchObject({ code: 'invalid-input', details: { field: 'slug' } })
 
     // Saving an article under its own slug, or with the slug left empty, keeps it.
@@ -197,9 +184,7 @@ describe('saveArticle', () => {
         })
       ).slug,
     ).toBe('same-headline')
-    expect((await saveArticle({ actor, id: first.id, input: articleForm({ title: 'Renamed entirely' }) })).slug).toBe(
-      'same-headline',
-    )
+    expect((await saveArticle({ actor, id: first.id, input: articleForm({ title: 'Renamed entirely' }) })).slug).toBe('same-headline')
     expect(await db.$count(articles)).toBe(2)
   })
 
@@ -236,11 +221,7 @@ describe('saveArticle', () => {
       { slug: 'nvidia', name: 'Nvidia' },
       { slug: 'open-models', name: 'Open models' },
     ])
-    expect((await getArticleForEditing({ actor, id }))?.article.tags).toEqual([
-      'Export controls',
-      'Nvidia',
-      'Open models',
-    ])
+    expect((await getArticleForEditing({ actor, id }))?.article.tags).toEqual(['Export controls', 'Nvidia', 'Open models'])
 
     await saveArticle({ actor, id, input: articleForm({ tags: 'nvidia' }) })
     expect((await getArticleForEditing({ actor, id }))?.article.tags).toEqual(['Nvidia'])
@@ -249,8 +230,7 @@ describe('saveArticle', () => {
 
   it('links chips, replaces the links on save, and rolls everything back for an unknown chip', async () => {
     const actor = await author()
-    for (const slug of ['a1', 'b1', 'c1'])
-      await saveChip({ actor, input: chipForm({ slug, name: slug.toUpperCase() }) })
+    for (const slug of ['a1', 'b1', 'c1']) await saveChip({ actor, input: chipForm({ slug, name: slug.toUpperCase() }) })
     const { id } = await saveArticle({ actor, input: articleForm({ chips: 'a1,b1' }) })
     expect((await getArticleForEditing({ actor, id }))?.article.chips.sort()).toEqual(['a1', 'b1'])
 
@@ -259,9 +239,7 @@ describe('saveArticle', () => {
     expect(editing?.article.chips.sort()).toEqual(['b1', 'c1'])
     expect(editing?.chips.map((c) => c.slug)).toEqual(['a1', 'b1', 'c1'])
 
-    const unknown = await refusal(
-      saveArticle({ actor, id, input: articleForm({ chips: 'b1,h9000', tags: 'Never made', title: 'Not saved' }) }),
-    )
+    const unknown = await refusal(saveArticle({ actor, id, input: articleForm({ chips: 'b1,h9000', tags: 'Never made', title: 'Not saved' }) }))
     expect(unknown).toMatchObject({ code: 'invalid-input', details: { field: 'chips' } })
     expect(unknown.message).toContain('h9000')
     expect(await db.$count(tags)).toBe(0)
@@ -271,8 +249,7 @@ describe('saveArticle', () => {
 
   it('renders and sanitises the body at write time, and sets updated_at', async () => {
     const actor = await author()
-    const body =
-      '# Heading\n\n**bold** and <script>alert(1)</script> and [bad](javascript:alert(1))\n\n' + 'word '.repeat(700)
+    const body = '# Heading\n\n**bold** and <script>alert(1)</script> and [bad](javascript:alert(1))\n\n' + 'word '.repeat(700)
     const { id } = await saveArticle({ actor, input: articleForm({ body }) })
     const [row] = await db
       .select({ bodyHtml: articles.bodyHtml, readingMinutes: articles.readingMinutes, updatedAt: articles.updatedAt })
@@ -372,8 +349,7 @@ describe('whose articles', () => {
 describe('importArticle', () => {
   it('creates a draft of the actor’s with the headline as title, and a free slug each time', async () => {
     const actor = await author()
-    const text =
-      '\uFEFFCuda lock-in, explained\r\n\r\nWhy switching is slow.\r\nFirst paragraph.\r\nSecond *paragraph*.\r\n'
+    const text = '\uFEFFCuda lock-in, explained\r\n\r\nWhy switching is slow.\r\nFirst paragraph.\r\nSecond *paragraph*.\r\n'
     const first = await importArticle({ actor, text })
     const second = await importArticle({ actor, text })
     expect(first.slug).toBe('cuda-lock-in-explained')

@@ -77,12 +77,12 @@ export async function listArticlesForAuthoring({
   const total =
     rows[0]?.total ??
     (page > 1
-      ? (
+      ? ((
           await db
             .select({ n: sql<number>`count(*)`.mapWith(Number) })
             .from(articles)
             .where(where)
-        )[0]?.n ?? 0
+        )[0]?.n ?? 0)
       : 0)
   return {
     articles: rows.map(({ total: _total, ...row }) => row),
@@ -95,10 +95,7 @@ export async function listArticlesForAuthoring({
 export type AuthoringArticleRow = Awaited<ReturnType<typeof listArticlesForAuthoring>>['articles'][number]
 
 function listChipChoices() {
-  return db
-    .select({ slug: chips.slug, name: chips.name, vendor: chips.vendor })
-    .from(chips)
-    .orderBy(asc(chips.vendor), asc(chips.name))
+  return db.select({ slug: chips.slug, name: chips.name, vendor: chips.vendor }).from(chips).orderBy(asc(chips.vendor), asc(chips.name))
 }
 
 export type ChipChoice = Awaited<ReturnType<typeof listChipChoices>>[number]
@@ -144,11 +141,7 @@ export async function getArticleForEditing({ actor, id }: { actor: Actor; id: nu
       .innerJoin(tags, eq(tags.id, articleTags.tagId))
       .where(eq(articleTags.articleId, id))
       .orderBy(asc(tags.name)),
-    db
-      .select({ slug: chips.slug })
-      .from(articleChips)
-      .innerJoin(chips, eq(chips.id, articleChips.chipId))
-      .where(eq(articleChips.articleId, id)),
+    db.select({ slug: chips.slug }).from(articleChips).innerJoin(chips, eq(chips.id, articleChips.chipId)).where(eq(articleChips.articleId, id)),
     listChipChoices(),
   ])
   return {
@@ -177,7 +170,7 @@ function decidePublishedAt(
 ): Date | SQL | null {
   const at = input.publishAt
   const unchanged = sameMinute(existing?.publishedAt, at)
-  const kept = unchanged ? existing!.publishedAt : at ?? null
+  const kept = unchanged ? existing!.publishedAt : (at ?? null)
   const wasScheduledFor = existing?.status === 'scheduled' && unchanged
   if (input.status === 'scheduled') {
     if (!at) {
@@ -186,11 +179,9 @@ function decidePublishedAt(
       })
     }
     if (at.getTime() <= Date.now() && !wasScheduledFor) {
-      throw new DomainError(
-        'invalid-input',
-        'A scheduled time must be in the future. To publish the article now, choose Published.',
-        { field: 'publishAt' },
-      )
+      throw new DomainError('invalid-input', 'A scheduled time must be in the future. To publish the article now, choose Published.', {
+        field: 'publishAt',
+      })
     }
     return kept
   }
@@ -257,8 +248,7 @@ async function resolveTagIds(tx: Transaction, names: string[]) {
   const ids = new Set<number>()
   const toCreate: { name: string; slug: string }[] = []
   for (const w of wanted) {
-    const match =
-      known.find((t) => t.slug === w.slug) ?? known.find((t) => t.name.toLowerCase() === w.name.toLowerCase())
+    const match = known.find((t) => t.slug === w.slug) ?? known.find((t) => t.name.toLowerCase() === w.name.toLowerCase())
     if (match) ids.add(match.id)
     else if (!toCreate.some((c) => c.slug === w.slug)) toCreate.push(w)
   }
@@ -297,8 +287,7 @@ export async function saveArticle({ actor, id, input }: { actor: Actor; id?: num
           .from(articles)
           .where(eq(articles.id, id))
           .for('update')
-        if (!existing)
-          throw new DomainError('not-found', 'There is no article with that number. It may have been deleted.')
+        if (!existing) throw new DomainError('not-found', 'There is no article with that number. It may have been deleted.')
         assertMayEdit(actor, existing)
       }
       // An edit that leaves the slug empty keeps the article's address.
@@ -343,13 +332,9 @@ export async function saveArticle({ actor, id, input }: { actor: Actor; id?: num
     })
   } catch (error) {
     if (isUniqueViolation(error, 'articles_slug_key')) {
-      throw new DomainError(
-        'invalid-input',
-        'Another article took this address a moment ago. Choose a different slug.',
-        {
-          field: 'slug',
-        },
-      )
+      throw new DomainError('invalid-input', 'Another article took this address a moment ago. Choose a different slug.', {
+        field: 'slug',
+      })
     }
     throw error
   }
@@ -396,10 +381,7 @@ export async function importArticle({ actor, text }: { actor: Actor; text: strin
     })
   } catch (error) {
     if (isUniqueViolation(error, 'articles_slug_key')) {
-      throw new DomainError(
-        'invalid-input',
-        'Another article took this headline’s address at the same moment. Import it again.',
-      )
+      throw new DomainError('invalid-input', 'Another article took this headline’s address at the same moment. Import it again.')
     }
     throw error
   }

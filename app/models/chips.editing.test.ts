@@ -130,8 +130,7 @@ describe('chips', () => {
       name: 'X1',
       vendor: 'Acme',
       exportStatus: 'unrestricted',
-      sources:
-        'Good | https://example.com\nNo address here\n | https://example.com/b\nOld | ftp://example.com/c\nBroken | https://',
+      sources: 'Good | https://example.com\nNo address here\n | https://example.com/b\nOld | ftp://example.com/c\nBroken | https://',
     })
     expect(result.success).toBe(false)
     const messages = result.error!.issues.filter((i) => i.path[0] === 'sources').map((i) => i.message)
@@ -162,20 +161,33 @@ describe('chips', () => {
     })
     expect(result.success).toBe(false)
     expect(new Set(result.error!.issues.map((i) => i.path[0]))).toEqual(new Set(Object.keys(bad)))
-    expect(ChipFormSchema.safeParse({ slug: 'x1', name: 'X1', vendor: 'Acme', exportStatus: 'banned' }).success).toBe(
-      false,
-    )
+    expect(ChipFormSchema.safeParse({ slug: 'x1', name: 'X1', vendor: 'Acme', exportStatus: 'banned' }).success).toBe(false)
   })
 })
 
 describe('a chip’s status set in the editor', () => {
   it('becomes a dated event on its timeline, which is where the status is read from', async () => {
     const actor = await author()
-    await saveChip({ actor, input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.' }) })
-    expect((await getChip({ slug: 'tl1' }))?.chip).toMatchObject({ exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.' })
+    await saveChip({
+      actor,
+      input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.' }),
+    })
+    expect((await getChip({ slug: 'tl1' }))?.chip).toMatchObject({
+      exportStatus: 'restricted',
+      exportStatusSince: '2024-01-02',
+      exportNote: 'Covered by the rule.',
+    })
     // Saving again with the same status adds nothing.
-    await saveChip({ actor, slug: 'tl1', input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.', summary: 'Edited' }) })
-    await saveChip({ actor, slug: 'tl1', input: chipForm({ slug: 'tl1', exportStatus: 'approved_for_export', exportStatusSince: '2025-03-04', exportNote: 'Cleared.' }) })
+    await saveChip({
+      actor,
+      slug: 'tl1',
+      input: chipForm({ slug: 'tl1', exportStatus: 'restricted', exportStatusSince: '2024-01-02', exportNote: 'Covered by the rule.', summary: 'Edited' }),
+    })
+    await saveChip({
+      actor,
+      slug: 'tl1',
+      input: chipForm({ slug: 'tl1', exportStatus: 'approved_for_export', exportStatusSince: '2025-03-04', exportNote: 'Cleared.' }),
+    })
     const result = await getChip({ slug: 'tl1' })
     expect(result?.chip.exportStatus).toBe('approved_for_export')
     expect(result?.timeline.map((e) => [e.effectiveDate, e.status])).toEqual([

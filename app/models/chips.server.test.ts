@@ -62,7 +62,10 @@ describe('export-control timeline', () => {
     const { db: database } = await import('#app/db.server.ts')
     const { articles } = await import('#db/schema.ts')
     const { eq } = await import('drizzle-orm')
-    await database.update(articles).set({ publishedAt: new Date('2024-06-01T00:00:00Z') }).where(eq(articles.slug, 'h200-exports-to-china-approved'))
+    await database
+      .update(articles)
+      .set({ publishedAt: new Date('2024-06-01T00:00:00Z') })
+      .where(eq(articles.slug, 'h200-exports-to-china-approved'))
     const article = await getPublishedArticle({ slug: 'h200-exports-to-china-approved' })
     const h200 = article?.chips.find((c) => c.slug === 'h200')
     expect(h200).toMatchObject({ statusAtPublication: 'restricted', exportStatus: 'approved_for_export', statusSince: '2025-12-08' })
@@ -107,7 +110,10 @@ describe('the day an export-control event takes effect', () => {
         .returning({ id: articles.id })
       await db.insert(articleChips).values({ articleId: article!.id, chipId: chip!.id })
       const page = await getPublishedArticle({ slug })
-      expect(page?.chips.find((c) => c.slug === 'day-one'), slug).toMatchObject({ statusAtPublication: expected, exportStatus: 'restricted', statusSince: today })
+      expect(
+        page?.chips.find((c) => c.slug === 'day-one'),
+        slug,
+      ).toMatchObject({ statusAtPublication: expected, exportStatus: 'restricted', statusSince: today })
     }
   })
 })

@@ -34,29 +34,14 @@ const sortColumns: Record<ChipSortKey, AnyColumn | SQL> = {
  * Every chip matching the filters, in one table's order. Unknown figures sort last whichever way the
  * column is sorted, so "n/a" never crowds out the chips that have a number.
  */
-export async function listChips({
-  sort,
-  dir,
-  vendor,
-  status,
-}: {
-  sort: ChipSortKey
-  dir: SortDirection
-  vendor?: string
-  status?: ExportStatus
-}) {
+export async function listChips({ sort, dir, vendor, status }: { sort: ChipSortKey; dir: SortDirection; vendor?: string; status?: ExportStatus }) {
   const column = sortColumns[sort]
   const order = dir === 'asc' ? sql`${column} asc nulls last` : sql`${column} desc nulls last`
   const [rows, vendorRows] = await Promise.all([
     db
       .select(chipSummaryColumns)
       .from(chips)
-      .where(
-        and(
-          vendor ? sql`lower(${chips.vendor}) = lower(${vendor})` : undefined,
-          status ? sql`${currentExportStatus()} = ${status}` : undefined,
-        ),
-      )
+      .where(and(vendor ? sql`lower(${chips.vendor}) = lower(${vendor})` : undefined, status ? sql`${currentExportStatus()} = ${status}` : undefined))
       .orderBy(order, asc(chips.name)),
     db.selectDistinct({ vendor: chips.vendor }).from(chips).orderBy(chips.vendor),
   ])
@@ -252,10 +237,7 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
       const [before] =
         slug === undefined
           ? []
-          : await tx
-              .select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince })
-              .from(chips)
-              .where(eq(chips.slug, slug))
+          : await tx.select({ status: currentExportStatus(), note: currentExportNote, since: exportStatusSince }).from(chips).where(eq(chips.slug, slug))
       // The status fields go to the timeline, not to the chip row.
       const { exportStatus: _status, exportStatusSince: _since, exportNote: _note, ...fields } = input
       const values = { ...fields, updatedAt: sql`now()` }
@@ -267,8 +249,8 @@ export async function saveChip({ actor, slug, input }: { actor: Actor; slug?: st
       const changed = !before
         ? input.exportStatus !== 'unrestricted' || input.exportStatusSince !== null || input.exportNote !== ''
         : before.status !== input.exportStatus ||
-        before.note !== input.exportNote ||
-        (input.exportStatusSince !== null && before.since !== input.exportStatusSince)
+          before.note !== input.exportNote ||
+          (input.exportStatusSince !== null && before.since !== input.exportStatusSince)
       if (changed) {
         const source = input.sources[0]
         await tx.insert(chipExportEvents).values({

@@ -83,7 +83,10 @@ describe('one’s own comments', () => {
     const c = await createComment({ articleSlug: article.slug, actorId: writer.id, body: 'Mine' })
     await deleteComment({ commentId: c.id, actorId: writer.id })
     expect(await deleteComment({ commentId: c.id, actorId: writer.id })).toEqual({ id: c.id })
-    const [row] = await db.select({ status: comments.status, body: comments.body, bodyHtml: comments.bodyHtml }).from(comments).where(eq(comments.id, c.id))
+    const [row] = await db
+      .select({ status: comments.status, body: comments.body, bodyHtml: comments.bodyHtml })
+      .from(comments)
+      .where(eq(comments.id, c.id))
     expect(row).toEqual({ status: 'deleted', body: '', bodyHtml: '' })
     expect(await codeOf(editComment({ commentId: c.id, actorId: writer.id, body: 'Back' }))).toBe('comment-unavailable')
 
@@ -160,7 +163,10 @@ describe('new accounts', () => {
     await createComment({ articleSlug: article.slug, actorId: author.id, body: 'Two' })
 
     const veteran = await createTestUser()
-    await db.update(users).set({ createdAt: new Date(Date.now() - 25 * 3_600_000) }).where(eq(users.id, veteran.id))
+    await db
+      .update(users)
+      .set({ createdAt: new Date(Date.now() - 25 * 3_600_000) })
+      .where(eq(users.id, veteran.id))
     await createComment({ articleSlug: article.slug, actorId: veteran.id, body: 'One' })
     await createComment({ articleSlug: article.slug, actorId: veteran.id, body: 'Two' })
   })

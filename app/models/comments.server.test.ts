@@ -216,7 +216,10 @@ describe('editing and deleting', () => {
     await expectCode(deleteComment({ commentId: mine.id, actorId: bo.id }), 'forbidden')
     await expectCode(editComment({ commentId: 12_345, actorId: ada.id, body: 'x' }), 'not-found')
 
-    await db.update(comments).set({ createdAt: sql`now() - interval '16 minutes'` }).where(eq(comments.id, mine.id))
+    await db
+      .update(comments)
+      .set({ createdAt: sql`now() - interval '16 minutes'` })
+      .where(eq(comments.id, mine.id))
     await expectCode(editComment({ commentId: mine.id, actorId: ada.id, body: 'too late' }), 'edit-window-closed')
     const [after] = await db.select().from(comments).where(eq(comments.id, mine.id))
     expect(after!.body).toBe('First, **fixed**')
@@ -313,8 +316,14 @@ describe('reading a discussion', () => {
     const article = await createArticle()
     const ada = await createTestUser()
     await seedDiscussion(article.id, ada.id, 1, TOP_LEVEL_PER_PAGE + 15)
-    const [root] = await db.select({ id: comments.id }).from(comments).where(sql`${comments.articleId} = ${article.id} and ${comments.parentId} is null`)
-    await db.update(comments).set({ replyCount: TOP_LEVEL_PER_PAGE + 15 }).where(eq(comments.id, root!.id))
+    const [root] = await db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(sql`${comments.articleId} = ${article.id} and ${comments.parentId} is null`)
+    await db
+      .update(comments)
+      .set({ replyCount: TOP_LEVEL_PER_PAGE + 15 })
+      .where(eq(comments.id, root!.id))
     const [first] = await db.select({ id: comments.id }).from(comments).where(eq(comments.parentId, root!.id)).orderBy(comments.id).limit(1)
     await db.insert(comments).values(
       Array.from({ length: REPLIES_PER_THREAD + 5 }, (_, i) => ({
@@ -327,7 +336,10 @@ describe('reading a discussion', () => {
         bodyHtml: `<p>deeper ${i}</p>`,
       })),
     )
-    await db.update(comments).set({ replyCount: REPLIES_PER_THREAD + 5 }).where(eq(comments.id, first!.id))
+    await db
+      .update(comments)
+      .set({ replyCount: REPLIES_PER_THREAD + 5 })
+      .where(eq(comments.id, first!.id))
 
     // The story's page: the thread's oldest replies, which hang together, and no more.
     const { tree } = await getDiscussion({ article, viewer: null, sort: 'old', page: 1 })
@@ -509,8 +521,20 @@ describe('migration 0011', () => {
   it('recounts replies kept the old way (every reply, held ones included) as published ones only', async () => {
     const article = await createArticle()
     const ada = await createTestUser()
-    const [parent] = await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'p', bodyHtml: '<p>p</p>', replyCount: 4 }).returning()
-    const reply = (status: 'published' | 'pending' | 'removed') => ({ articleId: article.id, authorId: ada.id, parentId: parent!.id, rootId: parent!.id, depth: 1, body: 'r', bodyHtml: '<p>r</p>', status })
+    const [parent] = await db
+      .insert(comments)
+      .values({ articleId: article.id, authorId: ada.id, body: 'p', bodyHtml: '<p>p</p>', replyCount: 4 })
+      .returning()
+    const reply = (status: 'published' | 'pending' | 'removed') => ({
+      articleId: article.id,
+      authorId: ada.id,
+      parentId: parent!.id,
+      rootId: parent!.id,
+      depth: 1,
+      body: 'r',
+      bodyHtml: '<p>r</p>',
+      status,
+    })
     await db.insert(comments).values([reply('published'), reply('pending'), reply('removed'), reply('published')])
     // A childless comment that claims replies, as a held reply used to leave behind.
     await db.insert(comments).values({ articleId: article.id, authorId: ada.id, body: 'q', bodyHtml: '<p>q</p>', replyCount: 1 })
@@ -617,13 +641,19 @@ describe('placeholders', () => {
           [reply, replyReply],
         ] as const) {
           expect(nodes.get(placeholder), `${status} comment, seen ${who}`).toMatchObject({ status, bodyHtml: null })
-          expect(nodes.get(placeholder)!.children.map((c) => c.id), `${status}, seen ${who}`).toEqual([answer])
+          expect(
+            nodes.get(placeholder)!.children.map((c) => c.id),
+            `${status}, seen ${who}`,
+          ).toEqual([answer])
           expect(nodes.get(answer)!.bodyHtml).toBe('<p>answer</p>')
           // And on the comment's own page, and above its reply's.
           const own = await getCommentThread({ article, commentId: placeholder, viewer, sort: 'old' })
           expect(own?.tree, `${status} permalink, seen ${who}`).toMatchObject({ id: placeholder, status, bodyHtml: null })
           const below = await getCommentThread({ article, commentId: answer, viewer, sort: 'old' })
-          expect(below?.ancestors.map((a) => a.id), `${status} above its reply, seen ${who}`).toContain(placeholder)
+          expect(
+            below?.ancestors.map((a) => a.id),
+            `${status} above its reply, seen ${who}`,
+          ).toContain(placeholder)
         }
       }
     }

@@ -87,9 +87,7 @@ function sortOrder(sort: CommentSort): SQL[] {
 
 /** Held comments are seen by their author only. */
 function visibleTo(viewer: Viewer) {
-  return viewer
-    ? sql`(${comments.status} <> 'pending' or ${comments.authorId} = ${viewer.id})`
-    : sql`${comments.status} <> 'pending'`
+  return viewer ? sql`(${comments.status} <> 'pending' or ${comments.authorId} = ${viewer.id})` : sql`${comments.status} <> 'pending'`
 }
 
 function toView(
@@ -134,17 +132,7 @@ type ArticleRef = { id: number; discussionLocked: boolean }
  * page of top-level comments, and all their replies down to the shown depth (each row says whether
  * the viewer has upvoted it).
  */
-export async function getDiscussion({
-  article,
-  viewer,
-  sort,
-  page,
-}: {
-  article: ArticleRef
-  viewer: Viewer
-  sort: CommentSort
-  page: number
-}) {
+export async function getDiscussion({ article, viewer, sort, page }: { article: ArticleRef; viewer: Viewer; sort: CommentSort; page: number }) {
   const { editWindowMinutes } = await getSettings(['editWindowMinutes'])
   const roots = await db
     .select({ ...commentColumnsFor(viewer), totalRoots: sql<number>`count(*) over ()`.mapWith(Number) })
@@ -164,7 +152,10 @@ export async function getDiscussion({
           sql`select id from (
             select c.id, row_number() over (partition by c.root_id order by c.created_at, c.id) as rank
             from ${comments} c
-            where c.root_id in (${sql.join(rootIds.map((id) => sql`${id}`), sql`, `)})
+            where c.root_id in (${sql.join(
+              rootIds.map((id) => sql`${id}`),
+              sql`, `,
+            )})
               and c.parent_id is not null and c.depth <= ${MAX_SHOWN_DEPTH} and ${visibleIn('c', viewer)}
           ) ranked where rank <= ${REPLIES_PER_THREAD}`,
           viewer,
@@ -259,7 +250,10 @@ export async function getCommentThread({
             select id, row_number() over (partition by thread order by created_at, id) as rank from (
               with recursive sub(id, thread, hops, created_at, status, author_id) as (
                 select id, id, 1, created_at, status, author_id from ${comments}
-                where id in (${sql.join(childIds.map((id) => sql`${id}`), sql`, `)})
+                where id in (${sql.join(
+                  childIds.map((id) => sql`${id}`),
+                  sql`, `,
+                )})
                 union all
                 select c.id, sub.thread, sub.hops + 1, c.created_at, c.status, c.author_id
                 from ${comments} c join sub on c.parent_id = sub.id where sub.hops < ${MAX_SHOWN_DEPTH}
@@ -403,13 +397,7 @@ type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0]
 
 /** The comment allowances of this member: tighter while the account is new. */
 async function commentLimits(actor: { id: string; role: Role; createdAt: Date }): Promise<RateLimit[]> {
-  const settings = await getSettings([
-    'commentsPerMinute',
-    'commentsPerDay',
-    'newAccountHours',
-    'newAccountCommentsPerMinute',
-    'newAccountCommentsPerDay',
-  ])
+  const settings = await getSettings(['commentsPerMinute', 'commentsPerDay', 'newAccountHours', 'newAccountCommentsPerMinute', 'newAccountCommentsPerDay'])
   const isNew = isNewAccount(actor, settings.newAccountHours)
   return [
     {
@@ -468,7 +456,14 @@ export async function createComment({
     let parentAuthorId: string | null = null
     if (parentId != null) {
       const [parent] = await tx
-        .select({ id: comments.id, articleId: comments.articleId, rootId: comments.rootId, depth: comments.depth, status: comments.status, authorId: comments.authorId })
+        .select({
+          id: comments.id,
+          articleId: comments.articleId,
+          rootId: comments.rootId,
+          depth: comments.depth,
+          status: comments.status,
+          authorId: comments.authorId,
+        })
         .from(comments)
         .where(eq(comments.id, parentId))
         .for('update')
@@ -490,10 +485,7 @@ export async function createComment({
       // One comment per member per slow-mode window, counted by an upsert that holds the counter's row
       // until this transaction ends: of several posts at once, one gets the window and the others wait
       // for it and are refused (a refused post rolls its count back with it).
-      const { count, retryAfterSeconds } = await hitRateLimit(
-        { key: `slow-mode:${article.id}:${actor.id}`, windowSeconds: article.slowModeSeconds },
-        tx,
-      )
+      const { count, retryAfterSeconds } = await hitRateLimit({ key: `slow-mode:${article.id}:${actor.id}`, windowSeconds: article.slowModeSeconds }, tx)
       if (count > 1) {
         const wait = Math.max(1, Math.ceil(retryAfterSeconds))
         throw new DomainError('rate-limited', `This discussion is in slow mode: you can comment again in ${wait} seconds.`, {
@@ -508,7 +500,10 @@ export async function createComment({
     const held = verdict.action === 'hold'
     // The parent counts published replies only: a held one is added when a moderator approves it.
     if (parentId != null && !held) {
-      await tx.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, parentId))
+      await tx
+        .update(comments)
+        .set({ replyCount: sql`${comments.replyCount} + 1` })
+        .where(eq(comments.id, parentId))
     }
     const [created] = await tx
       .insert(comments)
@@ -603,10 +598,7 @@ async function requireOwnComment(tx: Transaction, commentId: number, actorId: st
  * pipeline as a new comment: a published comment whose edit trips a hold rule waits for a moderator.
  */
 export async function editComment({ commentId, actorId, body }: { commentId: number; actorId: string; body: string }) {
-  const [{ moderate }, { editWindowMinutes }] = await Promise.all([
-    prepareModeration(actorId, body),
-    getSettings(['editWindowMinutes']),
-  ])
+  const [{ moderate }, { editWindowMinutes }] = await Promise.all([prepareModeration(actorId, body), getSettings(['editWindowMinutes'])])
   const { html: bodyHtml, chipIds } = await renderComment(body)
   return db.transaction(async (tx) => {
     await lockActiveMember(tx, actorId)
@@ -614,10 +606,7 @@ export async function editComment({ commentId, actorId, body }: { commentId: num
     if (comment.status !== 'published' && comment.status !== 'pending') {
       throw new DomainError('comment-unavailable', 'This comment has been deleted or removed and cannot be edited.')
     }
-    const [article] = await tx
-      .select({ discussionLocked: articles.discussionLocked })
-      .from(articles)
-      .where(eq(articles.id, comment.articleId))
+    const [article] = await tx.select({ discussionLocked: articles.discussionLocked }).from(articles).where(eq(articles.id, comment.articleId))
     const verdict = moderate(article?.discussionLocked ?? false, bodyHtml)
     if (verdict.action === 'reject') throw refusal(verdict)
     if (Date.now() - comment.createdAt.getTime() >= editWindowMinutes * 60_000) {

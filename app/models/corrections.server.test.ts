@@ -240,10 +240,7 @@ describe('deciding a suggestion', () => {
     const member = await createTestUser()
     const admin = await createTestUser({ role: 'admin' })
     const row = await suggest(member.id, 'tdpWatts', '650')
-    const error = await expectCode(
-      declineCorrection({ actor: admin, correctionId: row.id, reason: '   ' }),
-      'invalid-input',
-    )
+    const error = await expectCode(declineCorrection({ actor: admin, correctionId: row.id, reason: '   ' }), 'invalid-input')
     expect(error.details.field).toBe('reason')
     const declined = await declineCorrection({
       actor: admin,
@@ -258,9 +255,7 @@ describe('deciding a suggestion', () => {
     expect((await chipRow(chip.id)).tdpWatts).toBe(700)
     const [sent] = await notificationsFor(member.id)
     expect(sent?.kind).toBe('correction')
-    expect(sent?.message).toBe(
-      'Your correction to the H200’s power (TDP) was declined. The editor’s reason: The datasheet says 700 W.',
-    )
+    expect(sent?.message).toBe('Your correction to the H200’s power (TDP) was declined. The editor’s reason: The datasheet says 700 W.')
   })
 
   it('refuses a second decision on the same suggestion', async () => {

@@ -99,11 +99,9 @@ export async function suggestCorrection(input: {
   if (!chip) throw new DomainError('not-found', 'There is no such chip.')
   const values: CorrectableValues = chip
   if (sameValue(values[field], value)) {
-    throw new DomainError(
-      'invalid-input',
-      `That is already ${whose(chip.name, field)} (${formatCurrent(values, field)}). Propose a different value.`,
-      { field: 'proposedValue' },
-    )
+    throw new DomainError('invalid-input', `That is already ${whose(chip.name, field)} (${formatCurrent(values, field)}). Propose a different value.`, {
+      field: 'proposedValue',
+    })
   }
 
   return db.transaction(async (tx) => {
@@ -216,19 +214,12 @@ async function lockPending(tx: Transaction, correctionId: number) {
  * A suggestion whose figure was changed since it was made is refused rather than applied: the change
  * may be a newer fix, and overwriting it silently would undo someone's work.
  */
-export async function acceptCorrection({
-  actor,
-  correctionId,
-}: {
-  actor: { id: string; role: Role }
-  correctionId: number
-}) {
+export async function acceptCorrection({ actor, correctionId }: { actor: { id: string; role: Role }; correctionId: number }) {
   assertRole(actor, authoringRoles, 'review corrections')
   return db.transaction(async (tx) => {
     const { correction, chip } = await lockPending(tx, correctionId)
     const field = correction.field
-    if (!isCorrectableField(field))
-      throw new DomainError('invalid-input', 'That suggestion is for a figure that can no longer be corrected.')
+    if (!isCorrectableField(field)) throw new DomainError('invalid-input', 'That suggestion is for a figure that can no longer be corrected.')
     const values: CorrectableValues = chip
     const now = formatCurrent(values, field)
     if (correction.currentValue !== null && now !== correction.currentValue) {
@@ -238,8 +229,7 @@ export async function acceptCorrection({
       )
     }
     const parsed = correctionFields[field].value.safeParse(correction.proposedValue)
-    if (!parsed.success)
-      throw new DomainError('invalid-input', 'That suggestion’s value no longer passes the checks for this figure.')
+    if (!parsed.success) throw new DomainError('invalid-input', 'That suggestion’s value no longer passes the checks for this figure.')
     const decidedAt = new Date()
     await tx
       .update(chips)
@@ -263,15 +253,7 @@ export async function acceptCorrection({
 }
 
 /** Declines a suggestion with a reason the suggester is told, in one transaction. */
-export async function declineCorrection({
-  actor,
-  correctionId,
-  reason,
-}: {
-  actor: { id: string; role: Role }
-  correctionId: number
-  reason: string
-}) {
+export async function declineCorrection({ actor, correctionId, reason }: { actor: { id: string; role: Role }; correctionId: number; reason: string }) {
   assertRole(actor, authoringRoles, 'review corrections')
   const why = reason.trim()
   if (!why)

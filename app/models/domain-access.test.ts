@@ -24,7 +24,10 @@ const modelsDir = new URL('./', import.meta.url)
 /** `file#name` of every exported function in app/models whose parameters name `actor` or `actorId`. */
 function functionsTakingAnActor(): string[] {
   const found: string[] = []
-  for (const file of fs.readdirSync(modelsDir).filter((f) => f.endsWith('.server.ts')).sort()) {
+  for (const file of fs
+    .readdirSync(modelsDir)
+    .filter((f) => f.endsWith('.server.ts'))
+    .sort()) {
     const source = ts.createSourceFile(file, fs.readFileSync(new URL(file, modelsDir), 'utf8'), ts.ScriptTarget.Latest, true)
     for (const statement of source.statements) {
       if (!ts.getModifiers(statement as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue
@@ -70,32 +73,42 @@ const fn = (key: string) => {
   return f as (...args: unknown[]) => Promise<unknown>
 }
 /** Calls `key` with its parameter object, the actor under `actor`. */
-const withActor = (key: string, args: (fx: Fixture, actor: Actor) => Record<string, unknown> = () => ({})) =>
-  (actor: Actor | null, fx: Fixture) => fn(key)({ actor, ...args(fx, actor!) })
+const withActor =
+  (key: string, args: (fx: Fixture, actor: Actor) => Record<string, unknown> = () => ({})) =>
+  (actor: Actor | null, fx: Fixture) =>
+    fn(key)({ actor, ...args(fx, actor!) })
 /** Calls `key` with its parameter object, the actor's id under `actorId`. */
-const withActorId = (key: string, args: (fx: Fixture, actor: Actor) => Record<string, unknown> = () => ({})) =>
-  (actor: Actor | null, fx: Fixture) => fn(key)({ actorId: actor!.id, ...args(fx, actor!) })
+const withActorId =
+  (key: string, args: (fx: Fixture, actor: Actor) => Record<string, unknown> = () => ({})) =>
+  (actor: Actor | null, fx: Fixture) =>
+    fn(key)({ actorId: actor!.id, ...args(fx, actor!) })
 
 const articleInput = (fields: Record<string, string> = {}) =>
   ArticleFormSchema.parse({ title: 'A headline', standfirst: 'A standfirst.', body: 'A body.', status: 'draft', ...fields })
 const chipInput = (slug: string) => ChipFormSchema.parse({ slug, name: slug.toUpperCase(), vendor: 'Acme', exportStatus: 'unrestricted' })
 
 const access: Record<string, Scenario[]> = {
-  'admin.server.ts#assertRole': [
-    { allowed: adminRoles, anonymous: true, call: (actor) => fn('admin.server.ts#assertRole')(actor, adminRoles, 'test') },
-  ],
+  'admin.server.ts#assertRole': [{ allowed: adminRoles, anonymous: true, call: (actor) => fn('admin.server.ts#assertRole')(actor, adminRoles, 'test') }],
   'admin.server.ts#assertStaff': [{ allowed: staffRoles, call: (actor) => fn('admin.server.ts#assertStaff')(actor) }],
   'admin.server.ts#getSiteOverview': [{ allowed: staffRoles, call: withActor('admin.server.ts#getSiteOverview') }],
 
   'authoring.server.ts#listArticlesForAuthoring': [{ allowed: authoringRoles, call: withActor('authoring.server.ts#listArticlesForAuthoring') }],
   'authoring.server.ts#getArticleEditorChoices': [{ allowed: authoringRoles, call: withActor('authoring.server.ts#getArticleEditorChoices') }],
   'authoring.server.ts#getArticleForEditing': [
-    { what: 'one’s own', allowed: authoringRoles, call: withActor('authoring.server.ts#getArticleForEditing', (fx, a) => ({ id: fx.own[a.role].article })) },
+    {
+      what: 'one’s own',
+      allowed: authoringRoles,
+      call: withActor('authoring.server.ts#getArticleForEditing', (fx, a) => ({ id: fx.own[a.role].article })),
+    },
     { what: 'another author’s', allowed: adminRoles, call: withActor('authoring.server.ts#getArticleForEditing', (fx) => ({ id: fx.othersArticle })) },
   ],
   'authoring.server.ts#previewArticle': [{ allowed: authoringRoles, call: withActor('authoring.server.ts#previewArticle', () => ({ body: '*x*' })) }],
   'authoring.server.ts#saveArticle': [
-    { what: 'a new article', allowed: authoringRoles, call: withActor('authoring.server.ts#saveArticle', () => ({ input: articleInput({ title: 'New' }) })) },
+    {
+      what: 'a new article',
+      allowed: authoringRoles,
+      call: withActor('authoring.server.ts#saveArticle', () => ({ input: articleInput({ title: 'New' }) })),
+    },
     {
       what: 'publishing one’s own',
       allowed: authoringRoles,
@@ -116,10 +129,16 @@ const access: Record<string, Scenario[]> = {
     { allowed: authoringRoles, call: withActor('authoring.server.ts#importArticle', () => ({ text: 'Headline\nStandfirst\nThe body.' })) },
   ],
   'chips.server.ts#listChipsForEditing': [{ allowed: authoringRoles, call: withActor('chips.server.ts#listChipsForEditing') }],
-  'chips.server.ts#getChipForEditing': [{ allowed: authoringRoles, call: withActor('chips.server.ts#getChipForEditing', (fx) => ({ slug: fx.chipSlug })) }],
+  'chips.server.ts#getChipForEditing': [
+    { allowed: authoringRoles, call: withActor('chips.server.ts#getChipForEditing', (fx) => ({ slug: fx.chipSlug })) },
+  ],
   'chips.server.ts#saveChip': [
     { what: 'a new chip', allowed: authoringRoles, call: withActor('chips.server.ts#saveChip', () => ({ input: chipInput('new-chip') })) },
-    { what: 'an existing chip', allowed: authoringRoles, call: withActor('chips.server.ts#saveChip', (fx) => ({ slug: fx.chipSlug, input: chipInput(fx.chipSlug) })) },
+    {
+      what: 'an existing chip',
+      allowed: authoringRoles,
+      call: withActor('chips.server.ts#saveChip', (fx) => ({ slug: fx.chipSlug, input: chipInput(fx.chipSlug) })),
+    },
   ],
 
   'comments.server.ts#previewComment': [{ allowed: everyone, call: withActorId('comments.server.ts#previewComment', () => ({ body: '*Words*' })) }],
@@ -136,7 +155,11 @@ const access: Record<string, Scenario[]> = {
     },
   ],
   'comments.server.ts#editComment': [
-    { what: 'one’s own', allowed: everyone, call: withActorId('comments.server.ts#editComment', (fx, a) => ({ commentId: fx.own[a.role].comment, body: 'Edited' })) },
+    {
+      what: 'one’s own',
+      allowed: everyone,
+      call: withActorId('comments.server.ts#editComment', (fx, a) => ({ commentId: fx.own[a.role].comment, body: 'Edited' })),
+    },
     { what: 'another’s', allowed: nobody, call: withActorId('comments.server.ts#editComment', (fx) => ({ commentId: fx.comment, body: 'Edited' })) },
   ],
   'comments.server.ts#deleteComment': [
@@ -160,7 +183,10 @@ const access: Record<string, Scenario[]> = {
     { allowed: authoringRoles, call: withActor('corrections.server.ts#acceptCorrection', (fx) => ({ correctionId: fx.correction })) },
   ],
   'corrections.server.ts#declineCorrection': [
-    { allowed: authoringRoles, call: withActor('corrections.server.ts#declineCorrection', (fx) => ({ correctionId: fx.correction, reason: 'No source' })) },
+    {
+      allowed: authoringRoles,
+      call: withActor('corrections.server.ts#declineCorrection', (fx) => ({ correctionId: fx.correction, reason: 'No source' })),
+    },
   ],
 
   'moderation.server.ts#reportComment': [
@@ -173,7 +199,10 @@ const access: Record<string, Scenario[]> = {
     { allowed: staffRoles, call: withActor('moderation.server.ts#setCommentPinned', (fx) => ({ commentId: fx.comment, pinned: true })) },
   ],
   'moderation.server.ts#setDiscussionLocked': [
-    { allowed: staffRoles, call: withActor('moderation.server.ts#setDiscussionLocked', (fx) => ({ articleId: fx.articleId, locked: true, reason: 'Heated' })) },
+    {
+      allowed: staffRoles,
+      call: withActor('moderation.server.ts#setDiscussionLocked', (fx) => ({ articleId: fx.articleId, locked: true, reason: 'Heated' })),
+    },
   ],
   'moderation.server.ts#setSlowMode': [
     { allowed: staffRoles, call: withActor('moderation.server.ts#setSlowMode', (fx) => ({ articleId: fx.articleId, seconds: 60 })) },
@@ -181,30 +210,42 @@ const access: Record<string, Scenario[]> = {
   'moderation.server.ts#getModerationQueue': [{ allowed: staffRoles, call: withActor('moderation.server.ts#getModerationQueue') }],
   'moderation.server.ts#listDiscussions': [{ allowed: staffRoles, call: withActor('moderation.server.ts#listDiscussions') }],
   'moderation.server.ts#searchMembers': [{ allowed: staffRoles, call: withActor('moderation.server.ts#searchMembers', () => ({ query: '' })) }],
-  'moderation.server.ts#getMemberDetail': [{ allowed: staffRoles, call: withActor('moderation.server.ts#getMemberDetail', (fx) => ({ userId: fx.target })) }],
+  'moderation.server.ts#getMemberDetail': [
+    { allowed: staffRoles, call: withActor('moderation.server.ts#getMemberDetail', (fx) => ({ userId: fx.target })) },
+  ],
   'moderation.server.ts#suspendMember': [
     {
       allowed: staffRoles,
       call: withActor('moderation.server.ts#suspendMember', (fx) => ({ userId: fx.target, until: new Date(Date.now() + 86_400_000), reason: 'Cool off' })),
     },
   ],
-  'moderation.server.ts#banMember': [{ allowed: staffRoles, call: withActor('moderation.server.ts#banMember', (fx) => ({ userId: fx.target, reason: 'Spam' })) }],
+  'moderation.server.ts#banMember': [
+    { allowed: staffRoles, call: withActor('moderation.server.ts#banMember', (fx) => ({ userId: fx.target, reason: 'Spam' })) },
+  ],
   'moderation.server.ts#liftRestrictions': [
     { allowed: staffRoles, call: withActor('moderation.server.ts#liftRestrictions', (fx) => ({ userId: fx.target, reason: 'Appeal' })) },
   ],
-  'moderation.server.ts#setPremoderation': [{ allowed: staffRoles, call: withActor('moderation.server.ts#setPremoderation', (fx) => ({ userId: fx.target, on: true })) }],
+  'moderation.server.ts#setPremoderation': [
+    { allowed: staffRoles, call: withActor('moderation.server.ts#setPremoderation', (fx) => ({ userId: fx.target, on: true })) },
+  ],
   'moderation.server.ts#purgeMemberComments': [
     { allowed: staffRoles, call: withActor('moderation.server.ts#purgeMemberComments', (fx) => ({ userId: fx.target, reason: 'Spam' })) },
   ],
-  'moderation.server.ts#changeRole': [{ allowed: adminRoles, call: withActor('moderation.server.ts#changeRole', (fx) => ({ userId: fx.target, role: 'author' })) }],
+  'moderation.server.ts#changeRole': [
+    { allowed: adminRoles, call: withActor('moderation.server.ts#changeRole', (fx) => ({ userId: fx.target, role: 'author' })) },
+  ],
   'moderation.server.ts#listModerationLog': [{ allowed: staffRoles, call: withActor('moderation.server.ts#listModerationLog', () => ({ page: 1 })) }],
 
   'notifications.server.ts#openNotifications': [{ allowed: everyone, call: withActorId('notifications.server.ts#openNotifications') }],
 
   'settings.server.ts#listSettings': [{ allowed: adminRoles, call: withActor('settings.server.ts#listSettings') }],
-  'settings.server.ts#updateSettings': [{ allowed: adminRoles, call: withActor('settings.server.ts#updateSettings', () => ({ values: { maxLinks: 5 } })) }],
+  'settings.server.ts#updateSettings': [
+    { allowed: adminRoles, call: withActor('settings.server.ts#updateSettings', () => ({ values: { maxLinks: 5 } })) },
+  ],
 
-  'users.server.ts#changeDisplayName': [{ allowed: everyone, call: withActorId('users.server.ts#changeDisplayName', () => ({ displayName: 'New name' })) }],
+  'users.server.ts#changeDisplayName': [
+    { allowed: everyone, call: withActorId('users.server.ts#changeDisplayName', () => ({ displayName: 'New name' })) },
+  ],
   'users.server.ts#changePassword': [
     {
       allowed: everyone,
@@ -271,12 +312,9 @@ async function buildFixture() {
   await putSetting('holdFirstComment', false)
   await putSetting('newAccountHours', 0)
   const person = (id: string, role: Role) => ({ id, email: `${id}@example.com`, username: id, displayName: `The ${id}`, passwordHash, role })
-  await db.insert(users).values([
-    ...roles.map((role) => person(role, role)),
-    person('other-author', 'author'),
-    person('writer', 'member'),
-    person('target', 'member'),
-  ])
+  await db
+    .insert(users)
+    .values([...roles.map((role) => person(role, role)), person('other-author', 'author'), person('writer', 'member'), person('target', 'member')])
   const story = (slug: string, authorId: string, status: 'published' | 'draft') => ({
     slug,
     title: `Story ${slug}`,
@@ -289,7 +327,11 @@ async function buildFixture() {
   })
   const rows = await db
     .insert(articles)
-    .values([story('public-story', 'other-author', 'published'), story('others-draft', 'other-author', 'draft'), ...roles.map((r) => story(`draft-of-${r}`, r, 'draft'))])
+    .values([
+      story('public-story', 'other-author', 'published'),
+      story('others-draft', 'other-author', 'draft'),
+      ...roles.map((r) => story(`draft-of-${r}`, r, 'draft')),
+    ])
     .returning({ id: articles.id, slug: articles.slug })
   const articleId = rows[0]!.id
   const remark = (authorId: string) => ({ articleId, authorId, body: `By ${authorId}`, bodyHtml: `<p>By ${authorId}</p>` })
@@ -297,13 +339,19 @@ async function buildFixture() {
     .insert(comments)
     .values([remark('writer'), remark('target'), ...roles.map(remark)])
     .returning({ id: comments.id, authorId: comments.authorId })
-  await db.update(articles).set({ commentCount: remarks.length }).where(sql`${articles.id} = ${articleId}`)
+  await db
+    .update(articles)
+    .set({ commentCount: remarks.length })
+    .where(sql`${articles.id} = ${articleId}`)
   const expiresAt = new Date(Date.now() + 86_400_000)
   // Sessions are named to their members by public ids (uuids), stored by the hash of their token.
   const publicId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
   await db
     .insert(sessions)
-    .values([{ id: 'session-writer', publicId: publicId(0), userId: 'writer', expiresAt }, ...roles.map((r, i) => ({ id: `session-${r}`, publicId: publicId(i + 1), userId: r, expiresAt }))])
+    .values([
+      { id: 'session-writer', publicId: publicId(0), userId: 'writer', expiresAt },
+      ...roles.map((r, i) => ({ id: `session-${r}`, publicId: publicId(i + 1), userId: r, expiresAt })),
+    ])
   const [chip] = await db.insert(chips).values({ slug: 'x1', name: 'X1', vendor: 'Acme' }).returning({ id: chips.id })
   const [correction] = await db
     .insert(chipCorrections)
@@ -355,8 +403,14 @@ beforeAll(async () => {
 it('has an entry for every exported model function that takes an actor, and a function for every entry', () => {
   const found = functionsTakingAnActor()
   expect(found.length).toBeGreaterThan(30)
-  expect(found.filter((key) => !(key in access)), 'functions without an entry in `access`').toEqual([])
-  expect(Object.keys(access).filter((key) => !found.includes(key)), 'entries for functions that are gone').toEqual([])
+  expect(
+    found.filter((key) => !(key in access)),
+    'functions without an entry in `access`',
+  ).toEqual([])
+  expect(
+    Object.keys(access).filter((key) => !found.includes(key)),
+    'entries for functions that are gone',
+  ).toEqual([])
   for (const key of Object.keys(access)) expect(typeof fn(key), key).toBe('function')
 })
 

@@ -49,8 +49,7 @@ async function timeAnswers(knownEmail: string, ask: (email: string, round: numbe
   return { known: median(known), unknown: median(unknown) }
 }
 
-const mailsTo = (test: (to: string) => boolean, subject: RegExp) =>
-  mailbox.messages.filter((m) => m.to.some(test) && subject.test(m.subject))
+const mailsTo = (test: (to: string) => boolean, subject: RegExp) => mailbox.messages.filter((m) => m.to.some(test) && subject.test(m.subject))
 
 it('answers "forgot password" for a known and an unknown address in the same time, and mails only the known one', { timeout: 120_000 }, async () => {
   const member = await createTestUser()

@@ -64,7 +64,9 @@ async function articleItems(filter: ReturnType<typeof exists> | undefined): Prom
       publishedAt: articles.publishedAt,
       updatedAt: articles.updatedAt,
       authorName: users.displayName,
-      tagNames: sql<string[] | null>`(select array_agg(t.name order by t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = ${articles.id})`,
+      tagNames: sql<
+        string[] | null
+      >`(select array_agg(t.name order by t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = ${articles.id})`,
     })
     .from(articles)
     .leftJoin(users, eq(users.id, articles.authorId))
@@ -105,7 +107,10 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
     const [tag] = await db.select({ id: tags.id, name: tags.name, description: tags.description }).from(tags).where(eq(tags.slug, scope.slug))
     if (!tag) return null
     const filter = exists(
-      db.select({ one: sql`1` }).from(articleTags).where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tagId, tag.id))),
+      db
+        .select({ one: sql`1` })
+        .from(articleTags)
+        .where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tagId, tag.id))),
     )
     const items = await articleItems(filter)
     return {
@@ -123,7 +128,10 @@ export async function getArticleFeed(scope: ArticleFeedScope): Promise<FeedData 
     .where(eq(chips.slug, scope.slug))
   if (!chip) return null
   const filter = exists(
-    db.select({ one: sql`1` }).from(articleChips).where(and(eq(articleChips.articleId, articles.id), eq(articleChips.chipId, chip.id))),
+    db
+      .select({ one: sql`1` })
+      .from(articleChips)
+      .where(and(eq(articleChips.articleId, articles.id), eq(articleChips.chipId, chip.id))),
   )
   // Stories about the chip, and the changes to its export-control status, newest first.
   const [stories, events] = await Promise.all([

@@ -4,8 +4,7 @@ import { articles, chips, type ExportStatus } from '#db/schema.ts'
 // Query pieces more than one model needs.
 
 /** Published, or scheduled and due: what a reader may see. */
-export const isPublicArticle = () =>
-  and(inArray(articles.status, ['published', 'scheduled']), lte(articles.publishedAt, sql`now()`))
+export const isPublicArticle = () => and(inArray(articles.status, ['published', 'scheduled']), lte(articles.publishedAt, sql`now()`))
 
 /**
  * A chip's export-control status on a day: the latest event effective by then. It is derived,
@@ -16,7 +15,9 @@ export function exportStatusOn(day: SQL | string) {
 }
 
 /** Since when today's status has held: the date of the event that set it. */
-export const exportStatusSince = sql<string | null>`(select to_char(e.effective_date, 'YYYY-MM-DD') from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1)`
+export const exportStatusSince = sql<
+  string | null
+>`(select to_char(e.effective_date, 'YYYY-MM-DD') from chip_export_events e where e.chip_id = "chips"."id" and e.effective_date <= current_date order by e.effective_date desc, e.id desc limit 1)`
 
 export const currentExportStatus = () => exportStatusOn(sql`current_date`)
 
@@ -49,7 +50,14 @@ export const chipSummaryColumns = {
 /** `json_build_object` of named expressions, for lists fetched as one JSON value; the names are ours. */
 export function jsonObject(fields: Record<string, SQL | AnyColumn>) {
   return sql.join(
-    [sql`json_build_object(`, sql.join(Object.entries(fields).map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`), sql`, `), sql`)`],
+    [
+      sql`json_build_object(`,
+      sql.join(
+        Object.entries(fields).map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`),
+        sql`, `,
+      ),
+      sql`)`,
+    ],
     sql``,
   )
 }

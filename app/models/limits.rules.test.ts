@@ -109,7 +109,9 @@ describe('votes', () => {
     await putSetting('holdFirstComment', false)
     const [writer, voter, moderator] = [await createTestUser(), await createTestUser(), await createTestUser({ role: 'moderator' })]
     const slug = 'vote-story'
-    await db.insert(articles).values({ slug, title: 'T', standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
+    await db
+      .insert(articles)
+      .values({ slug, title: 'T', standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
     const c = await createComment({ articleSlug: slug, actorId: writer.id, body: 'Vote on me' })
     expect(await codeOf(voteOnComment({ commentId: c.id + 1000, actorId: voter.id, up: true }))).toBe('not-found')
     expect(await voteOnComment({ commentId: c.id, actorId: voter.id, up: false })).toEqual({ score: 0, voted: false })

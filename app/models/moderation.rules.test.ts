@@ -22,7 +22,8 @@ import { putSetting } from './settings.server.ts'
 // The boundaries and refusals of moderation, one rule a test (found by mutation testing: each
 // assertion fails when the rule it names is changed).
 
-const statusOf = async (id: number) => (await db.select({ status: comments.status, reason: comments.moderationReason }).from(comments).where(eq(comments.id, id)))[0]!
+const statusOf = async (id: number) =>
+  (await db.select({ status: comments.status, reason: comments.moderationReason }).from(comments).where(eq(comments.id, id)))[0]!
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0]!
 
 let moderator: Awaited<ReturnType<typeof createTestUser>>
@@ -133,7 +134,8 @@ describe('acting on comments', () => {
   it('moves a comment only along the allowed transitions, and counts what it skipped', async () => {
     const article = await createArticle()
     const c = await createComment({ articleSlug: article.slug, actorId: member.id, body: 'Hello there' })
-    const act = (action: 'approve' | 'hide' | 'remove' | 'restore', reason = '') => moderateComments({ actor: moderator, commentIds: [c.id], action, reason })
+    const act = (action: 'approve' | 'hide' | 'remove' | 'restore', reason = '') =>
+      moderateComments({ actor: moderator, commentIds: [c.id], action, reason })
     expect(await act('approve')).toEqual({ changed: 0, skipped: 1 })
     expect(await act('restore')).toEqual({ changed: 0, skipped: 1 })
     expect(await act('hide')).toEqual({ changed: 1, skipped: 0 })
@@ -171,7 +173,7 @@ describe('acting on comments', () => {
     const reply = await createComment({ articleSlug: article.slug, actorId: replier.id, body: 'A first reply', parentId: parent.id })
     expect(reply.status).toBe('pending')
     const told = async () =>
-      (await db.select({ kind: notifications.kind, commentId: notifications.commentId }).from(notifications).where(eq(notifications.userId, member.id)))
+      await db.select({ kind: notifications.kind, commentId: notifications.commentId }).from(notifications).where(eq(notifications.userId, member.id))
     expect(await told(), 'nothing while it is held').toEqual([])
     await moderateComments({ actor: moderator, commentIds: [reply.id], action: 'approve', reason: '' })
     expect(await told()).toEqual([{ kind: 'reply', commentId: reply.id }])

@@ -31,7 +31,10 @@ import { verifyLogin } from './users.server.ts'
 import { voteOnComment } from './votes.server.ts'
 
 async function status(commentId: number) {
-  const [row] = await db.select({ status: comments.status, reason: comments.moderationReason, pinned: comments.pinned }).from(comments).where(eq(comments.id, commentId))
+  const [row] = await db
+    .select({ status: comments.status, reason: comments.moderationReason, pinned: comments.pinned })
+    .from(comments)
+    .where(eq(comments.id, commentId))
   return row!
 }
 
@@ -308,7 +311,10 @@ describe('the queue', () => {
 
 /** Makes an account `hours` old, as if it had signed up then. */
 async function ageAccount(userId: string, hours: number) {
-  await db.update(users).set({ createdAt: sql`now() - make_interval(hours => ${hours})` }).where(eq(users.id, userId))
+  await db
+    .update(users)
+    .set({ createdAt: sql`now() - make_interval(hours => ${hours})` })
+    .where(eq(users.id, userId))
 }
 
 describe('reports from new accounts and many reports at once', () => {
@@ -339,7 +345,10 @@ describe('reports from new accounts and many reports at once', () => {
     const then = await createTestUser()
     await ageAccount(then.id, 30)
     await reportComment({ actorId: then.id, commentId: c.id, reason: 'spam', note: '' })
-    await db.update(reports).set({ createdAt: sql`now() - interval '10 hours'` }).where(eq(reports.reporterId, then.id))
+    await db
+      .update(reports)
+      .set({ createdAt: sql`now() - interval '10 hours'` })
+      .where(eq(reports.reporterId, then.id))
     // ...and so does an author whose account is brand new: that is the third.
     const author = await createTestUser({ role: 'author' })
     expect(await reportComment({ actorId: author.id, commentId: c.id, reason: 'off_topic', note: '' })).toMatchObject({ hidden: true })
@@ -456,14 +465,23 @@ describe('the public log names only what is public', () => {
     const commentEntries = [...Object.values(onOpen).map((c) => ({ c, articleId: open.id })), { c: onWithdrawn, articleId: withdrawn.id }]
     await db.insert(moderationActions).values([
       ...stories.map((a) => ({ actorId: moderator.id, action: 'lock' as const, articleId: a.id, reason: 'Heated' })),
-      ...commentEntries.map(({ c, articleId }) => ({ actorId: moderator.id, action: 'pin' as const, commentId: c.id, articleId, targetUserId: writer.id })),
+      ...commentEntries.map(({ c, articleId }) => ({
+        actorId: moderator.id,
+        action: 'pin' as const,
+        commentId: c.id,
+        articleId,
+        targetUserId: writer.id,
+      })),
     ])
 
     const { entries } = await listPublicModerationLog({ page: 1 })
     const feed = await getModerationFeed()
     for (const e of entries) {
       if (e.commentId !== null) {
-        expect(await getCommentPage({ articleSlug: e.articleSlug!, commentId: e.commentId, viewer: null, sort: undefined }), `comment ${e.commentId}`).not.toBeNull()
+        expect(
+          await getCommentPage({ articleSlug: e.articleSlug!, commentId: e.commentId, viewer: null, sort: undefined }),
+          `comment ${e.commentId}`,
+        ).not.toBeNull()
       }
       if (e.articleSlug !== null) expect(await getPublishedArticle({ slug: e.articleSlug }), e.articleSlug).not.toBeNull()
     }
@@ -476,7 +494,9 @@ describe('the public log names only what is public', () => {
     for (const hidden of ['scheduled-story', 'draft-story', 'withdrawn-story']) expect(shown).not.toContain(hidden)
     // What is public is still linked and named: the filter does not simply hide everything.
     const linked = entries.filter((e) => e.commentId !== null).map((e) => e.commentId)
-    expect(linked.sort()).toEqual([onOpen.published.id, onOpen.hidden.id, onOpen.removed.id, onOpen.deleted.id, onOpen.hidden.id, onOpen.removed.id].sort())
+    expect(linked.sort()).toEqual(
+      [onOpen.published.id, onOpen.hidden.id, onOpen.removed.id, onOpen.deleted.id, onOpen.hidden.id, onOpen.removed.id].sort(),
+    )
     expect(entries.filter((e) => e.action === 'lock').map((e) => e.articleSlug)).toEqual([null, null, null, open.slug])
     const pinOfHeld = entries.find((e) => e.action === 'pin' && e.commentId === null && e.articleSlug === null && e.targetName === null)
     expect(pinOfHeld, 'the pin of the held comment, named by nothing').toBeDefined()

@@ -60,22 +60,8 @@ async function logAction(
  * reported (a setting), or from the newsroom, count toward it, so a handful of accounts made a
  * moment ago cannot hide anyone. Every report is kept and shown to moderators all the same.
  */
-export async function reportComment({
-  actorId,
-  commentId,
-  reason,
-  note,
-}: {
-  actorId: string
-  commentId: number
-  reason: ReportReason
-  note: string
-}) {
-  const { reportThreshold, reportMinAccountHours, reportsPerHour } = await getSettings([
-    'reportThreshold',
-    'reportMinAccountHours',
-    'reportsPerHour',
-  ])
+export async function reportComment({ actorId, commentId, reason, note }: { actorId: string; commentId: number; reason: ReportReason; note: string }) {
+  const { reportThreshold, reportMinAccountHours, reportsPerHour } = await getSettings(['reportThreshold', 'reportMinAccountHours', 'reportsPerHour'])
   return db.transaction(async (tx) => {
     // Checked with the report, the member's row locked until it commits: a ban lands before or after it.
     await lockActiveMember(tx, actorId)
@@ -88,11 +74,7 @@ export async function reportComment({
       throw new DomainError('not-found', 'That comment is no longer there to report.')
     }
     if (comment.authorId === actorId) throw new DomainError('forbidden', 'You cannot report your own comment.')
-    const inserted = await tx
-      .insert(reports)
-      .values({ commentId, reporterId: actorId, reason, note })
-      .onConflictDoNothing()
-      .returning({ id: reports.id })
+    const inserted = await tx.insert(reports).values({ commentId, reporterId: actorId, reason, note }).onConflictDoNothing().returning({ id: reports.id })
     if (inserted.length === 0) return { received: true, alreadyReported: true, hidden: comment.status === 'hidden' }
     // Counted with the report, after it is known to be new: a repeat costs nothing, and a refusal
     // rolls the report back with the count.
@@ -101,13 +83,7 @@ export async function reportComment({
       .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(reports)
       .innerJoin(users, eq(users.id, reports.reporterId))
-      .where(
-        and(
-          eq(reports.commentId, commentId),
-          isNull(reports.resolvedAt),
-          countsTowardHiding(reportMinAccountHours),
-        ),
-      )
+      .where(and(eq(reports.commentId, commentId), isNull(reports.resolvedAt), countsTowardHiding(reportMinAccountHours)))
     let hidden = comment.status === 'hidden'
     if (comment.status === 'published' && (open?.n ?? 0) >= reportThreshold) {
       await changeCommentStatus(tx, comment, 'hidden')
@@ -132,10 +108,7 @@ export async function reportComment({
  * member's when their account was at least `minAccountHours` old at the time they reported.
  */
 function countsTowardHiding(minAccountHours: number) {
-  return or(
-    inArray(users.role, newsroomRoles),
-    sql`${users.createdAt} <= ${reports.createdAt} - make_interval(hours => ${minAccountHours})`,
-  )
+  return or(inArray(users.role, newsroomRoles), sql`${users.createdAt} <= ${reports.createdAt} - make_interval(hours => ${minAccountHours})`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,9 +173,7 @@ export async function moderateComments({
       }
       if (action === 'approve' && comment.status === 'pending' && comment.authorId) {
         // A held comment reaches the discussion now: its parent's author hears of it, as they would have.
-        const [parent] = comment.parentId
-          ? await tx.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, comment.parentId))
-          : []
+        const [parent] = comment.parentId ? await tx.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, comment.parentId)) : []
         await notifyReply(tx, { parentAuthorId: parent?.authorId ?? null, actorId: comment.authorId, articleId: comment.articleId, commentId: comment.id })
       }
       await logAction(tx, {
@@ -256,24 +227,10 @@ export async function setCommentPinned({ actor, commentId, pinned }: { actor: Ac
   })
 }
 
-export async function setDiscussionLocked({
-  actor,
-  articleId,
-  locked,
-  reason,
-}: {
-  actor: Actor
-  articleId: number
-  locked: boolean
-  reason: string
-}) {
+export async function setDiscussionLocked({ actor, articleId, locked, reason }: { actor: Actor; articleId: number; locked: boolean; reason: string }) {
   assertStaff(actor)
   return db.transaction(async (tx) => {
-    const [article] = await tx
-      .update(articles)
-      .set({ discussionLocked: locked })
-      .where(eq(articles.id, articleId))
-      .returning({ id: articles.id })
+    const [article] = await tx.update(articles).set({ discussionLocked: locked }).where(eq(articles.id, articleId)).returning({ id: articles.id })
     if (!article) throw new DomainError('not-found', 'That article does not exist.')
     await logAction(tx, { actorId: actor.id, action: locked ? 'lock' : 'unlock', articleId, reason: reason.trim() })
   })
@@ -285,11 +242,7 @@ export async function setSlowMode({ actor, articleId, seconds }: { actor: Actor;
     throw new DomainError('invalid-input', 'Slow mode is a whole number of seconds from 0 (off) to 86,400.', { field: 'seconds' })
   }
   return db.transaction(async (tx) => {
-    const [article] = await tx
-      .update(articles)
-      .set({ slowModeSeconds: seconds })
-      .where(eq(articles.id, articleId))
-      .returning({ id: articles.id })
+    const [article] = await tx.update(articles).set({ slowModeSeconds: seconds }).where(eq(articles.id, articleId)).returning({ id: articles.id })
     if (!article) throw new DomainError('not-found', 'That article does not exist.')
     await logAction(tx, { actorId: actor.id, action: 'slow_mode', articleId, details: { seconds } })
   })
@@ -373,7 +326,10 @@ export async function getModerationQueue({ actor }: { actor: Actor }) {
       ? database.rows<{ author_id: string; id: number; status: CommentStatus; created_at: string; excerpt: string }>(sql`
           select author_id, id, status, created_at, left(body, 140) as excerpt from (
             select c.*, row_number() over (partition by c.author_id order by c.created_at desc) as n
-            from ${comments} c where c.author_id in ${sql`(${sql.join(authorIds.map((a) => sql`${a}`), sql`, `)})`}
+            from ${comments} c where c.author_id in ${sql`(${sql.join(
+              authorIds.map((a) => sql`${a}`),
+              sql`, `,
+            )})`}
           ) recent where n <= 5 order by created_at desc`)
       : [],
   ])
@@ -428,10 +384,7 @@ export async function searchMembers({ actor, query }: { actor: Actor; query: str
     })
     .from(users)
     .where(
-      and(
-        isNull(users.deletedAt),
-        q ? or(ilike(users.username, pattern), ilike(users.displayName, pattern), ilike(users.email, pattern)) : undefined,
-      ),
+      and(isNull(users.deletedAt), q ? or(ilike(users.username, pattern), ilike(users.displayName, pattern), ilike(users.email, pattern)) : undefined),
     )
     .orderBy(desc(users.createdAt))
     .limit(100)
@@ -492,11 +445,7 @@ export async function getMemberDetail({ actor, userId }: { actor: Actor; userId:
 /** The member a moderator may act on: not themselves, and staff only by an admin. */
 async function requireTarget(tx: Transaction, actor: Actor, userId: string) {
   if (userId === actor.id) throw new DomainError('forbidden', 'You cannot do this to your own account.')
-  const [target] = await tx
-    .select({ id: users.id, role: users.role, deletedAt: users.deletedAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .for('update')
+  const [target] = await tx.select({ id: users.id, role: users.role, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).for('update')
   if (!target || target.deletedAt) throw new DomainError('not-found', 'That member does not exist.')
   if (isStaff(target.role) && !isAdmin(actor.role)) {
     throw new DomainError('forbidden', 'Only an admin can restrict a moderator or an admin.')
@@ -504,24 +453,17 @@ async function requireTarget(tx: Transaction, actor: Actor, userId: string) {
   return target
 }
 
-export async function suspendMember({
-  actor,
-  userId,
-  until,
-  reason,
-}: {
-  actor: Actor
-  userId: string
-  until: Date
-  reason: string
-}) {
+export async function suspendMember({ actor, userId, until, reason }: { actor: Actor; userId: string; until: Date; reason: string }) {
   assertStaff(actor)
   if (until.getTime() <= Date.now()) {
     throw new DomainError('invalid-input', 'A suspension ends in the future.', { field: 'until' })
   }
   return db.transaction(async (tx) => {
     await requireTarget(tx, actor, userId)
-    await tx.update(users).set({ suspendedUntil: until, suspensionReason: reason.trim() || null }).where(eq(users.id, userId))
+    await tx
+      .update(users)
+      .set({ suspendedUntil: until, suspensionReason: reason.trim() || null })
+      .where(eq(users.id, userId))
     await logAction(tx, { actorId: actor.id, action: 'suspend', targetUserId: userId, reason: reason.trim(), details: { until: until.toISOString() } })
   })
 }
@@ -542,10 +484,7 @@ export async function liftRestrictions({ actor, userId, reason }: { actor: Actor
   assertStaff(actor)
   return db.transaction(async (tx) => {
     await requireTarget(tx, actor, userId)
-    await tx
-      .update(users)
-      .set({ bannedAt: null, banReason: null, suspendedUntil: null, suspensionReason: null })
-      .where(eq(users.id, userId))
+    await tx.update(users).set({ bannedAt: null, banReason: null, suspendedUntil: null, suspensionReason: null }).where(eq(users.id, userId))
     await logAction(tx, { actorId: actor.id, action: 'lift', targetUserId: userId, reason: reason.trim() })
   })
 }
@@ -555,7 +494,13 @@ export async function setPremoderation({ actor, userId, on }: { actor: Actor; us
   return db.transaction(async (tx) => {
     await requireTarget(tx, actor, userId)
     await tx.update(users).set({ alwaysPremoderate: on }).where(eq(users.id, userId))
-    await logAction(tx, { actorId: actor.id, action: on ? 'suspend' : 'lift', targetUserId: userId, reason: on ? 'Every comment now waits for a moderator' : 'Comments no longer wait for a moderator', details: { premoderation: on } })
+    await logAction(tx, {
+      actorId: actor.id,
+      action: on ? 'suspend' : 'lift',
+      targetUserId: userId,
+      reason: on ? 'Every comment now waits for a moderator' : 'Comments no longer wait for a moderator',
+      details: { premoderation: on },
+    })
   })
 }
 
@@ -673,7 +618,9 @@ export async function listPublicModerationLog({ page }: { page: number }) {
       commentId: sql<number | null>`case when ${commentPublic} then ${moderationActions.commentId} end`,
       articleSlug: sql<string | null>`case when ${articlePublic} and ${namesNothingHidden} then ${articles.slug} end`,
       articleTitle: sql<string | null>`case when ${articlePublic} and ${namesNothingHidden} then ${articles.title} end`,
-      targetName: sql<string | null>`case when ${namesNothingHidden} then (select case when deleted_at is null then display_name end from ${users} t where t.id = ${moderationActions.targetUserId}) end`,
+      targetName: sql<
+        string | null
+      >`case when ${namesNothingHidden} then (select case when deleted_at is null then display_name end from ${users} t where t.id = ${moderationActions.targetUserId}) end`,
       total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(moderationActions)

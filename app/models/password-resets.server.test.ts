@@ -98,9 +98,7 @@ describe('password reset', () => {
   it('throttles requests per IP', async () => {
     await putSetting('resetRequestsPerIpPerHour', 1)
     await requestReset({ email: 'a@example.com', ip: '192.0.2.50' })
-    const error = await requestReset({ email: 'a@example.com', ip: '192.0.2.50' }).catch(
-      (e: unknown) => e,
-    )
+    const error = await requestReset({ email: 'a@example.com', ip: '192.0.2.50' }).catch((e: unknown) => e)
     expect(isDomainError(error, 'rate-limited')).toBe(true)
   })
 })

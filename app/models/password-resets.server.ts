@@ -21,10 +21,7 @@ export function hashResetToken(token: string): string {
  * answer nor its timing reveals whether an account exists.
  */
 export async function requestPasswordReset({ email, ip }: { email: string; ip: string }): Promise<void> {
-  const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings([
-    'resetRequestsPerIpPerHour',
-    'resetTokenMinutes',
-  ])
+  const { resetRequestsPerIpPerHour, resetTokenMinutes } = await getSettings(['resetRequestsPerIpPerHour', 'resetTokenMinutes'])
   await consumeRateLimit({
     key: `reset:ip:${ip}`,
     limit: resetRequestsPerIpPerHour,

@@ -30,7 +30,15 @@ beforeEach(async () => {
 async function story() {
   const [row] = await db
     .insert(articles)
-    .values({ slug: 'a-story', title: 'A story', standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
+    .values({
+      slug: 'a-story',
+      title: 'A story',
+      standfirst: 'S',
+      body: 'B',
+      bodyHtml: '<p>B</p>',
+      status: 'published',
+      publishedAt: new Date(Date.now() - 60_000),
+    })
     .returning({ id: articles.id, slug: articles.slug })
   return row!
 }
@@ -78,13 +86,19 @@ describe('every guarded write, sent 30 times at once', () => {
     await banMember({ actor: moderator, userId: ada.id, reason: 'Spam' })
     const [atBan, votesAtBan] = await Promise.all([
       publishedBy(ada.id),
-      db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(commentVotes).where(eq(commentVotes.userId, ada.id)),
+      db
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(commentVotes)
+        .where(eq(commentVotes.userId, ada.id)),
     ])
     const { refusals } = await settled
     expect(refusals.every((code) => code === 'account-unavailable')).toBe(true)
     // Whatever was not in before the ban answered never gets in.
     expect(await publishedBy(ada.id)).toBe(atBan)
-    const [votesAfter] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(commentVotes).where(eq(commentVotes.userId, ada.id))
+    const [votesAfter] = await db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(commentVotes)
+      .where(eq(commentVotes.userId, ada.id))
     expect(votesAfter!.n).toBe(votesAtBan[0]!.n)
     // And after it, nothing is accepted at all.
     await expect(createComment({ articleSlug: article.slug, actorId: ada.id, body: 'Later' })).rejects.toMatchObject({ code: 'account-unavailable' })
@@ -95,7 +109,13 @@ describe('every guarded write, sent 30 times at once', () => {
     const ada = await createTestUser()
     const { succeeded, refusals } = await settle(
       Array.from({ length: ATTEMPTS }, (_, i) =>
-        suggestCorrection({ actorId: ada.id, chipSlug: 'h200', field: 'memoryBandwidthGbs', proposedValue: String(4900 + i), sourceUrl: 'https://example.com/sheet' }),
+        suggestCorrection({
+          actorId: ada.id,
+          chipSlug: 'h200',
+          field: 'memoryBandwidthGbs',
+          proposedValue: String(4900 + i),
+          sourceUrl: 'https://example.com/sheet',
+        }),
       ),
     )
     expect(succeeded).toBe(MAX_PENDING_CORRECTIONS)

@@ -53,11 +53,9 @@ export async function consumeRateLimits(limits: readonly RateLimit[], executor: 
   for (const [i, limit] of limits.entries()) {
     const { count, retryAfterSeconds } = counted[i]!
     if (count > limit.limit) {
-      throw new DomainError(
-        'rate-limited',
-        `Too many ${limit.action}. Please try again ${retryAfterText(retryAfterSeconds)}.`,
-        { retryAfterSeconds: Math.ceil(retryAfterSeconds) },
-      )
+      throw new DomainError('rate-limited', `Too many ${limit.action}. Please try again ${retryAfterText(retryAfterSeconds)}.`, {
+        retryAfterSeconds: Math.ceil(retryAfterSeconds),
+      })
     }
   }
 }
@@ -72,11 +70,9 @@ export async function checkRateLimit(limit: RateLimit) {
     .from(rateLimits)
     .where(sql`${rateLimits.key} = ${limit.key} and ${rateLimits.resetAt} > now()`)
   if (row && row.count >= limit.limit) {
-    throw new DomainError(
-      'rate-limited',
-      `Too many ${limit.action}. Please try again ${retryAfterText(row.retryAfterSeconds)}.`,
-      { retryAfterSeconds: Math.ceil(row.retryAfterSeconds) },
-    )
+    throw new DomainError('rate-limited', `Too many ${limit.action}. Please try again ${retryAfterText(row.retryAfterSeconds)}.`, {
+      retryAfterSeconds: Math.ceil(row.retryAfterSeconds),
+    })
   }
 }
 

@@ -32,7 +32,10 @@ export type SearchResult =
 export async function search({ query, page }: { query: string; page: number }): Promise<SearchResult> {
   // U+0000 (a "%00" in the address) cannot be sent to Postgres and means nothing to a reader: it
   // counts as a space, like the runs of whitespace that fold into one.
-  const q = query.replace(/\u0000/g, ' ').trim().replace(/\s+/g, ' ')
+  const q = query
+    .replace(/\u0000/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
   if (!q) return { kind: 'empty' }
   if (q.length > MAX_QUERY_LENGTH) return { kind: 'too-long', length: q.length }
   const tsquery = sql`websearch_to_tsquery('english', ${q})`

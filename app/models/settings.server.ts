@@ -23,7 +23,11 @@ export const settingDefinitions = {
   maxCommentLength: { schema: count, default: 10_000, description: 'Longest comment accepted, in characters' },
   commentsPerMinute: { schema: count, default: 5, description: 'Comments a member may post per minute' },
   commentsPerDay: { schema: count, default: 50, description: 'Comments a member may post per day' },
-  newAccountHours: { schema: wholeNumber.min(0, 'the least is 0').max(24 * 90, 'the most is 2,160 (90 days)'), default: 24, description: 'How long an account counts as new' },
+  newAccountHours: {
+    schema: wholeNumber.min(0, 'the least is 0').max(24 * 90, 'the most is 2,160 (90 days)'),
+    default: 24,
+    description: 'How long an account counts as new',
+  },
   newAccountCommentsPerMinute: { schema: count, default: 2, description: 'Comments a new account may post per minute' },
   newAccountCommentsPerDay: { schema: count, default: 10, description: 'Comments a new account may post per day' },
   previewsPerMinute: { schema: count, default: 20, description: 'Comment previews a member may ask for per minute' },
@@ -34,7 +38,11 @@ export const settingDefinitions = {
     description: 'How old a member’s account must be for their reports to count toward hiding a comment (staff’s always count)',
   },
   reportsPerHour: { schema: count, default: 20, description: 'Reports one account may send per hour' },
-  maxLinks: { schema: wholeNumber.min(0, 'the least is 0').max(1000, 'the most is 1,000'), default: 3, description: 'Links a comment may hold before it waits for a moderator' },
+  maxLinks: {
+    schema: wholeNumber.min(0, 'the least is 0').max(1000, 'the most is 1,000'),
+    default: 3,
+    description: 'Links a comment may hold before it waits for a moderator',
+  },
   holdFirstComment: {
     schema: z.boolean(),
     default: true,
@@ -45,7 +53,12 @@ export const settingDefinitions = {
       .array(
         z.object({
           // Stored as JSON, which Postgres refuses to hold a U+0000 in.
-          word: z.string().trim().min(1).max(100).refine((w) => !w.includes('\u0000'), 'A watched word cannot contain a null character.'),
+          word: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .refine((w) => !w.includes('\u0000'), 'A watched word cannot contain a null character.'),
           action: z.enum(['hold', 'reject']),
         }),
       )
@@ -112,13 +125,7 @@ export async function listSettings({ actor }: { actor: { role: Role } }): Promis
  * Saves settings an admin changed, each checked by its schema, with one log line naming them, in
  * one transaction. A value its schema refuses stops the whole save with that setting named.
  */
-export async function updateSettings({
-  actor,
-  values,
-}: {
-  actor: { id: string; role: Role }
-  values: Partial<Record<SettingKey, unknown>>
-}) {
+export async function updateSettings({ actor, values }: { actor: { id: string; role: Role }; values: Partial<Record<SettingKey, unknown>> }) {
   if (!isAdmin(actor.role)) throw new DomainError('forbidden', 'Only admins can change settings.')
   const parsed: { key: SettingKey; value: unknown }[] = []
   for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {

@@ -16,7 +16,11 @@ beforeEach(truncateAll)
 const mail = loggedMail()
 const mailsTo = mail.to
 const tokenFor = (email: string) => mail.tokenFor(email, '/signup/confirm/')
-const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e)
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
 
 /** Asks for an account and waits for the mail, as the person at the inbox would. */
 async function ask(email: string, username: string, ip = '192.0.2.1') {

@@ -25,10 +25,7 @@ describe('signUp', () => {
 
   it('refuses a taken email, and a taken username whatever its case', async () => {
     await signUp({ email: 'ada@example.com', username: 'Ada', password: TEST_PASSWORD })
-    const email = await expectCode(
-      signUp({ email: 'ada@example.com', username: 'other', password: TEST_PASSWORD }),
-      'email-taken',
-    )
+    const email = await expectCode(signUp({ email: 'ada@example.com', username: 'other', password: TEST_PASSWORD }), 'email-taken')
     expect(email.message).toContain('already exists')
     await expectCode(signUp({ email: 'b@example.com', username: 'ADA', password: TEST_PASSWORD }), 'username-taken')
   })
@@ -38,10 +35,7 @@ describe('signUp', () => {
     for (const n of [1, 2]) {
       await signUp({ email: `s${n}@example.com`, username: `s${n}user`, password: TEST_PASSWORD, ip: '203.0.113.9' })
     }
-    const error = await expectCode(
-      signUp({ email: 's3@example.com', username: 's3user', password: TEST_PASSWORD, ip: '203.0.113.9' }),
-      'rate-limited',
-    )
+    const error = await expectCode(signUp({ email: 's3@example.com', username: 's3user', password: TEST_PASSWORD, ip: '203.0.113.9' }), 'rate-limited')
     expect(error.message).toMatch(/try again in \d+ minutes/)
     // Another address is unaffected.
     await signUp({ email: 's4@example.com', username: 's4user', password: TEST_PASSWORD, ip: '203.0.113.10' })
@@ -51,21 +45,14 @@ describe('signUp', () => {
 describe('verifyLogin', () => {
   it('accepts the email or the username in any case', async () => {
     const user = await createTestUser()
-    expect((await verifyLogin({ login: user.email.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(
-      user.id,
-    )
-    expect((await verifyLogin({ login: user.username.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(
-      user.id,
-    )
+    expect((await verifyLogin({ login: user.email.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(user.id)
+    expect((await verifyLogin({ login: user.username.toUpperCase(), password: TEST_PASSWORD, ip: '198.51.100.1' })).id).toBe(user.id)
   })
 
   it('gives the same answer for a wrong password and an unknown account', async () => {
     const user = await createTestUser()
     const wrong = await expectCode(verifyLogin({ login: user.email, password: 'nope nope nope', ip: '198.51.100.2' }), 'invalid-credentials')
-    const unknown = await expectCode(
-      verifyLogin({ login: 'nobody@example.com', password: 'nope nope nope', ip: '198.51.100.2' }),
-      'invalid-credentials',
-    )
+    const unknown = await expectCode(verifyLogin({ login: 'nobody@example.com', password: 'nope nope nope', ip: '198.51.100.2' }), 'invalid-credentials')
     expect(unknown.message).toBe(wrong.message)
   })
 
@@ -174,10 +161,7 @@ describe('names that pass for the newsroom', () => {
       await expectCode(changeDisplayName({ actorId: ada.id, displayName }), 'invalid-input')
     }
     await expectCode(signUp({ email: 'mod@example.com', username: 'moe_moderator', password: TEST_PASSWORD }), 'invalid-input')
-    await expectCode(
-      signUp({ email: 'adm@example.com', username: 'plain_name', displayName: 'Site Admin', password: TEST_PASSWORD }),
-      'invalid-input',
-    )
+    await expectCode(signUp({ email: 'adm@example.com', username: 'plain_name', displayName: 'Site Admin', password: TEST_PASSWORD }), 'invalid-input')
     const [row] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, ada.id))
     expect(row?.displayName).toBe(ada.username)
     expect((await changeDisplayName({ actorId: ada.id, displayName: 'Ada Reader' })).displayName).toBe('Ada Reader')
@@ -200,7 +184,10 @@ describe('names that pass for the newsroom', () => {
 
 describe('postingStanding', () => {
   const age = (userId: string, hours: number) =>
-    db.update(users).set({ createdAt: new Date(Date.now() - hours * 3_600_000) }).where(eq(users.id, userId))
+    db
+      .update(users)
+      .set({ createdAt: new Date(Date.now() - hours * 3_600_000) })
+      .where(eq(users.id, userId))
 
   it('skips the post queue for established accounts only: not new, not barred, session live', async () => {
     const member = await createTestUser()
@@ -218,13 +205,22 @@ describe('postingStanding', () => {
     await db.update(users).set({ bannedAt: new Date() }).where(eq(users.id, moderator.id))
     expect((await postingStanding('standing-moderator'))?.established, 'banned').toBe(false)
     await putSetting('newAccountHours', 24)
-    await db.update(users).set({ suspendedUntil: new Date(Date.now() + 60_000) }).where(eq(users.id, member.id))
+    await db
+      .update(users)
+      .set({ suspendedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(users.id, member.id))
     expect((await postingStanding('standing-member'))?.established, 'suspended').toBe(false)
-    await db.update(users).set({ suspendedUntil: new Date(Date.now() - 60_000) }).where(eq(users.id, member.id))
+    await db
+      .update(users)
+      .set({ suspendedUntil: new Date(Date.now() - 60_000) })
+      .where(eq(users.id, member.id))
     expect((await postingStanding('standing-member'))?.established, 'a suspension that has ended').toBe(true)
 
     expect(await postingStanding('no-such-session'), 'unknown').toBeNull()
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, 'standing-member'))
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, 'standing-member'))
     expect(await postingStanding('standing-member'), 'expired').toBeNull()
   })
 })

@@ -31,7 +31,14 @@ export function isNewAccount(account: { role: Role; createdAt: Date }, newAccoun
  */
 export async function postingStanding(sessionId: string): Promise<{ userId: string; established: boolean } | null> {
   const [row] = await db
-    .select({ userId: users.id, role: users.role, createdAt: users.createdAt, bannedAt: users.bannedAt, suspendedUntil: users.suspendedUntil, deletedAt: users.deletedAt })
+    .select({
+      userId: users.id,
+      role: users.role,
+      createdAt: users.createdAt,
+      bannedAt: users.bannedAt,
+      suspendedUntil: users.suspendedUntil,
+      deletedAt: users.deletedAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sessionId), sql`${sessions.expiresAt} > now()`))
@@ -64,15 +71,7 @@ async function findTaken(email: string, username: string) {
  * Refuses a name that claims a role or passes for a staff member's name (display name or username).
  * Staff keep theirs: their role is shown by a badge no name can carry.
  */
-export async function assertNameAllowed({
-  names,
-  role,
-  actorId,
-}: {
-  names: { displayName?: string; username?: string }
-  role: Role
-  actorId?: string
-}) {
+export async function assertNameAllowed({ names, role, actorId }: { names: { displayName?: string; username?: string }; role: Role; actorId?: string }) {
   if (newsroomRoles.includes(role)) return
   const staff = await db
     .select({ username: users.username, displayName: users.displayName })
@@ -145,15 +144,7 @@ let dummyHash: Promise<string> | undefined
  * the password is checked, released by a success); an unknown account costs the same time and gives
  * the same answer as a wrong password.
  */
-export async function verifyLogin({
-  login,
-  password,
-  ip,
-}: {
-  login: string
-  password: string
-  ip: string
-}): Promise<PublicUser> {
+export async function verifyLogin({ login, password, ip }: { login: string; password: string; ip: string }): Promise<PublicUser> {
   const settings = await getSettings(['loginAttemptsPerIp', 'loginAttemptsPerAccount', 'loginWindowMinutes'])
   const windowSeconds = settings.loginWindowMinutes * 60
   await consumeRateLimit({
@@ -166,11 +157,7 @@ export async function verifyLogin({
   const [user] = await db
     .select({ ...publicUserColumns, passwordHash: users.passwordHash, bannedAt: users.bannedAt, banReason: users.banReason })
     .from(users)
-    .where(
-      normalised.includes('@')
-        ? eq(users.email, normalised)
-        : sql`lower(${users.username}) = ${normalised} and ${users.deletedAt} is null`,
-    )
+    .where(normalised.includes('@') ? eq(users.email, normalised) : sql`lower(${users.username}) = ${normalised} and ${users.deletedAt} is null`)
     .limit(1)
   // Keyed by the account, not by what was typed, so its email and username (in any case) share one
   // allowance; an unknown name is keyed by its normalised spelling and limited the same way.
@@ -208,7 +195,10 @@ export async function getUser({ userId }: { userId: string }) {
 }
 
 export async function changeDisplayName({ actorId, displayName }: { actorId: string; displayName: string }) {
-  const [actor] = await db.select({ role: users.role }).from(users).where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
+  const [actor] = await db
+    .select({ role: users.role })
+    .from(users)
+    .where(and(eq(users.id, actorId), sql`${users.deletedAt} is null`))
   if (!actor) throw new DomainError('not-found', 'That account does not exist.')
   await assertNameAllowed({ names: { displayName }, role: actor.role, actorId })
   const [user] = await db
@@ -305,7 +295,10 @@ export async function deleteAccount({ actorId, password }: { actorId: string; pa
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actorId)).for('update')
     await tx.delete(sessions).where(eq(sessions.userId, actorId))
     // Ended but kept, so a link followed later is refused as a deleted account's, not a mystery.
-    await tx.update(passwordResetTokens).set({ expiresAt: sql`now()` }).where(eq(passwordResetTokens.userId, actorId))
+    await tx
+      .update(passwordResetTokens)
+      .set({ expiresAt: sql`now()` })
+      .where(eq(passwordResetTokens.userId, actorId))
     await tx
       .update(users)
       .set({
@@ -320,17 +313,7 @@ export async function deleteAccount({ actorId, password }: { actorId: string; pa
 }
 
 /** For the command line: create an account, or change the role of an existing one. */
-export async function createOrPromoteUser({
-  email,
-  username,
-  password,
-  role,
-}: {
-  email: string
-  username: string
-  password: string
-  role: Role
-}) {
+export async function createOrPromoteUser({ email, username, password, role }: { email: string; username: string; password: string; role: Role }) {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email))
   if (existing) {
     const [user] = await db
@@ -380,7 +363,9 @@ export async function lockActiveMember(tx: Transaction, actorId: string, { exclu
   return activeMember(actor)
 }
 
-function activeMember(actor: { id: string; role: Role; deletedAt: Date | null; bannedAt: Date | null; banReason: string | null; suspendedUntil: Date | null } | undefined) {
+function activeMember(
+  actor: { id: string; role: Role; deletedAt: Date | null; bannedAt: Date | null; banReason: string | null; suspendedUntil: Date | null } | undefined,
+) {
   if (!actor || actor.deletedAt) throw new DomainError('unauthenticated', 'Log in to take part in the discussion.')
   if (actor.bannedAt) {
     throw new DomainError('account-unavailable', `This account is banned${actor.banReason ? `: ${actor.banReason}` : '.'}`)

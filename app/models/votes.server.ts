@@ -13,10 +13,7 @@ export async function voteOnComment({ commentId, actorId, up }: { commentId: num
   return db.transaction(async (tx) => {
     // Checked with the vote, the member's row locked until it commits: a ban lands before or after it.
     await lockActiveMember(tx, actorId)
-    const [comment] = await tx
-      .select({ authorId: comments.authorId, status: comments.status })
-      .from(comments)
-      .where(eq(comments.id, commentId))
+    const [comment] = await tx.select({ authorId: comments.authorId, status: comments.status }).from(comments).where(eq(comments.id, commentId))
     if (!comment) throw new DomainError('not-found', 'That comment does not exist.')
     if (comment.authorId === actorId) throw new DomainError('self-vote', 'You cannot vote on your own comment.')
     if (comment.status !== 'published') {

@@ -22,8 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches, error }) => {
   if (error) return errorMeta(error)
   const origin = originFrom(matches)
   const description = 'Independent reporting and discussion on AI accelerators, export controls and open-source AI.'
-  const title =
-    data && data.page > 1 ? `Latest stories, page ${data.page} — Threadline` : 'Threadline — AI chips, export controls and open-source AI'
+  const title = data && data.page > 1 ? `Latest stories, page ${data.page} — Threadline` : 'Threadline — AI chips, export controls and open-source AI'
   return [
     { title },
     { name: 'description', content: description },
@@ -39,16 +38,10 @@ export default function Home() {
     <>
       <header className="page-header">
         <h1>{page === 1 ? 'Latest stories' : `Latest stories, page ${page}`}</h1>
-        <p className="page-header__lede">
-          AI accelerators, the rules that govern where they ship, and the open models that run on them.
-        </p>
+        <p className="page-header__lede">AI accelerators, the rules that govern where they ship, and the open models that run on them.</p>
         <SubscribeLinks feedPath="/feed" label="every story" />
       </header>
-      {articles.length === 0 ? (
-        <p className="empty">Nothing has been published yet.</p>
-      ) : (
-        <ArticleList articles={articles} />
-      )}
+      {articles.length === 0 ? <p className="empty">Nothing has been published yet.</p> : <ArticleList articles={articles} />}
       <Pagination page={page} pageCount={pageCount} basePath="/" search={search} />
     </>
   )

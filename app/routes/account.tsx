@@ -9,21 +9,12 @@ import { exactTime, relativeTime } from '#app/lib/relative-time.ts'
 import { describeAgent } from '#app/lib/user-agent.ts'
 import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { changeDisplayName, changePassword, deleteAccount, endSession, getUser, listSessions } from '#app/models/users.server.ts'
-import {
-  ChangePasswordSchema,
-  DeleteAccountSchema,
-  DisplayNameFormSchema,
-  EndSessionSchema,
-  PASSWORD_RULES,
-} from '#app/schemas/auth.ts'
+import { ChangePasswordSchema, DeleteAccountSchema, DisplayNameFormSchema, EndSessionSchema, PASSWORD_RULES } from '#app/schemas/auth.ts'
 import { own } from '#app/lib/own.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireUser(request)
-  const [account, sessions] = await Promise.all([
-    getUser({ userId: user.id }),
-    listSessions({ actorId: user.id, currentSessionId: session.id }),
-  ])
+  const [account, sessions] = await Promise.all([getUser({ userId: user.id }), listSessions({ actorId: user.id, currentSessionId: session.id })])
   return { account, sessions, now: new Date() }
 }
 
@@ -175,10 +166,12 @@ export default function AccountPage() {
                 <strong>{s.userAgent ? describeAgent(s.userAgent) : 'Unknown browser'}</strong>
                 {s.current ? <span className="pill">This browser</span> : null}
                 <p className="muted">
-                  Last active <time dateTime={isoDate(s.lastSeenAt)} title={exactTime(s.lastSeenAt)}>{relativeTime(s.lastSeenAt, now)}</time>
-                  {s.ipArea ? <> from the network {s.ipArea}</> : null}. Logged in{' '}
-                  <time dateTime={isoDate(s.createdAt)}>{formatDate(s.createdAt)}</time>; expires{' '}
-                  <time dateTime={isoDate(s.expiresAt)}>{formatDate(s.expiresAt)}</time> unless you come back.
+                  Last active{' '}
+                  <time dateTime={isoDate(s.lastSeenAt)} title={exactTime(s.lastSeenAt)}>
+                    {relativeTime(s.lastSeenAt, now)}
+                  </time>
+                  {s.ipArea ? <> from the network {s.ipArea}</> : null}. Logged in <time dateTime={isoDate(s.createdAt)}>{formatDate(s.createdAt)}</time>;
+                  expires <time dateTime={isoDate(s.expiresAt)}>{formatDate(s.expiresAt)}</time> unless you come back.
                 </p>
               </div>
               <Form method="post">
@@ -196,8 +189,8 @@ export default function AccountPage() {
       <section className="panel panel--danger" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete your account</h2>
         <p>
-          Your email, names and password are erased and you are logged out everywhere. Your comments stay in their
-          threads so replies still make sense, shown as from a deleted user. This cannot be undone.
+          Your email, names and password are erased and you are logged out everywhere. Your comments stay in their threads so replies still make sense,
+          shown as from a deleted user. This cannot be undone.
         </p>
         <Form key={`delete-${submissionKey}`} {...deleteForm.form} method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="delete-account" />

@@ -25,12 +25,10 @@ function requireArticleId(value: string | undefined): number {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireRole(request, authoringRoles)
   const id = requireArticleId(params.id)
-  const editing = await getArticleForEditing({ actor: user, id }).catch((error: unknown) =>
-    {
+  const editing = await getArticleForEditing({ actor: user, id }).catch((error: unknown) => {
     if (isDomainError(error, 'forbidden')) httpError(403, error.message)
     throw error
-  },
-  )
+  })
   if (!editing) httpError(404, 'There is no article with that number. It may have been deleted.')
   return { ...editing, now: new Date() }
 }

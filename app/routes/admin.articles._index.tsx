@@ -35,8 +35,8 @@ export default function ArticlesAdminPage() {
         <p className="eyebrow">Authoring</p>
         <h1 id="articles-title">Articles</h1>
         <p className="page-header__lede">
-          Every article, whatever its status, most recently changed first. Drafts and archived articles are seen by
-          staff only; a scheduled one publishes itself at its time.
+          Every article, whatever its status, most recently changed first. Drafts and archived articles are seen by staff only; a scheduled one publishes
+          itself at its time.
         </p>
       </header>
       <div className="toolbar">
@@ -70,18 +70,13 @@ export default function ArticlesAdminPage() {
       </Form>
       {articles.length === 0 ? (
         <p className="empty">
-          {status ? `No ${articleStatusLabels[status].toLowerCase()} articles.` : 'No articles yet.'}{' '}
-          <Link to="/admin/articles/new">Write one</Link>.
+          {status ? `No ${articleStatusLabels[status].toLowerCase()} articles.` : 'No articles yet.'} <Link to="/admin/articles/new">Write one</Link>.
         </p>
       ) : (
         <div className="table-scroll">
           <table className="data-table">
             <caption>
-              {[
-                formatNumber(total),
-                status ? articleStatusLabels[status].toLowerCase() : null,
-                total === 1 ? 'article' : 'articles',
-              ]
+              {[formatNumber(total), status ? articleStatusLabels[status].toLowerCase() : null, total === 1 ? 'article' : 'articles']
                 .filter(Boolean)
                 .join(' ')}
             </caption>
@@ -110,13 +105,7 @@ export default function ArticlesAdminPage() {
                     {articleStatusLabels[a.status]}
                     {a.status === 'scheduled' && a.isPublic ? ' (live)' : ''}
                   </td>
-                  <td>
-                    {a.publishedAt ? (
-                      formatDateTime(a.publishedAt, { compact: true })
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
+                  <td>{a.publishedAt ? formatDateTime(a.publishedAt, { compact: true }) : <span className="muted">—</span>}</td>
                   <td>{a.authorName ?? <span className="muted">Deleted account</span>}</td>
                   <td className="num">{formatNumber(a.commentCount)}</td>
                   <td>{formatDateTime(a.updatedAt, { compact: true })}</td>
@@ -133,13 +122,7 @@ export default function ArticlesAdminPage() {
           </table>
         </div>
       )}
-      <Pagination
-        page={page}
-        pageCount={pageCount}
-        basePath="/admin/articles"
-        search={search}
-        labels={{ previous: '← More recent', next: 'Older →' }}
-      />
+      <Pagination page={page} pageCount={pageCount} basePath="/admin/articles" search={search} labels={{ previous: '← More recent', next: 'Older →' }} />
     </section>
   )
 }

@@ -1,10 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import {
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from '@remix-run/node'
+import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { Form, Link, useActionData } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
@@ -30,10 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   let formData: FormData
   try {
     // Every part, the file and the pasted text alike, is held in memory only up to the limit.
-    formData = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_MAX_BYTES }),
-    )
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_MAX_BYTES }))
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       const field = error.field === 'text' ? 'text' : 'file'
@@ -42,19 +34,13 @@ export async function action({ request }: ActionFunctionArgs) {
         413,
         {
           fields: {
-            [field]: [
-              `${what} is larger than ${limitText}, the most one import takes. Split the article, or trim it first.`,
-            ],
+            [field]: [`${what} is larger than ${limitText}, the most one import takes. Split the article, or trim it first.`],
           },
         },
         new FormData(),
       )
     }
-    return formFailure(
-      400,
-      { form: ['We could not read that upload. Please try again from this page.'] },
-      new FormData(),
-    )
+    return formFailure(400, { form: ['We could not read that upload. Please try again from this page.'] }, new FormData())
   }
   const parsed = parseForm(formData, ImportFormSchema)
   if (!parsed.ok) return parsed.response

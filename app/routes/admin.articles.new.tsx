@@ -58,8 +58,7 @@ export default function NewArticlePage() {
         </p>
         <h1 id="editor-title">New article</h1>
         <p className="page-header__lede">
-          Write in Markdown, preview, and save as a draft until it is ready. Have it as plain text?{' '}
-          <Link to="/admin/articles/import">Import it</Link>.
+          Write in Markdown, preview, and save as a draft until it is ready. Have it as plain text? <Link to="/admin/articles/import">Import it</Link>.
         </p>
       </header>
       <ArticleEditor chips={chips} failure={failure} submissionKey={submissionKey} now={now} />

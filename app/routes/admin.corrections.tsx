@@ -3,15 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import {
-  allErrors,
-  errorsBesides,
-  Field,
-  FormErrorSummary,
-  useFormValidation,
-  useSubmissionKey,
-  type FormErrors,
-} from '#app/components/forms.tsx'
+import { allErrors, errorsBesides, Field, FormErrorSummary, useFormValidation, useSubmissionKey, type FormErrors } from '#app/components/forms.tsx'
 import { formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { acceptCorrection, declineCorrection, listPendingCorrections } from '#app/models/corrections.server.ts'
@@ -72,9 +64,7 @@ export default function CorrectionsPage() {
     <section aria-labelledby="corrections-title">
       <header className="page-header">
         <h1 id="corrections-title">Corrections</h1>
-        <p className="page-header__lede">
-          Readers’ suggested fixes to chip figures, oldest first. Check each against its source before accepting it.
-        </p>
+        <p className="page-header__lede">Readers’ suggested fixes to chip figures, oldest first. Check each against its source before accepting it.</p>
       </header>
       {saved ? (
         <p className="notice" role="status">
@@ -122,8 +112,7 @@ export default function CorrectionsPage() {
                     </dl>
                     {c.note ? <p className="queue-item__context">Note: “{c.note}”</p> : null}
                     <p className="queue-item__context">
-                      Suggested by {c.suggesterName ?? 'a deleted user'} on{' '}
-                      <time dateTime={isoDate(c.createdAt)}>{formatDate(c.createdAt)}</time>.
+                      Suggested by {c.suggesterName ?? 'a deleted user'} on <time dateTime={isoDate(c.createdAt)}>{formatDate(c.createdAt)}</time>.
                     </p>
                     <CorrectionForms correction={c} failure={mine} />
                   </article>
@@ -140,13 +129,7 @@ export default function CorrectionsPage() {
 type Failure = { errors: FormErrors; values: Record<string, string> }
 
 /** Accept, or decline with a reason (checked in the browser): a refusal of either shows here. */
-function CorrectionForms({
-  correction: c,
-  failure,
-}: {
-  correction: { id: number; chipName: string; fieldLabel: string }
-  failure?: Failure
-}) {
+function CorrectionForms({ correction: c, failure }: { correction: { id: number; chipName: string; fieldLabel: string }; failure?: Failure }) {
   const submissionKey = useSubmissionKey(failure)
   const { form, errors } = useFormValidation({ id: `decline-form-${c.id}`, schema: DeclineCorrectionSchema, result: failure })
   const what = `the correction to the ${c.chipName}’s ${c.fieldLabel.toLowerCase()}`

@@ -3,15 +3,7 @@ import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
-import {
-  allErrors,
-  errorsBesides,
-  Field,
-  FormErrorSummary,
-  useFormValidation,
-  useSubmissionKey,
-  type FormErrors,
-} from '#app/components/forms.tsx'
+import { allErrors, errorsBesides, Field, FormErrorSummary, useFormValidation, useSubmissionKey, type FormErrors } from '#app/components/forms.tsx'
 import { formatNumber } from '#app/lib/format.ts'
 import { dispatchIntent, parseForm, readForm } from '#app/lib/forms.server.ts'
 import { staffRoles, type Actor } from '#app/models/admin.server.ts'

@@ -102,9 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/admin/members/${encodeURIComponent(userId)}?saved=${result}`)
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.member.displayName ?? 'Member'} — Threadline admin` },
-]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.displayName ?? 'Member'} — Threadline admin` }]
 
 export default function MemberPage() {
   const { member, recentComments, reportsMade, reportsAgainst, viewerRole } = useLoaderData<typeof loader>()

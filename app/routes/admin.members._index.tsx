@@ -60,9 +60,7 @@ export default function MembersPage() {
                   <td>{m.role}</td>
                   <td>{formatDate(m.createdAt)}</td>
                   <td className="num">{formatNumber(m.comments)}</td>
-                  <td>
-                    {m.bannedAt ? 'Banned' : m.suspendedUntil && new Date(m.suspendedUntil) > new Date() ? 'Suspended' : 'Active'}
-                  </td>
+                  <td>{m.bannedAt ? 'Banned' : m.suspendedUntil && new Date(m.suspendedUntil) > new Date() ? 'Suspended' : 'Active'}</td>
                 </tr>
               ))}
             </tbody>

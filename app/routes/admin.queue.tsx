@@ -123,8 +123,8 @@ export default function QueuePage() {
                   <p className="queue-item__context">
                     On <Link to={`/articles/${item.articleSlug}/comments/${item.id}#c${item.id}`}>{item.articleTitle}</Link>,{' '}
                     {relativeTime(item.createdAt, now)}. Author{' '}
-                    {item.authorId ? <Link to={`/admin/members/${item.authorId}`}>{item.authorUsername}</Link> : 'deleted'}, member
-                    since {item.authorSince ? formatDate(item.authorSince) : 'n/a'}
+                    {item.authorId ? <Link to={`/admin/members/${item.authorId}`}>{item.authorUsername}</Link> : 'deleted'}, member since{' '}
+                    {item.authorSince ? formatDate(item.authorSince) : 'n/a'}
                     {item.authorBanned ? ' (banned)' : ''}.
                   </p>
                   {item.parent ? (

@@ -29,7 +29,9 @@ beforeAll(async () => {
   await seedRealisticDiscussion(await articleId(LARGE), 2000)
   // A member who has voted and has unread notifications: the most their pages ever read.
   memberCookie = (await startSession(new Request('http://localhost/'), 'reader-7')).split(';')[0]!
-  await database.rows(sql`insert into comment_votes (comment_id, user_id, value) select id, 'reader-7', 1 from comments where author_id <> 'reader-7' limit 30`)
+  await database.rows(
+    sql`insert into comment_votes (comment_id, user_id, value) select id, 'reader-7', 1 from comments where author_id <> 'reader-7' limit 30`,
+  )
   await database.rows(sql`
     insert into notifications (user_id, kind, message, article_id)
     select 'reader-7', 'reply', 'A reply', ${await articleId(SMALL)} from generate_series(1, 5)`)
@@ -51,7 +53,9 @@ function markupBytes(html: string) {
 }
 
 async function scannedBigTables(queries: RecordedQuery[]) {
-  const scans = await Promise.all(queries.map(async (q) => (await sequentialScans(q)).filter((t) => BIG_TABLES.includes(t)).map((t) => `${t} in: ${q.text.slice(0, 80)}`)))
+  const scans = await Promise.all(
+    queries.map(async (q) => (await sequentialScans(q)).filter((t) => BIG_TABLES.includes(t)).map((t) => `${t} in: ${q.text.slice(0, 80)}`)),
+  )
   return scans.flat()
 }
 
@@ -86,11 +90,16 @@ describe.each([
 
 describe('a comment’s own page', () => {
   it('stays within the budget and reads big tables through indexes', async () => {
-    const [row] = await database.rows<{ id: number }>(sql`select id from comments where article_id = ${await articleId(LARGE)} and depth = 1 order by id limit 1`)
+    const [row] = await database.rows<{ id: number }>(
+      sql`select id from comments where article_id = ${await articleId(LARGE)} and depth = 1 order by id limit 1`,
+    )
     // A member's page also reads the comment limit (the maxCommentLength setting) for its forms. The
     // server keeps the settings in memory while it hears their changes; these renders do not, so here
     // it costs a query.
-    for (const [cookie, budget] of [['', QUERY_BUDGET], [memberCookie, QUERY_BUDGET + 1]] as const) {
+    for (const [cookie, budget] of [
+      ['', QUERY_BUDGET],
+      [memberCookie, QUERY_BUDGET + 1],
+    ] as const) {
       const { queries } = await render(`/articles/${LARGE}/comments/${row!.id}`, cookie)
       expect(queries.length).toBeLessThanOrEqual(budget)
       expect(await scannedBigTables(queries)).toEqual([])

@@ -5,15 +5,7 @@ import { useMemo } from 'react'
 import { getAuth, requireUser } from '#app/auth.server.ts'
 import { TagList } from '#app/components/article-list.tsx'
 import { ChipTable } from '#app/components/chip-table.tsx'
-import {
-  CommentForm,
-  Discussion,
-  DiscussionControls,
-  LiveUpdates,
-  LockedNotice,
-  SignInToComment,
-  replyTargets,
-} from '#app/components/discussion.tsx'
+import { CommentForm, Discussion, DiscussionControls, LiveUpdates, LockedNotice, SignInToComment, replyTargets } from '#app/components/discussion.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
@@ -40,28 +32,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await getAuth(request)
   if (remember) throw redirect(await chooseCommentSort({ viewer: user, sort, url: request.url }))
   // Only a member writes here: a reader's page costs no read of the comment limit.
-  const [result, commentLimits] = await Promise.all([
-    getArticlePage({ slug, viewer: user, sort, page }),
-    user ? readCommentLimits() : null,
-  ])
+  const [result, commentLimits] = await Promise.all([getArticlePage({ slug, viewer: user, sort, page }), user ? readCommentLimits() : null])
   if (!result) httpError(404, 'There is no published story at this address.')
-  const { article: { chipCards, ...article }, discussion } = result
+  const {
+    article: { chipCards, ...article },
+    discussion,
+  } = result
   if (page > discussion.pageCount) {
     httpError(404, `There is no page ${page} of this discussion: it runs to ${discussion.pageCount} pages.`)
   }
   // A report taken just now (without JavaScript) is acknowledged once, here.
   const reportNotice = readReportNotice(request.headers.get('Cookie'))
   const headers = reportNotice ? { 'Set-Cookie': clearReportNotice({ slug, secure: isHttps(request) }) } : undefined
-  return data({
-    reportNotice: reportNotice ? reportNoticeText(reportNotice) : null,
-    article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
-    discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
-    sort: result.sort,
-    chipCards,
-    viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
-    commentLimits,
-    now: new Date(),
-  }, { headers })
+  return data(
+    {
+      reportNotice: reportNotice ? reportNoticeText(reportNotice) : null,
+      article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
+      discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
+      sort: result.sort,
+      chipCards,
+      viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
+      commentLimits,
+      now: new Date(),
+    },
+    { headers },
+  )
 }
 
 type Post = { request: Request; slug: string; isDataRequest: boolean }
@@ -178,17 +173,15 @@ export default function ArticlePage() {
                 .filter((c) => c.statusAtPublication !== c.exportStatus)
                 .map((c) => (
                   <li key={c.slug}>
-                    <Link to={`/chips/${c.slug}#timeline`}>{c.name}</Link>:{' '}
-                    {exportStatusLabels[c.statusAtPublication].toLowerCase()} when this story was published;{' '}
-                    {exportStatusLabels[c.exportStatus].toLowerCase()}
+                    <Link to={`/chips/${c.slug}#timeline`}>{c.name}</Link>: {exportStatusLabels[c.statusAtPublication].toLowerCase()} when this story was
+                    published; {exportStatusLabels[c.exportStatus].toLowerCase()}
                     {c.statusSince ? ` since ${formatDate(c.statusSince)}` : ' now'}.
                   </li>
                 ))}
             </ul>
           ) : null}
           <p className="note">
-            Figures are vendor-published peak values; “n/a” marks a figure we could not verify.{' '}
-            <Link to="/chips">Compare every chip</Link>.
+            Figures are vendor-published peak values; “n/a” marks a figure we could not verify. <Link to="/chips">Compare every chip</Link>.
           </p>
         </section>
       ) : null}
@@ -252,9 +245,7 @@ export default function ArticlePage() {
             />
           }
         />
-        {discussion.totalRoots === 0 && !article.discussionLocked ? (
-          <p className="empty">No comments yet. Start the conversation.</p>
-        ) : null}
+        {discussion.totalRoots === 0 && !article.discussionLocked ? <p className="empty">No comments yet. Start the conversation.</p> : null}
       </section>
     </article>
   )

@@ -121,11 +121,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
   error
     ? errorMeta(error)
     : data
-    ? [
-        { title: `Comment by ${data.focusedAuthor} on “${data.article.title}” — Threadline` },
-        { name: 'robots', content: 'noindex' },
-      ]
-    : [{ title: 'Comment not found — Threadline' }]
+      ? [{ title: `Comment by ${data.focusedAuthor} on “${data.article.title}” — Threadline` }, { name: 'robots', content: 'noindex' }]
+      : [{ title: 'Comment not found — Threadline' }]
 
 export default function CommentPage() {
   const { article, ancestors, discussion, maxDepth, sort, replies, viewer, now, chipCards, commentLimits } = useLoaderData<typeof loader>()

@@ -4,14 +4,7 @@ import { GeneralErrorBoundary } from '#app/components/error-page.tsx'
 import { ExportStatusBadge } from '#app/components/export-status.tsx'
 import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, feedLinks, originFrom, socialCard } from '#app/lib/seo.ts'
-import {
-  formatBandwidth,
-  formatDate,
-  formatFigure,
-  formatMemory,
-  formatText,
-  isoDate,
-} from '#app/lib/format.ts'
+import { formatBandwidth, formatDate, formatFigure, formatMemory, formatText, isoDate } from '#app/lib/format.ts'
 import { httpError, requireSlug } from '#app/lib/http.server.ts'
 import { getChip } from '#app/models/chips.server.ts'
 import { listCorrectionHistory } from '#app/models/corrections.server.ts'
@@ -105,8 +98,7 @@ export default function ChipPage() {
             ))}
           </dl>
           <p className="note">
-            Spotted a wrong or missing figure? <Link to={`/chips/${chip.slug}/correct`}>Suggest a correction</Link> with a
-            source.
+            Spotted a wrong or missing figure? <Link to={`/chips/${chip.slug}/correct`}>Suggest a correction</Link> with a source.
           </p>
           {corrections.length > 0 ? (
             <details className="corrections-history">
@@ -197,8 +189,7 @@ export default function ChipPage() {
               <li key={d.commentId}>
                 <Link to={`/articles/${d.articleSlug}/comments/${d.commentId}#c${d.commentId}`}>{d.excerpt}</Link>
                 <p className="muted">
-                  {d.authorName ?? 'Deleted user'} on “{d.articleTitle}” ·{' '}
-                  <time dateTime={isoDate(d.createdAt)}>{formatDate(d.createdAt)}</time>
+                  {d.authorName ?? 'Deleted user'} on “{d.articleTitle}” · <time dateTime={isoDate(d.createdAt)}>{formatDate(d.createdAt)}</time>
                 </p>
               </li>
             ))}

@@ -76,8 +76,8 @@ export default function SuggestCorrectionPage() {
         </p>
         <h1 id="correct-title">Suggest a correction to the {chip.name}</h1>
         <p className="page-header__lede">
-          Spotted a wrong or missing figure? Tell us what it should be and where you read it. An editor checks every
-          suggestion against its source before it changes the record, and you get a notification either way.
+          Spotted a wrong or missing figure? Tell us what it should be and where you read it. An editor checks every suggestion against its source before
+          it changes the record, and you get a notification either way.
         </p>
       </header>
 

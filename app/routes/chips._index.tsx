@@ -21,14 +21,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, query: { ...query, dir } }
 }
 
-
-export const meta: MetaFunction = ({ error }) => error ? errorMeta(error) : [
-  { title: 'Chip database — Threadline' },
-  {
-    name: 'description',
-    content: 'AI accelerators side by side: memory, bandwidth, interconnect, throughput and export-control status.',
-  },
-]
+export const meta: MetaFunction = ({ error }) =>
+  error
+    ? errorMeta(error)
+    : [
+        { title: 'Chip database — Threadline' },
+        {
+          name: 'description',
+          content: 'AI accelerators side by side: memory, bandwidth, interconnect, throughput and export-control status.',
+        },
+      ]
 
 function sortHref(query: Required<Pick<ChipListQuery, 'sort' | 'dir'>> & ChipListQuery, key: ChipSortKey) {
   const params = new URLSearchParams()
@@ -50,8 +52,8 @@ export default function ChipsPage() {
       <header className="page-header">
         <h1>Chip database</h1>
         <p className="page-header__lede">
-          The accelerators in our reporting, with the figures their vendors publish and where export rules stand today.
-          Select a column heading to sort by it.
+          The accelerators in our reporting, with the figures their vendors publish and where export rules stand today. Select a column heading to sort by
+          it.
         </p>
       </header>
 
@@ -97,13 +99,7 @@ export default function ChipsPage() {
 
       {chips.length > 0 ? (
         <>
-          <Form
-            method="get"
-            action="/chips/compare"
-            id={COMPARE_FORM_ID}
-            className="compare-select"
-            aria-label="Compare chips"
-          >
+          <Form method="get" action="/chips/compare" id={COMPARE_FORM_ID} className="compare-select" aria-label="Compare chips">
             <p className="muted" id="compare-hint">
               Tick {COMPARE_MIN_CHIPS} to {COMPARE_MAX_CHIPS} chips to see them side by side.
             </p>

@@ -27,20 +27,14 @@ const CompareSlugsSchema = z
   )
   .min(COMPARE_MIN_CHIPS, {
     error: (issue) =>
-      `A comparison needs at least ${COMPARE_MIN_CHIPS} chips; this address names ${
-        (issue.input as unknown[]).length
-      }. Choose more on the chip database.`,
+      `A comparison needs at least ${COMPARE_MIN_CHIPS} chips; this address names ${(issue.input as unknown[]).length}. Choose more on the chip database.`,
   })
   .max(COMPARE_MAX_CHIPS, {
-    error: (issue) =>
-      `A comparison shows at most ${COMPARE_MAX_CHIPS} chips; this address names ${
-        (issue.input as unknown[]).length
-      }. Choose fewer.`,
+    error: (issue) => `A comparison shows at most ${COMPARE_MAX_CHIPS} chips; this address names ${(issue.input as unknown[]).length}. Choose fewer.`,
   })
   .refine((slugs) => new Set(slugs).size === slugs.length, {
     error: 'Each chip can appear only once in a comparison.',
   })
-
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Both `c=a,b` (a typed or shared address) and `c=a&c=b` (the checkboxes on /chips).
@@ -97,8 +91,8 @@ export default function ComparePage() {
         <header className="page-header">
           <h1>Compare chips</h1>
           <p className="page-header__lede">
-            Put {COMPARE_MIN_CHIPS} to {COMPARE_MAX_CHIPS} accelerators side by side: tick them in the{' '}
-            <Link to="/chips">chip database</Link> and choose “Compare selected”.
+            Put {COMPARE_MIN_CHIPS} to {COMPARE_MAX_CHIPS} accelerators side by side: tick them in the <Link to="/chips">chip database</Link> and choose
+            “Compare selected”.
           </p>
         </header>
         <p>
@@ -116,9 +110,7 @@ export default function ComparePage() {
     <>
       <header className="page-header">
         <h1>Compare chips</h1>
-        <p className="page-header__lede">
-          {names.join(', ')}, side by side, with the figures their vendors publish. “n/a” means the figure is not known.
-        </p>
+        <p className="page-header__lede">{names.join(', ')}, side by side, with the figures their vendors publish. “n/a” means the figure is not known.</p>
       </header>
       <p className="toolbar">
         <Link to="/chips">Choose other chips</Link>
@@ -145,9 +137,7 @@ export default function ComparePage() {
                 {row.cells.map((cell, i) => (
                   <td
                     key={comparison.chips[i]?.slug ?? i}
-                    className={
-                      [row.numeric ? 'num' : '', cell.best ? 'compare-best' : ''].filter(Boolean).join(' ') || undefined
-                    }
+                    className={[row.numeric ? 'num' : '', cell.best ? 'compare-best' : ''].filter(Boolean).join(' ') || undefined}
                   >
                     <Cell cell={cell} />
                   </td>

@@ -42,10 +42,7 @@ export default function ForgotPasswordPage() {
       <h1 id="forgot-title">Reset your password</h1>
       {sent ? (
         <div className="notice" role="status">
-          <p>
-            If an account uses that address, we have sent it a link to choose a new password. The link works
-            once, for an hour.
-          </p>
+          <p>If an account uses that address, we have sent it a link to choose a new password. The link works once, for an hour.</p>
           <p className="muted">On a local install without a mail server, the link is in the server log.</p>
         </div>
       ) : (

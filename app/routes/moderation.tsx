@@ -14,10 +14,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return log
 }
 
-export const meta: MetaFunction = ({ error }) => error ? errorMeta(error) : [
-  { title: 'Moderation log — Threadline' },
-  { name: 'description', content: 'What the moderators of Threadline did, and why.' },
-]
+export const meta: MetaFunction = ({ error }) =>
+  error
+    ? errorMeta(error)
+    : [{ title: 'Moderation log — Threadline' }, { name: 'description', content: 'What the moderators of Threadline did, and why.' }]
 
 export default function PublicModerationLog() {
   const log = useLoaderData<typeof loader>()
@@ -27,15 +27,11 @@ export default function PublicModerationLog() {
       <header className="page-header">
         <h1 id="modlog-title">Moderation log</h1>
         <p className="page-header__lede">
-          Every action our moderators take on comments, discussions and members is listed here with its reason, so
-          that moderation happens in the open. Private details (reports, emails, removed words) are not.
+          Every action our moderators take on comments, discussions and members is listed here with its reason, so that moderation happens in the open.
+          Private details (reports, emails, removed words) are not.
         </p>
       </header>
-      {log.entries.length === 0 ? (
-        <p className="empty">No moderation actions yet.</p>
-      ) : (
-        <ModerationLogTable entries={log.entries} showModerator={false} />
-      )}
+      {log.entries.length === 0 ? <p className="empty">No moderation actions yet.</p> : <ModerationLogTable entries={log.entries} showModerator={false} />}
       <Pagination page={log.page} pageCount={log.pageCount} basePath="/moderation" search={search} />
     </section>
   )

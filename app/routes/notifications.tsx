@@ -27,9 +27,7 @@ export default function NotificationsPage() {
             <li key={n.id} className={n.readAt ? undefined : 'unread'}>
               {n.articleSlug ? (
                 <Link to={n.commentId ? `/articles/${n.articleSlug}/comments/${n.commentId}#c${n.commentId}` : `/articles/${n.articleSlug}`}>
-                  {n.kind === 'reply'
-                    ? `${n.actorName ?? 'Someone'} replied to your comment on “${n.articleTitle}”`
-                    : n.message || n.articleTitle}
+                  {n.kind === 'reply' ? `${n.actorName ?? 'Someone'} replied to your comment on “${n.articleTitle}”` : n.message || n.articleTitle}
                 </Link>
               ) : (
                 <span>{n.message}</span>

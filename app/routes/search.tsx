@@ -19,10 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { query: query.slice(0, MAX_QUERY_LENGTH * 2), result }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data, error }) => error ? errorMeta(error) : [
-  { title: data?.result.kind === 'results' ? `“${data.result.query}” — search — Threadline` : 'Search — Threadline' },
-  { name: 'robots', content: 'noindex' },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error
+    ? errorMeta(error)
+    : [
+        { title: data?.result.kind === 'results' ? `“${data.result.query}” — search — Threadline` : 'Search — Threadline' },
+        { name: 'robots', content: 'noindex' },
+      ]
 
 export default function SearchPage() {
   const { query, result } = useLoaderData<typeof loader>()
@@ -45,8 +48,7 @@ export default function SearchPage() {
         <div className="empty">
           <p>Type a few words to search every published story and the chip database.</p>
           <p>
-            Tips: <code>"export controls"</code> finds the phrase, <code>H20 -Huawei</code> leaves a word out,{' '}
-            <code>HBM or NVLink</code> finds either.
+            Tips: <code>"export controls"</code> finds the phrase, <code>H20 -Huawei</code> leaves a word out, <code>HBM or NVLink</code> finds either.
           </p>
         </div>
       ) : result.kind === 'too-long' ? (

@@ -49,12 +49,10 @@ export default function SignupPage() {
       <section className="auth-card" aria-labelledby="signup-title">
         <h1 id="signup-title">Check your inbox</h1>
         <p role="status">
-          We sent a link to <strong>{answer.sentTo}</strong>. Follow it within {SIGNUP_LINK_HOURS} hours to finish
-          creating your account.
+          We sent a link to <strong>{answer.sentTo}</strong>. Follow it within {SIGNUP_LINK_HOURS} hours to finish creating your account.
         </p>
         <p className="muted">
-          Nothing there after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link> with
-          the address spelt differently.
+          Nothing there after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link> with the address spelt differently.
         </p>
       </section>
     )

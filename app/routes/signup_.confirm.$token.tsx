@@ -17,10 +17,7 @@ function tokenOf(params: { token?: string }) {
 export async function loader({ params }: LoaderFunctionArgs) {
   const token = tokenOf(params)
   const pending = token === null ? null : await getPendingSignUp({ token })
-  return data(
-    { pending: pending && { username: pending.username } },
-    { status: pending ? 200 : 400, headers: { 'Referrer-Policy': 'same-origin' } },
-  )
+  return data({ pending: pending && { username: pending.username } }, { status: pending ? 200 : 400, headers: { 'Referrer-Policy': 'same-origin' } })
 }
 
 // The token is in the address: see reset-password.$token.tsx.

@@ -45,11 +45,7 @@ export default function TagPage() {
         {tag.description ? <p className="page-header__lede">{tag.description}</p> : null}
         <SubscribeLinks feedPath={`/tags/${tag.slug}/feed`} label="this topic" />
       </header>
-      {listing.articles.length === 0 ? (
-        <p className="empty">No stories carry this topic yet.</p>
-      ) : (
-        <ArticleList articles={listing.articles} />
-      )}
+      {listing.articles.length === 0 ? <p className="empty">No stories carry this topic yet.</p> : <ArticleList articles={listing.articles} />}
       <Pagination page={listing.page} pageCount={listing.pageCount} basePath={`/tags/${tag.slug}`} search={search} />
     </>
   )

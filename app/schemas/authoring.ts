@@ -121,9 +121,7 @@ const TagListSchema = z
         ctx.issues.push({
           code: 'custom',
           input: raw,
-          message: `The tag “${name.slice(0, 20)}…” is too long: tags can be up to ${
-            ARTICLE_LIMITS.tagName
-          } characters.`,
+          message: `The tag “${name.slice(0, 20)}…” is too long: tags can be up to ${ARTICLE_LIMITS.tagName} characters.`,
         })
         continue
       }
@@ -169,12 +167,7 @@ export const ArticleFormSchema = z
     title: z
       .string({ error: 'Give the article a headline.' })
       .transform((v) => v.trim().replace(/\s+/g, ' '))
-      .pipe(
-        z
-          .string()
-          .min(1, 'Give the article a headline.')
-          .max(ARTICLE_LIMITS.title, `A headline can be up to ${ARTICLE_LIMITS.title} characters.`),
-      ),
+      .pipe(z.string().min(1, 'Give the article a headline.').max(ARTICLE_LIMITS.title, `A headline can be up to ${ARTICLE_LIMITS.title} characters.`)),
     slug: z
       .string()
       .default('')
@@ -248,10 +241,7 @@ export const ArticlePreviewSchema = z.object({
 
 /** An uploaded file as the multipart parser gives it (duck-typed: Node and undici each have a File). */
 const UploadSchema = z
-  .custom<File>(
-    (v) => typeof v === 'object' && v !== null && 'arrayBuffer' in v && 'name' in v && 'size' in v,
-    'That upload is not a file.',
-  )
+  .custom<File>((v) => typeof v === 'object' && v !== null && 'arrayBuffer' in v && 'name' in v && 'size' in v, 'That upload is not a file.')
   .optional()
   // A file input left empty still sends a part: no name, no bytes.
   .transform((file) => (file && (file.size > 0 || file.name) ? file : undefined))

@@ -1,18 +1,7 @@
 import { z } from 'zod'
 import { exportStatuses } from '#db/enums.ts'
 
-export const chipSortKeys = [
-  'name',
-  'vendor',
-  'process',
-  'memory',
-  'bandwidth',
-  'interconnect',
-  'bf16',
-  'tdp',
-  'year',
-  'status',
-] as const
+export const chipSortKeys = ['name', 'vendor', 'process', 'memory', 'bandwidth', 'interconnect', 'bf16', 'tdp', 'year', 'status'] as const
 export type ChipSortKey = (typeof chipSortKeys)[number]
 export type SortDirection = 'asc' | 'desc'
 

@@ -38,7 +38,10 @@ export function formatWatchedWords(words: WatchedWordInput[]): string {
 function fieldSchema(field: SettingField) {
   if (field.kind !== 'count') {
     return field.kind === 'flag'
-      ? z.string().optional().transform((v) => v === 'on')
+      ? z
+          .string()
+          .optional()
+          .transform((v) => v === 'on')
       : z.string().transform(parseWatchedWords).optional()
   }
   // Each message names its setting, as the model's do.

@@ -53,20 +53,35 @@ describe('seedDatabase', () => {
 
   it('never overwrites what someone changed since', async () => {
     await seedDatabase(db)
-    await db.update(chips).set({ exportNote: 'edited by an author' }).where(sql`${chips.slug} = 'h200'`)
+    await db
+      .update(chips)
+      .set({ exportNote: 'edited by an author' })
+      .where(sql`${chips.slug} = 'h200'`)
     await db.delete(tags).where(sql`${tags.slug} = 'hbm'`)
     await seedDatabase(db)
-    const [h200] = await db.select().from(chips).where(sql`${chips.slug} = 'h200'`)
+    const [h200] = await db
+      .select()
+      .from(chips)
+      .where(sql`${chips.slug} = 'h200'`)
     expect(h200?.exportNote).toBe('edited by an author')
     // A deleted tag comes back (it is missing), but it is not re-attached to existing articles.
-    const [hbm] = await db.select().from(tags).where(sql`${tags.slug} = 'hbm'`)
-    const links = await db.select().from(articleTags).where(sql`${articleTags.tagId} = ${hbm!.id}`)
+    const [hbm] = await db
+      .select()
+      .from(tags)
+      .where(sql`${tags.slug} = 'hbm'`)
+    const links = await db
+      .select()
+      .from(articleTags)
+      .where(sql`${articleTags.tagId} = ${hbm!.id}`)
     expect(links).toHaveLength(0)
   })
 
   it('keeps unknown chip figures NULL rather than guessing', async () => {
     await seedDatabase(db)
-    const [ascend] = await db.select().from(chips).where(sql`${chips.slug} = 'ascend-910c'`)
+    const [ascend] = await db
+      .select()
+      .from(chips)
+      .where(sql`${chips.slug} = 'ascend-910c'`)
     expect(ascend?.memoryBandwidthGbs).toBeNull()
     expect(ascend?.sources.length).toBeGreaterThan(0)
   })

@@ -121,11 +121,7 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
       .returning({ id: users.id })
 
     const insertedTags = await tx.insert(tags).values(data.tags).onConflictDoNothing().returning({ id: tags.id })
-    const insertedChips = await tx
-      .insert(chips)
-      .values(data.chips)
-      .onConflictDoNothing()
-      .returning({ id: chips.id })
+    const insertedChips = await tx.insert(chips).values(data.chips).onConflictDoNothing().returning({ id: chips.id })
 
     const authorRows = await tx
       .select({ id: users.id, username: users.username })
@@ -156,12 +152,8 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
     // Links are made only for articles this run created: an existing article keeps the tags and
     // chips its authors gave it.
     if (insertedArticles.length > 0) {
-      const tagIds = new Map(
-        (await tx.select({ id: tags.id, slug: tags.slug }).from(tags)).map((t) => [t.slug, t.id]),
-      )
-      const chipIds = new Map(
-        (await tx.select({ id: chips.id, slug: chips.slug }).from(chips)).map((c) => [c.slug, c.id]),
-      )
+      const tagIds = new Map((await tx.select({ id: tags.id, slug: tags.slug }).from(tags)).map((t) => [t.slug, t.id]))
+      const chipIds = new Map((await tx.select({ id: chips.id, slug: chips.slug }).from(chips)).map((c) => [c.slug, c.id]))
       const bySlug = new Map(data.articles.map((a) => [a.slug, a]))
       const tagLinks = insertedArticles.flatMap(({ id, slug }) =>
         (bySlug.get(slug)?.tags ?? []).map((tag) => ({ articleId: id, tagId: lookup(tagIds, tag, slug) })),
@@ -175,9 +167,7 @@ export async function seedDatabase(db: Database): Promise<SeedSummary> {
 
     // A chip's dated export-control history, for chips that have none yet.
     const chipIds = new Map((await tx.select({ id: chips.id, slug: chips.slug }).from(chips)).map((c) => [c.slug, c.id]))
-    const withHistory = new Set(
-      (await tx.selectDistinct({ chipId: chipExportEvents.chipId }).from(chipExportEvents)).map((r) => r.chipId),
-    )
+    const withHistory = new Set((await tx.selectDistinct({ chipId: chipExportEvents.chipId }).from(chipExportEvents)).map((r) => r.chipId))
     const events = data.timeline
       .map(({ chip, ...event }) => ({ ...event, chipId: lookup(chipIds, chip, 'timeline.json') }))
       .filter((event) => !withHistory.has(event.chipId))

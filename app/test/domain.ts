@@ -28,7 +28,15 @@ export async function expectCode(promise: Promise<unknown>, code: string) {
 export async function createPublishedArticle(slug = `story-${Math.random().toString(36).slice(2, 8)}`) {
   const [row] = await db
     .insert(articles)
-    .values({ slug, title: `Story ${slug}`, standfirst: 'S', body: 'B', bodyHtml: '<p>B</p>', status: 'published', publishedAt: new Date(Date.now() - 60_000) })
+    .values({
+      slug,
+      title: `Story ${slug}`,
+      standfirst: 'S',
+      body: 'B',
+      bodyHtml: '<p>B</p>',
+      status: 'published',
+      publishedAt: new Date(Date.now() - 60_000),
+    })
     .returning({ id: articles.id, slug: articles.slug, discussionLocked: articles.discussionLocked })
   return row!
 }

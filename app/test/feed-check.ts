@@ -81,7 +81,9 @@ const squash = (text: string) => text.replace(/\s+/g, '')
 function expectSummary(actual: string | null | undefined, full: string, where: string) {
   expect(typeof actual, where).toBe('string')
   if (squash(actual!) === squash(full)) return
-  expect(actual!.endsWith('…') && Array.from(actual!).length <= 280, `${where}: ${JSON.stringify(actual)} vs ${JSON.stringify(full.slice(0, 300))}`).toBe(true)
+  expect(actual!.endsWith('…') && Array.from(actual!).length <= 280, `${where}: ${JSON.stringify(actual)} vs ${JSON.stringify(full.slice(0, 300))}`).toBe(
+    true,
+  )
   expect(squash(full).startsWith(squash(actual!.slice(0, -1))), `${where}: summary is not the start of the text`).toBe(true)
 }
 
@@ -127,7 +129,10 @@ export function parseXmlStrictly(xml: string): XmlElement {
 const childrenNamed = (element: XmlElement, name: string) => element.children.filter((c) => c.name === name)
 const onlyChild = (element: XmlElement, name: string) => {
   const found = childrenNamed(element, name)
-  expect(found.map((f) => f.name), `one <${name}> in <${element.name}>`).toEqual([name])
+  expect(
+    found.map((f) => f.name),
+    `one <${name}> in <${element.name}>`,
+  ).toEqual([name])
   return found[0]!
 }
 const names = (element: XmlElement) => element.children.map((c) => c.name).sort()
@@ -139,9 +144,17 @@ function checkRssStrictly(xml: string, expected: ExpectedFeed): Found[] {
   expect(rss.name).toBe('rss')
   expect(rss.attributes['xmlns:dc']).toBe('http://purl.org/dc/elements/1.1/')
   const channel = onlyChild(rss, 'channel')
-  expect(names(channel).filter((n) => n !== 'item')).toEqual(
-    ['atom:link', 'copyright', 'description', 'docs', 'generator', 'language', 'lastBuildDate', 'link', 'title'],
-  )
+  expect(names(channel).filter((n) => n !== 'item')).toEqual([
+    'atom:link',
+    'copyright',
+    'description',
+    'docs',
+    'generator',
+    'language',
+    'lastBuildDate',
+    'link',
+    'title',
+  ])
   expect(htmlTextOnly(onlyChild(channel, 'title').text, 'channel title')).toBe(inXml(expected.title))
   expect(htmlTextOnly(onlyChild(channel, 'description').text, 'channel description')).toBe(inXml(expected.description))
   const items = childrenNamed(channel, 'item')
@@ -170,7 +183,10 @@ function checkRssStrictly(xml: string, expected: ExpectedFeed): Found[] {
     expect(htmlTextOnly(title, `${where} title`)).toBe(inXml(want.title))
     expectSummary(htmlTextOnly(onlyChild(item, 'description').text, `${where} description`), inXml(want.summary), `${where} description`)
     const authors = childrenNamed(item, 'dc:creator').map((c) => c.text)
-    expect(authors.map((a) => htmlTextOnly(a, `${where} dc:creator`)), where).toEqual(want.authors.map(inXml))
+    expect(
+      authors.map((a) => htmlTextOnly(a, `${where} dc:creator`)),
+      where,
+    ).toEqual(want.authors.map(inXml))
     const categories = childrenNamed(item, 'category').map((c) => c.text)
     expect(categories.map((c) => htmlTextOnly(c, `${where} category`)).sort(), where).toEqual(want.categories.map(inXml).sort())
     const content = onlyChild(item, 'content:encoded').text
@@ -217,7 +233,10 @@ function checkAtomStrictly(xml: string, expected: ExpectedFeed): Found[] {
       expect(names(a), where).toEqual(['name'])
       return onlyChild(a, 'name').text
     })
-    expect(authors.map((a) => htmlTextOnly(a, `${where} author`)), where).toEqual(want.authors.map(inXml))
+    expect(
+      authors.map((a) => htmlTextOnly(a, `${where} author`)),
+      where,
+    ).toEqual(want.authors.map(inXml))
     const categories = childrenNamed(entry, 'category').map((c) => {
       expect(Object.keys(c.attributes).sort(), where).toEqual(['label', 'term'])
       return c.attributes.label!
@@ -235,7 +254,10 @@ function checkContent(content: string, want: ExpectedItem, where: string) {
     expect(content, `${where} content`).toBe(inXml(want.html))
   } else {
     const doc = htmlparser2.parseDocument(content, { decodeEntities: true })
-    expect(doc.children.map((c) => ('name' in c ? c.name : c.type)), `${where} content`).toEqual(['p'])
+    expect(
+      doc.children.map((c) => ('name' in c ? c.name : c.type)),
+      `${where} content`,
+    ).toEqual(['p'])
     expect(htmlparser2.DomUtils.textContent(doc.children), `${where} content`).toBe(inXml(want.summary))
   }
 }
@@ -315,7 +337,10 @@ export function checkJsonFeed(json: string, expected: ExpectedFeed) {
     expect(item.url, where).toBe(want.link)
     expect(item.title, where).toBe(want.title)
     expectSummary(item.summary, want.summary, where)
-    expect(item.authors.map((a) => a.name), where).toEqual(want.authors)
+    expect(
+      item.authors.map((a) => a.name),
+      where,
+    ).toEqual(want.authors)
     expect([...(item.tags ?? [])].sort(), where).toEqual([...want.categories].sort())
     expect(htmlProblems(item.content_html), where).toEqual([])
     if (want.html !== null) expect(item.content_html, where).toBe(want.html)

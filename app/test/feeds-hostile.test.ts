@@ -185,7 +185,12 @@ describe('the comments feed', () => {
       const rows = await db
         .select({ id: comments.id, bodyHtml: comments.bodyHtml, status: comments.status })
         .from(comments)
-        .where(inArray(comments.id, posted.map((p) => p.id)))
+        .where(
+          inArray(
+            comments.id,
+            posted.map((p) => p.id),
+          ),
+        )
       const byId = new Map(rows.map((r) => [r.id, r]))
       const items: ExpectedItem[] = posted.reverse().map((p) => {
         const row = byId.get(p.id)!
@@ -267,12 +272,22 @@ describe('the site, tag and chip feeds', () => {
       const rows = await db
         .select({ id: articles.id, slug: articles.slug, title: articles.title, standfirst: articles.standfirst, bodyHtml: articles.bodyHtml })
         .from(articles)
-        .where(inArray(articles.id, saved.map((s) => s.id)))
+        .where(
+          inArray(
+            articles.id,
+            saved.map((s) => s.id),
+          ),
+        )
       const tagRows = await db
         .select({ articleId: articleTags.articleId, name: tags.name, slug: tags.slug })
         .from(articleTags)
         .innerJoin(tags, eq(tags.id, articleTags.tagId))
-        .where(inArray(articleTags.articleId, saved.map((s) => s.id)))
+        .where(
+          inArray(
+            articleTags.articleId,
+            saved.map((s) => s.id),
+          ),
+        )
       const byId = new Map(rows.map((r) => [r.id, r]))
       const items: ExpectedItem[] = saved.reverse().map((s) => {
         const row = byId.get(s.id)!
@@ -324,7 +339,10 @@ describe('the site, tag and chip feeds', () => {
     const name = `]]></title><title>forged</title> & <i>chip</i>`
     const vendor = `<script>window.__pwned=true</script>`
     const notes = all
-      .map((entry) => ({ entry, note: parsed<{ exportNote: string }>(ChipFormSchema, { slug, name, vendor, exportStatus: 'licence_required', exportNote: entry.text })?.exportNote }))
+      .map((entry) => ({
+        entry,
+        note: parsed<{ exportNote: string }>(ChipFormSchema, { slug, name, vendor, exportStatus: 'licence_required', exportNote: entry.text })?.exportNote,
+      }))
       .filter((n): n is { entry: Entry; note: string } => n.note !== undefined)
       // A note that reads the same as the one before makes no new event.
       .filter((n, i, list) => list.findIndex((m) => m.note === n.note) === i)
@@ -424,7 +442,11 @@ describe('the moderation feed', () => {
           id: `${origin}/moderation#${logged[i]!.id}`,
           link: d.commentId ? `${origin}/articles/${story.slug}/comments/${d.commentId}#c${d.commentId}` : `${origin}/moderation`,
           title:
-            d.kind === 'remove' ? `Comment removed on “${story.title}”` : d.kind === 'suspend' ? `Member restricted: ${member}` : `Restriction lifted: ${member}`,
+            d.kind === 'remove'
+              ? `Comment removed on “${story.title}”`
+              : d.kind === 'suspend'
+                ? `Member restricted: ${member}`
+                : `Restriction lifted: ${member}`,
           summary: `Reason: ${d.reason}`,
           authors: ['Threadline'],
           categories: [d.kind],

@@ -24,12 +24,17 @@ import { search } from '#app/models/search.server.ts'
 // Feeds name the configured origin (PUBLIC_URL, else the local address), whatever the request's host.
 const origin = siteOrigin()
 const parser = new Parser()
-const tricky = 'Chips & “quotes” <b>not bold</b> — 华为 昇腾 🚀 \'apostrophe\''
+const tricky = "Chips & “quotes” <b>not bold</b> — 华为 昇腾 🚀 'apostrophe'"
 // The XML feeds' text fields hold HTML that shows the text: rss-parser hands that HTML back as it is.
-const trickyAsHtml = 'Chips & “quotes” &lt;b&gt;not bold&lt;/b&gt; — 华为 昇腾 🚀 \'apostrophe\''
+const trickyAsHtml = "Chips & “quotes” &lt;b&gt;not bold&lt;/b&gt; — 华为 昇腾 🚀 'apostrophe'"
 
 type LoaderArgs = { request: Request; params: Record<string, string>; context: never }
-async function call(loader: (args: LoaderArgs) => Promise<Response> | Response, path: string, params: Record<string, string> = {}, headers: HeadersInit = {}) {
+async function call(
+  loader: (args: LoaderArgs) => Promise<Response> | Response,
+  path: string,
+  params: Record<string, string> = {},
+  headers: HeadersInit = {},
+) {
   return loader({ request: new Request(`${origin}${path}`, { headers }), params, context: undefined as never })
 }
 
@@ -112,9 +117,7 @@ describe('site feeds', () => {
     const tricky_ = feed.items.find((i) => i.url === `${origin}/articles/escaping-test`)!
     expect(tricky_.title).toBe(tricky)
     expect(tricky_.tags).toEqual(['Escaping & “Unicode”'])
-    expect(feed.items.find((i) => (i.url as string).endsWith('/h200-exports-to-china-approved'))?.authors).toEqual([
-      { name: 'Threadline Editors' },
-    ])
+    expect(feed.items.find((i) => (i.url as string).endsWith('/h200-exports-to-china-approved'))?.authors).toEqual([{ name: 'Threadline Editors' }])
   })
 
   it('costs the same queries however many articles there are', async () => {
@@ -158,7 +161,10 @@ describe('conditional requests', () => {
 
   it('changes the ETag when a story changes', async () => {
     const before = (await call(siteRss, '/feed.xml')).headers.get('ETag')
-    await db.update(articles).set({ updatedAt: new Date(Date.now() + 1000) }).where(eq(articles.slug, 'escaping-test'))
+    await db
+      .update(articles)
+      .set({ updatedAt: new Date(Date.now() + 1000) })
+      .where(eq(articles.slug, 'escaping-test'))
     expect((await call(siteRss, '/feed.xml')).headers.get('ETag')).not.toBe(before)
   })
 })

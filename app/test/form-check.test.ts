@@ -34,36 +34,222 @@ function browserErrors(formData: FormData, schema: z.ZodType) {
 
 const comments = commentSchemas({ maxLength: 40 })
 const cases: { name: string; schema: z.ZodType; entries: [string, string | File][]; refused: boolean }[] = [
-  { name: 'sign-up, every field wrong', schema: SignupSchema, entries: [['redirectTo', ''], ['email', 'x'], ['username', '1'], ['password', 'short']], refused: true },
-  { name: 'sign-up, a reserved name', schema: SignupSchema, entries: [['email', 'a@b.co'], ['username', 'Admin'], ['password', 'long enough pw']], refused: true },
-  { name: 'sign-up, fine', schema: SignupSchema, entries: [['email', ' A@B.co '], ['username', 'ada_l'], ['password', 'long enough pw']], refused: false },
-  { name: 'log-in, empty', schema: LoginSchema, entries: [['redirectTo', ''], ['login', ''], ['password', '']], refused: true },
-  { name: 'reset, passwords differ', schema: ResetPasswordSchema, entries: [['password', 'long enough pw'], ['confirm', 'long enough pv']], refused: true },
-  { name: 'change password, nothing typed', schema: ChangePasswordSchema, entries: [['currentPassword', ''], ['password', ''], ['confirm', '']], refused: true },
-  { name: 'delete account, not confirmed', schema: DeleteAccountSchema, entries: [['password', ''], ['confirm', 'yes']], refused: true },
-  { name: 'comment, empty', schema: comments.CreateCommentSchema, entries: [['parentId', ''], ['returnTo', '/'], ['body', '  \r\n ']], refused: true },
-  { name: 'comment, over the limit', schema: comments.CreateCommentSchema, entries: [['parentId', ''], ['body', 'x'.repeat(41)]], refused: true },
+  {
+    name: 'sign-up, every field wrong',
+    schema: SignupSchema,
+    entries: [
+      ['redirectTo', ''],
+      ['email', 'x'],
+      ['username', '1'],
+      ['password', 'short'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'sign-up, a reserved name',
+    schema: SignupSchema,
+    entries: [
+      ['email', 'a@b.co'],
+      ['username', 'Admin'],
+      ['password', 'long enough pw'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'sign-up, fine',
+    schema: SignupSchema,
+    entries: [
+      ['email', ' A@B.co '],
+      ['username', 'ada_l'],
+      ['password', 'long enough pw'],
+    ],
+    refused: false,
+  },
+  {
+    name: 'log-in, empty',
+    schema: LoginSchema,
+    entries: [
+      ['redirectTo', ''],
+      ['login', ''],
+      ['password', ''],
+    ],
+    refused: true,
+  },
+  {
+    name: 'reset, passwords differ',
+    schema: ResetPasswordSchema,
+    entries: [
+      ['password', 'long enough pw'],
+      ['confirm', 'long enough pv'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'change password, nothing typed',
+    schema: ChangePasswordSchema,
+    entries: [
+      ['currentPassword', ''],
+      ['password', ''],
+      ['confirm', ''],
+    ],
+    refused: true,
+  },
+  {
+    name: 'delete account, not confirmed',
+    schema: DeleteAccountSchema,
+    entries: [
+      ['password', ''],
+      ['confirm', 'yes'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'comment, empty',
+    schema: comments.CreateCommentSchema,
+    entries: [
+      ['parentId', ''],
+      ['returnTo', '/'],
+      ['body', '  \r\n '],
+    ],
+    refused: true,
+  },
+  {
+    name: 'comment, over the limit',
+    schema: comments.CreateCommentSchema,
+    entries: [
+      ['parentId', ''],
+      ['body', 'x'.repeat(41)],
+    ],
+    refused: true,
+  },
   // CRLF line ends count once: 13 lines of "ab" are 52 characters as sent, 39 (under 40) as stored.
   { name: 'comment, CRLF counted as LF', schema: comments.CreateCommentSchema, entries: [['body', 'ab\r\n'.repeat(13)]], refused: false },
-  { name: 'reply to a mangled reference', schema: comments.CreateCommentSchema, entries: [['parentId', 'abc'], ['body', 'fine']], refused: true },
+  {
+    name: 'reply to a mangled reference',
+    schema: comments.CreateCommentSchema,
+    entries: [
+      ['parentId', 'abc'],
+      ['body', 'fine'],
+    ],
+    refused: true,
+  },
   { name: 'edit, empty', schema: comments.EditCommentSchema, entries: [['body', '']], refused: true },
-  { name: 'report, other without a note', schema: ReportSchema, entries: [['reason', 'other'], ['note', '  ']], refused: true },
-  { name: 'bulk moderation, nothing selected', schema: ModerateSchema, entries: [['intent', 'moderate'], ['action', 'remove'], ['reason', '']], refused: true },
-  { name: 'bulk moderation, a mangled id', schema: ModerateSchema, entries: [['action', 'hide'], ['ids[]', '3'], ['ids[]', 'xyz']], refused: true },
-  { name: 'bulk moderation, fine', schema: ModerateSchema, entries: [['action', 'hide'], ['ids[]', '3']], refused: false },
-  { name: 'slow mode, negative', schema: SlowModeSchema, entries: [['articleId', '1'], ['seconds', '-5']], refused: true },
-  { name: 'suspend, no date', schema: SuspendSchema, entries: [['until', ''], ['reason', '']], refused: true },
+  {
+    name: 'report, other without a note',
+    schema: ReportSchema,
+    entries: [
+      ['reason', 'other'],
+      ['note', '  '],
+    ],
+    refused: true,
+  },
+  {
+    name: 'bulk moderation, nothing selected',
+    schema: ModerateSchema,
+    entries: [
+      ['intent', 'moderate'],
+      ['action', 'remove'],
+      ['reason', ''],
+    ],
+    refused: true,
+  },
+  {
+    name: 'bulk moderation, a mangled id',
+    schema: ModerateSchema,
+    entries: [
+      ['action', 'hide'],
+      ['ids[]', '3'],
+      ['ids[]', 'xyz'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'bulk moderation, fine',
+    schema: ModerateSchema,
+    entries: [
+      ['action', 'hide'],
+      ['ids[]', '3'],
+    ],
+    refused: false,
+  },
+  {
+    name: 'slow mode, negative',
+    schema: SlowModeSchema,
+    entries: [
+      ['articleId', '1'],
+      ['seconds', '-5'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'suspend, no date',
+    schema: SuspendSchema,
+    entries: [
+      ['until', ''],
+      ['reason', ''],
+    ],
+    refused: true,
+  },
   { name: 'ban, no reason', schema: BanSchema, entries: [['reason', ' ']], refused: true },
-  { name: 'correction, a bad figure and link', schema: SuggestCorrectionSchema, entries: [['field', 'tdpWatts'], ['proposedValue', '-4'], ['sourceUrl', 'ftp://x'], ['note', '']], refused: true },
+  {
+    name: 'correction, a bad figure and link',
+    schema: SuggestCorrectionSchema,
+    entries: [
+      ['field', 'tdpWatts'],
+      ['proposedValue', '-4'],
+      ['sourceUrl', 'ftp://x'],
+      ['note', ''],
+    ],
+    refused: true,
+  },
   {
     name: 'article, scheduled without a date, a bad slug and tag',
     schema: ArticleFormSchema,
-    entries: [['title', ' '], ['slug', 'Not A Slug'], ['standfirst', ''], ['body', ''], ['tags', `ok, ${'t'.repeat(70)}`], ['chips', 'h200'], ['chips', 'Bad Chip'], ['status', 'scheduled'], ['publishAt', '']],
+    entries: [
+      ['title', ' '],
+      ['slug', 'Not A Slug'],
+      ['standfirst', ''],
+      ['body', ''],
+      ['tags', `ok, ${'t'.repeat(70)}`],
+      ['chips', 'h200'],
+      ['chips', 'Bad Chip'],
+      ['status', 'scheduled'],
+      ['publishAt', ''],
+    ],
     refused: true,
   },
-  { name: 'chip, figures in words', schema: ChipFormSchema, entries: [['slug', 'x'], ['name', ''], ['vendor', 'V'], ['memoryGb', 'lots'], ['exportStatus', 'unrestricted'], ['sources', 'no bar here']], refused: true },
-  { name: 'import, nothing given', schema: ImportFormSchema, entries: [['file', new File([], '')], ['text', ' ']], refused: true },
-  { name: 'settings, out of range', schema: settingsFormSchema(settingFields()), entries: [['commentsPerMinute', '-3'], ['maxCommentLength', 'abc'], ['holdFirstComment', 'on']], refused: true },
+  {
+    name: 'chip, figures in words',
+    schema: ChipFormSchema,
+    entries: [
+      ['slug', 'x'],
+      ['name', ''],
+      ['vendor', 'V'],
+      ['memoryGb', 'lots'],
+      ['exportStatus', 'unrestricted'],
+      ['sources', 'no bar here'],
+    ],
+    refused: true,
+  },
+  {
+    name: 'import, nothing given',
+    schema: ImportFormSchema,
+    entries: [
+      ['file', new File([], '')],
+      ['text', ' '],
+    ],
+    refused: true,
+  },
+  {
+    name: 'settings, out of range',
+    schema: settingsFormSchema(settingFields()),
+    entries: [
+      ['commentsPerMinute', '-3'],
+      ['maxCommentLength', 'abc'],
+      ['holdFirstComment', 'on'],
+    ],
+    refused: true,
+  },
 ]
 
 describe('checkForm', () => {

@@ -247,7 +247,10 @@ describe('chip fields (the chip editor, as an author)', () => {
       }
       if (!parsed.ok) continue
       await saveChip({ actor: author, input: parsed.data })
-      const [row] = await db.select().from(chips).where(eq(chips.slug, `hostile-${i}`))
+      const [row] = await db
+        .select()
+        .from(chips)
+        .where(eq(chips.slug, `hostile-${i}`))
       for (const f of textFields) {
         if (refused.has(f) || f === 'exportNote') continue
         expect(row![f], `${entry.id} ${f}`).toBe(optional.has(f) && expected === '' ? null : asRead(expected))
@@ -258,7 +261,15 @@ describe('chip fields (the chip editor, as an author)', () => {
         expect(event?.note, `${entry.id} exportNote`).toBe(asRead(expected))
       }
       if (!refused.has('sources')) {
-        expect(row!.sources).toEqual([{ label: sent.replace(/[|\r\n]/g, ' ').trim().replace(/\s+/g, ' '), url: `https://example.com/source-${i}` }])
+        expect(row!.sources).toEqual([
+          {
+            label: sent
+              .replace(/[|\r\n]/g, ' ')
+              .trim()
+              .replace(/\s+/g, ' '),
+            url: `https://example.com/source-${i}`,
+          },
+        ])
       }
     }
     expect(await db.$count(chips)).toBeGreaterThan(corpus.length / 2)
@@ -435,7 +446,9 @@ describe('display names and usernames', () => {
       })
       const acceptable =
         /^[A-Za-z][A-Za-z0-9_-]{2,29}$/.test(expected) &&
-        !['admin', 'administrator', 'moderator', 'mod', 'staff', 'threadline', 'root', 'system', 'support', 'deleted', 'anonymous'].includes(expected.toLowerCase())
+        !['admin', 'administrator', 'moderator', 'mod', 'staff', 'threadline', 'root', 'system', 'support', 'deleted', 'anonymous'].includes(
+          expected.toLowerCase(),
+        )
       if (!acceptable) {
         expect(parsed.ok, entry.id).toBe(false)
         if (!parsed.ok) {
@@ -492,7 +505,9 @@ describe('articles written by an author', () => {
       )
       expect(parsed.ok, `${entry.id}: ${JSON.stringify(!parsed.ok && parsed.fields)}`).toBe(true)
       expect(refused.has('title'), `${entry.id} title`).toBe(expected.title === '' || codePoints(expected.title) > 200 || sent.includes('\u0000'))
-      expect(refused.has('standfirst'), `${entry.id} standfirst`).toBe(expected.standfirst === '' || expected.standfirst.length > 400 || sent.includes('\u0000'))
+      expect(refused.has('standfirst'), `${entry.id} standfirst`).toBe(
+        expected.standfirst === '' || expected.standfirst.length > 400 || sent.includes('\u0000'),
+      )
       expect(refused.has('body'), `${entry.id} body`).toBe(expected.body.trim() === '' || sent.includes('\u0000'))
       expect(refused.has('tags'), `${entry.id} tags`).toBe(tagsSent && !tagAcceptable)
       if (!parsed.ok) continue
@@ -509,7 +524,10 @@ describe('articles written by an author', () => {
           .innerJoin(tags, eq(tags.id, articleTags.tagId))
           .where(eq(articleTags.articleId, saved.id))
         // A tag already known by its slug keeps the name it was first given.
-        expect(tagRows.map((t) => slugify(t.name, 60)), entry.id).toEqual([slugify(tagName, 60)])
+        expect(
+          tagRows.map((t) => slugify(t.name, 60)),
+          entry.id,
+        ).toEqual([slugify(tagName, 60)])
       }
       stored++
     }
@@ -561,7 +579,10 @@ describe('articles written by an author', () => {
     // The newest story and comment, so they lead the feeds: every control and invisible character
     // the corpus has, in a title and a comment.
     const awkward = corpus.filter((e) => ['whitespace-control', 'bidi-zero-width', 'invalid-utf8'].includes(e.category))
-    const title = wellFormed(awkward.map((e) => e.text).join(' ')).trim().replace(/\s+/g, ' ').slice(0, 200)
+    const title = wellFormed(awkward.map((e) => e.text).join(' '))
+      .trim()
+      .replace(/\s+/g, ' ')
+      .slice(0, 200)
     // Atom puts tag names in an attribute, where a "<" is not allowed.
     const tagName = `<svg onload="window.__pwned=true"> & friends`
     const story = await saveArticle({
@@ -587,7 +608,9 @@ describe('articles written by an author', () => {
       expect(feed.items[0]?.title, path).toBe(shown(row!.title))
     }
     // The label is HTML that shows the tag's name (the "<" escaped for HTML, then everything for XML).
-    expect(await (await call(siteAtom, '/feed.atom')).text()).toContain('label="&amp;lt;svg onload=&quot;window.__pwned=true&quot;&amp;gt; &amp; friends"/>')
+    expect(await (await call(siteAtom, '/feed.atom')).text()).toContain(
+      'label="&amp;lt;svg onload=&quot;window.__pwned=true&quot;&amp;gt; &amp; friends"/>',
+    )
     const json = (await (await call(siteJson, '/feed.json')).json()) as { items: { title: string }[] }
     expect(json.items[0]?.title).toBe(row!.title)
     const commentsFeed = await (await call(articleCommentsFeed, `/articles/${storySlug}/comments.xml`, { slug: storySlug })).text()

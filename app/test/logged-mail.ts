@@ -19,7 +19,9 @@ export function loggedMail() {
     /** The token of the last link to `path` (for example `/signup/confirm/`) sent to `email`. */
     tokenFor(email: string, path: string) {
       const escaped = path.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')
-      return this.to(email).at(-1)?.match(new RegExp(`${escaped}([A-Za-z0-9_-]+)`))?.[1]
+      return this.to(email)
+        .at(-1)
+        ?.match(new RegExp(`${escaped}([A-Za-z0-9_-]+)`))?.[1]
     },
   }
 }
