@@ -34,19 +34,12 @@ describe('isConnectionFailure', () => {
 })
 
 describe('domainFailure during an outage', () => {
-  it('answers 503 with Retry-After, says the comment was not posted, and gives back all but passwords', () => {
+  it('throws the outage on, for the error page to answer with the form (a 503 kept in the form would be revalidated away)', () => {
     const form = new FormData()
     form.set('intent', 'comment')
     form.set('body', 'What I wrote')
-    form.set('password', 'never sent back')
-    const failure = domainFailure(wrapped('ECONNREFUSED'), form) as unknown as {
-      data: { errors: { form: string[] }; values: Record<string, string> }
-      init: { status: number; headers: Record<string, string> }
-    }
-    expect(failure.init.status).toBe(503)
-    expect(failure.init.headers['Retry-After']).toBe(String(OUTAGE_RETRY_AFTER_SECONDS))
-    expect(failure.data.errors.form[0]).toMatch(/^Your comment was not posted: we can’t reach our database right now\./)
-    expect(failure.data.values).toEqual({ intent: 'comment', body: 'What I wrote' })
+    const outage = wrapped('ECONNREFUSED')
+    expect(() => domainFailure(outage, form)).toThrow(outage)
   })
 
   it('still rethrows what is neither an outage nor a domain refusal', () => {

@@ -1,7 +1,7 @@
 import { data, type HeadersFunction } from '@remix-run/node'
 import { z } from 'zod'
 import { DomainError, domainErrorStatus } from './domain-errors.ts'
-import { isDatabaseOutage, notSavedMessage, OUTAGE_RETRY_AFTER_SECONDS, rememberSubmission } from './database-outage.server.ts'
+import { rememberSubmission } from './database-outage.server.ts'
 import { httpError } from './http.server.ts'
 import { intentOf, UNKNOWN_INTENT_MESSAGE } from './intent.ts'
 
@@ -81,10 +81,9 @@ export function parseForm<S extends z.ZodType>(
 
 /** A domain refusal as a form failure: its status, its message beside its field when it names one. */
 export function domainFailure(error: unknown, formData: FormData) {
-  if (isDatabaseOutage(error)) {
-    const message = notSavedMessage({ intent: formData.get('intent') })
-    return formFailure(503, { form: [message] }, formData, { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS) })
-  }
+  // Anything else is thrown on, a database outage included: the error page answers it and gives the
+  // form back (answerDatabaseOutages). Kept in the form instead, it would be replaced at once by the
+  // page's own revalidation, which meets the same outage.
   if (!(error instanceof DomainError)) throw error
   const message = [error.message]
   const errors = error.details.field ? { fields: { [error.details.field]: message } } : { form: message }
