@@ -8,6 +8,7 @@ import { ArticleFormSchema, ChipFormSchema } from '#app/schemas/authoring.ts'
 import { getPublishedArticle, listPublishedArticles } from './articles.server.ts'
 import { getArticleEditorChoices, getArticleForEditing, importArticle, listArticlesForAuthoring, previewArticle, saveArticle } from './authoring.server.ts'
 import { saveChip } from './chips.server.ts'
+import { refusalOf } from '#app/test/domain.ts'
 
 beforeEach(truncateAll)
 
@@ -35,13 +36,6 @@ function author() {
   return createTestUser({ role: 'author' })
 }
 
-async function refusal(work: Promise<unknown>) {
-  return work.then(
-    () => expect.unreachable('expected a DomainError'),
-    (error: unknown) => error as { name: string; code: string; message: string; details: { field?: string } },
-  )
-}
-
 describe('who may author', () => {
   it('refuses a member on every function, and writes nothing', async () => {
     const member = await createTestUser({ role: 'member' })
@@ -55,7 +49,7 @@ describe('who may author', () => {
       importArticle({ actor: member, text: 'Headline\nStandfirst\nBody' }),
     ]
     for (const call of calls) {
-      const error = await refusal(call)
+      const error = await refusalOf(call)
       expect(error.name).toBe('DomainError')
       expect(error.code).toBe('forbidden')
     }
@@ -117,7 +111,7 @@ describe('saveArticle', () => {
 
   it('refuses a new schedule in the past, and a scheduled article without a time', async () => {
     const actor = await author()
-    const past = await refusal(saveArticle({ actor, input: articleForm({ status: 'scheduled', publishAt: inMinutes(-5) }) }))
+    const past = await refusalOf(saveArticle({ actor, input: articleForm({ status: 'scheduled', publishAt: inMinutes(-5) }) }))
     expect(past).toMatchObject({ code: 'invalid-input', details: { field: 'publishAt' } })
     expect(past.message).toMatch(/must be in the future/)
 
@@ -139,7 +133,7 @@ describe('saveArticle', () => {
     })
     expect((await getPublishedArticle({ slug: back.slug }))?.publishedAt.toISOString()).toBe('2026-01-02T03:04:00.000Z')
 
-    const future = await refusal(saveArticle({ actor, input: articleForm({ title: 'Too soon', status: 'published', publishAt: inMinutes(90) }) }))
+    const future = await refusalOf(saveArticle({ actor, input: articleForm({ title: 'Too soon', status: 'published', publishAt: inMinutes(90) }) }))
     expect(future).toMatchObject({ code: 'invalid-input', details: { field: 'publishAt' } })
   })
 
@@ -165,13 +159,13 @@ describe('saveArticle', () => {
     const actor = await author()
     const first = await saveArticle({ actor, input: articleForm({ title: 'Same headline' }) })
 
-    const derived = await refusal(saveArticle({ actor, input: articleForm({ title: 'Same headline' }) }))
+    const derived = await refusalOf(saveArticle({ actor, input: articleForm({ title: 'Same headline' }) }))
     expect(derived).toMatchObject({ code: 'invalid-input', details: { field: 'slug' } })
     expect(derived.message).toContain('/articles/same-headline')
     expect(derived.message).toContain('“Same headline”')
 
     const other = await saveArticle({ actor, input: articleForm({ title: 'Other', slug: 'other-story' }) })
-    const typed = await refusal(saveArticle({ actor, id: other.id, input: articleForm({ title: 'Other', slug: 'same-headline' }) }))
+    const typed = await refusalOf(saveArticle({ actor, id: other.id, input: articleForm({ title: 'Other', slug: 'same-headline' }) }))
     expect(typed).toMatchObject({ code: 'invalid-input', details: { field: 'slug' } })
 
     // Saving an article under its own slug, or with the slug left empty, keeps it.
@@ -239,7 +233,7 @@ describe('saveArticle', () => {
     expect(editing?.article.chips.sort()).toEqual(['b1', 'c1'])
     expect(editing?.chips.map((c) => c.slug)).toEqual(['a1', 'b1', 'c1'])
 
-    const unknown = await refusal(saveArticle({ actor, id, input: articleForm({ chips: 'b1,h9000', tags: 'Never made', title: 'Not saved' }) }))
+    const unknown = await refusalOf(saveArticle({ actor, id, input: articleForm({ chips: 'b1,h9000', tags: 'Never made', title: 'Not saved' }) }))
     expect(unknown).toMatchObject({ code: 'invalid-input', details: { field: 'chips' } })
     expect(unknown.message).toContain('h9000')
     expect(await db.$count(tags)).toBe(0)
@@ -285,7 +279,7 @@ describe('saveArticle', () => {
 
   it('says when an article to update does not exist', async () => {
     const actor = await author()
-    expect(await refusal(saveArticle({ actor, id: 999, input: articleForm() }))).toMatchObject({ code: 'not-found' })
+    expect(await refusalOf(saveArticle({ actor, id: 999, input: articleForm() }))).toMatchObject({ code: 'not-found' })
     expect(await getArticleForEditing({ actor, id: 999 })).toBeNull()
   })
 })
@@ -321,11 +315,11 @@ describe('whose articles', () => {
     const before = await db.select().from(articles).where(eq(articles.id, draft.id))
     for (const other of [ben, moe]) {
       for (const status of ['draft', 'published'] as const) {
-        const refused = await refusal(saveArticle({ actor: other, id: draft.id, input: articleForm({ title: 'Taken over', status }) }))
+        const refused = await refusalOf(saveArticle({ actor: other, id: draft.id, input: articleForm({ title: 'Taken over', status }) }))
         expect(refused).toMatchObject({ name: 'DomainError', code: 'forbidden' })
         expect(refused.message).toBe('Only its author or an admin can edit or publish this article.')
       }
-      expect(await refusal(getArticleForEditing({ actor: other, id: draft.id }))).toMatchObject({ code: 'forbidden' })
+      expect(await refusalOf(getArticleForEditing({ actor: other, id: draft.id }))).toMatchObject({ code: 'forbidden' })
       expect((await listArticlesForAuthoring({ actor: other })).articles).toEqual([])
     }
     expect(await db.select().from(articles).where(eq(articles.id, draft.id))).toEqual(before)
@@ -341,7 +335,7 @@ describe('whose articles', () => {
     await saveArticle({ actor: ann, id: draft.id, input: articleForm({ title: 'Ann’s story', status: 'published' }) })
     // An article whose author's account is gone is an admin's to edit.
     await db.update(articles).set({ authorId: null }).where(eq(articles.id, draft.id))
-    expect(await refusal(saveArticle({ actor: ann, id: draft.id, input: articleForm() }))).toMatchObject({ code: 'forbidden' })
+    expect(await refusalOf(saveArticle({ actor: ann, id: draft.id, input: articleForm() }))).toMatchObject({ code: 'forbidden' })
     expect((await getArticleForEditing({ actor: ada, id: draft.id }))?.article.id).toBe(draft.id)
   })
 })
@@ -369,11 +363,11 @@ describe('importArticle', () => {
 
   it('refuses empty and binary text with a clear message', async () => {
     const actor = await author()
-    expect(await refusal(importArticle({ actor, text: ' \n\r\n ' }))).toMatchObject({
+    expect(await refusalOf(importArticle({ actor, text: ' \n\r\n ' }))).toMatchObject({
       code: 'invalid-input',
       message: expect.stringContaining('empty') as string,
     })
-    expect(await refusal(importArticle({ actor, text: 'PK\u0003\u0004\u0000\u0000' }))).toMatchObject({
+    expect(await refusalOf(importArticle({ actor, text: 'PK\u0003\u0004\u0000\u0000' }))).toMatchObject({
       code: 'invalid-input',
       message: expect.stringContaining('plain text') as string,
     })

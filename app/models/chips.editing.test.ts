@@ -5,6 +5,7 @@ import { truncateAll } from '#app/test/db.ts'
 import { createTestUser } from '#app/test/users.ts'
 import { ChipFormSchema } from '#app/schemas/authoring.ts'
 import { getChip, getChipForEditing, listChipsForEditing, saveChip } from './chips.server.ts'
+import { refusalOf } from '#app/test/domain.ts'
 
 // Editing chips (chips.server.ts), each test on an empty database; chips.server.test.ts reads the seed.
 
@@ -19,13 +20,6 @@ function author() {
   return createTestUser({ role: 'author' })
 }
 
-async function refusal(work: Promise<unknown>) {
-  return work.then(
-    () => expect.unreachable('expected a DomainError'),
-    (error: unknown) => error as { name: string; code: string; message: string; details: { field?: string } },
-  )
-}
-
 describe('who may edit chips', () => {
   it('refuses a member on every function, and writes nothing', async () => {
     const member = await createTestUser({ role: 'member' })
@@ -36,7 +30,7 @@ describe('who may edit chips', () => {
       saveChip({ actor: member, slug: 'x1', input: chipForm() }),
     ]
     for (const call of calls) {
-      const error = await refusal(call)
+      const error = await refusalOf(call)
       expect(error.name).toBe('DomainError')
       expect(error.code).toBe('forbidden')
     }
@@ -115,13 +109,13 @@ describe('chips', () => {
     const actor = await author()
     await saveChip({ actor, input: chipForm({ slug: 'a1', name: 'A1' }) })
     await saveChip({ actor, input: chipForm({ slug: 'b1', name: 'B1' }) })
-    const taken = await refusal(saveChip({ actor, input: chipForm({ slug: 'a1' }) }))
+    const taken = await refusalOf(saveChip({ actor, input: chipForm({ slug: 'a1' }) }))
     expect(taken).toMatchObject({ code: 'invalid-input', details: { field: 'slug' } })
     expect(taken.message).toContain('“A1”')
-    expect(await refusal(saveChip({ actor, slug: 'b1', input: chipForm({ slug: 'a1' }) }))).toMatchObject({
+    expect(await refusalOf(saveChip({ actor, slug: 'b1', input: chipForm({ slug: 'a1' }) }))).toMatchObject({
       code: 'invalid-input',
     })
-    expect(await refusal(saveChip({ actor, slug: 'nope', input: chipForm() }))).toMatchObject({ code: 'not-found' })
+    expect(await refusalOf(saveChip({ actor, slug: 'nope', input: chipForm() }))).toMatchObject({ code: 'not-found' })
   })
 
   it('rejects bad source lines, naming each', () => {

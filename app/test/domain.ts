@@ -1,13 +1,21 @@
 import { expect } from 'vitest'
 import { db } from '#app/db.server.ts'
 import { articles } from '#db/schema.ts'
-import { isDomainError } from '#app/lib/domain-errors.ts'
+import { isDomainError, type DomainError } from '#app/lib/domain-errors.ts'
 
 /** What `promise` was rejected with, or null when it was fulfilled. */
 export function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => null,
     (error: unknown) => error,
+  )
+}
+
+/** The DomainError `promise` was rejected with; the test fails when it was fulfilled. */
+export function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
+  return promise.then(
+    () => expect.unreachable('expected a DomainError'),
+    (error: unknown) => error as DomainError,
   )
 }
 
