@@ -59,8 +59,10 @@ const {
   isNotModified,
   isShareable,
   toStoredPage,
-  withFreshNonce,
-  SHARED_PAGE_CACHE_CONTROL,
+  memberPageKey,
+  mayShareRendering,
+  memberCopy,
+  freshCookie,
   postingStandingOf: standingOfSession,
   listenForChanges,
   closeDatabase,
@@ -324,23 +326,16 @@ function loadContext(req: express.Request, res: express.Response): AppLoadContex
 
 function sendStored(req: express.Request, res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
   res.setHeader('X-Cache', state)
-  const html = page.cspTemplate !== null
-  if (!html && isNotModified(page, { ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') })) {
+  if (isNotModified(page, { ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') })) {
     for (const [name, value] of page.headers) {
-      if (/^(etag|last-modified|cache-control|vary)$/i.test(name)) res.setHeader(name, value)
+      if (/^(etag|last-modified|cache-control|vary|content-security-policy)$/i.test(name)) res.setHeader(name, value)
     }
     res.status(304).end()
     return
   }
-  const { body, csp } = withFreshNonce(page)
   res.status(page.status)
   for (const [name, value] of page.headers) res.setHeader(name, value)
-  if (html) {
-    res.setHeader('Content-Security-Policy', csp!)
-    res.setHeader('Cache-Control', SHARED_PAGE_CACHE_CONTROL)
-    res.setHeader('Vary', 'Cookie')
-  }
-  res.end(body)
+  res.end(page.body)
 }
 
 async function send(res: express.Response, response: Response) {
@@ -358,35 +353,59 @@ async function send(res: express.Response, response: Response) {
   await sendRemixResponse(res, response)
 }
 
-/** Renders a cacheable page once for everyone asking for it at the same moment, and stores it. */
-async function renderShared(req: express.Request, res: express.Response, key: string) {
+type Shared = { page: StoredPage; state: 'HIT' | 'MISS' } | { response: Response }
+
+/**
+ * The rendering of `key` every reader shares: stored, or rendered now, once for everyone asking at
+ * the same moment, and stored; else the response, which could not be shared.
+ */
+async function sharedRendering(req: express.Request, res: express.Response, key: string): Promise<Shared> {
+  const stored = pageCache.get(key) ?? (await pageCache.inflight.get(key))
+  if (stored) return { page: stored, state: 'HIT' }
   const generation = pageCache.generation
   let settle: (page: StoredPage | null) => void = () => {}
-  pageCache.inflight.set(key, new Promise((resolve) => (settle = resolve)))
+  const inflight = new Promise<StoredPage | null>((resolve) => (settle = resolve))
+  pageCache.inflight.set(key, inflight)
+  // What every reader will be sent is rendered for nobody: whatever the cookies, no session can
+  // reach a stored page. The stored copy is the whole page; a conditional request is answered from
+  // it afterwards.
+  const kept = { cookie: req.headers.cookie, 'if-none-match': req.headers['if-none-match'], 'if-modified-since': req.headers['if-modified-since'] }
+  delete req.headers.cookie
+  delete req.headers['if-none-match']
+  delete req.headers['if-modified-since']
   try {
-    // The stored copy is the whole page; a conditional request is answered from it afterwards.
-    const conditional = { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] }
-    delete req.headers['if-none-match']
-    delete req.headers['if-modified-since']
-    // What every reader will be sent is rendered for nobody: whatever the cookies, no session can
-    // reach a stored page.
-    const cookie = req.headers.cookie
-    delete req.headers.cookie
-    const response = await handleRemix(createRemixRequest(req, res), loadContext(req, res))
-    Object.assign(req.headers, conditional, cookie === undefined ? {} : { cookie })
-    if (!isShareable(response)) {
-      settle(null)
-      await send(res, response)
-      return
-    }
-    const page = toStoredPage({ status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) })
+    const context = loadContext(req, res)
+    context.sharedRender = true
+    const response = await handleRemix(createRemixRequest(req, res), context)
+    if (!isShareable(response)) return { response }
+    const body = Buffer.from(await response.arrayBuffer())
+    const page = toStoredPage({ status: response.status, headers: [...response.headers], body, view: context.sharedView })
     pageCache.set(key, generation, page)
     settle(page)
-    sendStored(req, res, page, 'MISS')
+    return { page, state: 'MISS' }
   } finally {
+    for (const [name, value] of Object.entries(kept)) if (value !== undefined) req.headers[name] = value
     settle(null)
-    pageCache.inflight.delete(key)
+    // A later render of the same key may have taken the slot meanwhile: only this one's own goes.
+    if (pageCache.inflight.get(key) === inflight) pageCache.inflight.delete(key)
   }
+}
+
+/** A member's copy of a shared page, or false when their own render must answer. */
+async function answerMember(req: express.Request, res: express.Response, key: string) {
+  const shared = await sharedRendering(req, res, key)
+  if (!('page' in shared)) return false
+  const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
+  const copy = await memberCopy({ url, cookie: req.headers.cookie ?? '', page: shared.page })
+  if (!copy) return false
+  res.setHeader('X-Cache', shared.state)
+  res.status(shared.page.status)
+  for (const [name, value] of copy.headers) {
+    if (name.toLowerCase() === 'set-cookie') res.append(name, value)
+    else res.setHeader(name, value)
+  }
+  res.end(copy.body)
+  return true
 }
 
 async function answerRequest(req: express.Request, res: express.Response, next: express.NextFunction) {
@@ -394,10 +413,13 @@ async function answerRequest(req: express.Request, res: express.Response, next: 
     // Pages name the configured origin, never the request's host: the address alone is the key.
     const key = pageCacheKey({ method: req.method, path: req.path, url: req.originalUrl, anonymous: isAnonymousRequest(req.headers.cookie) })
     if (key && pageCache.enabled) {
-      const stored = pageCache.get(key) ?? (await pageCache.inflight.get(key))
-      if (stored) return sendStored(req, res, stored, 'HIT')
-      return await renderShared(req, res, key)
+      const shared = await sharedRendering(req, res, key)
+      if ('page' in shared) return sendStored(req, res, shared.page, shared.state)
+      return await send(res, shared.response)
     }
+    // A member reads the same rendering of a story, their own part added.
+    const memberKey = memberPageKey({ method: req.method, path: req.path, url: req.originalUrl, sharable: mayShareRendering(req.headers.cookie) })
+    if (memberKey && pageCache.enabled && (await answerMember(req, res, memberKey))) return
     if (req.method === 'GET' || req.method === 'HEAD') {
       await send(res, await handleRemix(createRemixRequest(req, res), loadContext(req, res)))
       return
@@ -412,6 +434,9 @@ async function answerRequest(req: express.Request, res: express.Response, next: 
     const answer = async () => {
       const response = await handleRemix(createRemixRequest(req, res), loadContext(req, res))
       noteAnswer(req, response, { accountId: poster?.userId ?? null, live: inGoodStanding || poster !== null })
+      // A member who just wrote sees their own render of the next pages, until the shared ones have heard.
+      if (token !== null && response.status < 400)
+        response.headers.append('Set-Cookie', freshCookie({ https: req.secure || publicOrigin?.startsWith('https:') === true }))
       await send(res, response)
     }
     const refusedLately = (token !== null && standing.refusedLately(token)) || (account !== null && standing.refusedLately(account))

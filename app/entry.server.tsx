@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
@@ -10,17 +10,52 @@ import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
 import { OUTAGE_RETRY_AFTER_SECONDS } from '#app/lib/database-outage.server.ts'
 import { isHttps } from '#app/lib/http.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { securityHeaders } from '#app/lib/security-headers.ts'
+import { inlineScriptHashes } from '#app/lib/script-hashes.server.ts'
+import { securityHeaders, type ScriptPermit } from '#app/lib/security-headers.ts'
 
 const ABORT_DELAY = 5_000
 const development = process.env.NODE_ENV === 'development'
 
-function applySecurityHeaders(request: Request, headers: Headers, nonce: string) {
-  for (const [name, value] of Object.entries(securityHeaders({ nonce, https: isHttps(request), development }))) {
+function applySecurityHeaders(request: Request, headers: Headers, permit: ScriptPermit) {
+  for (const [name, value] of Object.entries(securityHeaders({ permit, https: isHttps(request), development }))) {
     // A route may be stricter than the site (the password-reset page sends no referrer at all); the
-    // script policy always comes from here, since it carries this response's nonce.
+    // script policy always comes from here, since it carries this response's nonce or hashes.
     if (name === 'Content-Security-Policy' || !headers.has(name)) headers.set(name, value)
   }
+}
+
+const DOCUMENT_END = Buffer.from('</body></html>')
+
+/**
+ * Moves the document's closing tags after everything React streams once the shell is out (the data
+ * of suspended parts, as scripts): a script after </html> is a parse error, however browsers
+ * recover from it.
+ */
+function closeDocumentLast() {
+  let tail: Buffer = Buffer.alloc(0)
+  let found = false
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let data = tail.length ? Buffer.concat([tail, chunk]) : chunk
+      tail = Buffer.alloc(0)
+      if (!found) {
+        const at = data.indexOf(DOCUMENT_END)
+        if (at !== -1) {
+          found = true
+          data = Buffer.concat([data.subarray(0, at), data.subarray(at + DOCUMENT_END.length)])
+        } else {
+          // The closing tags may straddle two chunks.
+          const keep = Math.min(DOCUMENT_END.length - 1, data.length)
+          tail = data.subarray(data.length - keep)
+          data = data.subarray(0, data.length - keep)
+        }
+      }
+      callback(null, data)
+    },
+    flush(callback) {
+      callback(null, found ? Buffer.concat([tail, DOCUMENT_END]) : tail)
+    },
+  })
 }
 
 export default function handleRequest(
@@ -30,16 +65,20 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const nonce = crypto.randomBytes(16).toString('base64')
-  applySecurityHeaders(request, responseHeaders, nonce)
   if (responseStatusCode === 503) responseHeaders.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+  // A page rendered once for everyone is kept and served byte for byte (server.ts, and any HTTP cache
+  // in front): it is rendered whole, and its scripts run by their hashes, not by a nonce made for
+  // one response. Anything else is made for this response: a nonce, and streamed.
+  const shared = loadContext.sharedRender === true
+  const nonce = shared ? undefined : crypto.randomBytes(16).toString('base64')
   // Crawlers get the whole document at once; browsers get it streamed as it renders.
-  const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
+  const readyEvent = shared || isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
+      <NonceProvider value={nonce ?? ''}>
         <HtmlStoreProvider value={loadContext.htmlStore}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
         </HtmlStoreProvider>
@@ -48,14 +87,20 @@ export default function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true
-          const body = new PassThrough()
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          )
+          const body = closeDocumentLast()
+          if (shared) {
+            const chunks: Buffer[] = []
+            body.on('data', (chunk: Buffer) => chunks.push(chunk))
+            body.on('error', reject)
+            body.on('end', () => {
+              const html = Buffer.concat(chunks)
+              applySecurityHeaders(request, responseHeaders, { hashes: inlineScriptHashes(html.toString('utf8')) })
+              resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }))
+            })
+          } else {
+            applySecurityHeaders(request, responseHeaders, { nonce: nonce! })
+            resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
+          }
           pipe(body)
         },
         onShellError(error: unknown) {

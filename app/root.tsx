@@ -5,14 +5,15 @@ import { errorDocumentTitle, GeneralErrorBoundary } from '#app/components/error-
 import { useNonce } from '#app/components/nonce.tsx'
 import { getAuth } from '#app/auth.server.ts'
 import { siteOrigin } from '#app/lib/http.server.ts'
-import { authoringRoles, hasRole, isStaff } from '#app/lib/roles.ts'
 import stylesUrl from '#app/styles/app.css?url'
-import type { Role } from '#db/enums.ts'
-import { exactTime } from '#app/lib/relative-time.ts'
+import { AccountMenu, SuspensionNotice, type MenuParts } from '#app/components/account-menu.tsx'
+import { ViewerProvider, ViewerSlot, useViewerOverlay } from '#app/components/viewer.tsx'
+import { ACCOUNT_SLOT, NOTICE_SLOT } from '#app/lib/dom-ids.ts'
+import type { SignedInMember } from '#app/lib/viewer-overlay.ts'
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await getAuth(request)
-  const user = auth.user
+  const user: SignedInMember | null = auth.user
     ? {
         id: auth.user.id,
         username: auth.user.username,
@@ -25,34 +26,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
             : null,
       }
     : null
-  // A renewed session (sliding expiry) goes back to the browser with the page.
-  return data({ user, origin: siteOrigin() }, auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined)
-}
-
-export type RootUser = {
-  id: string
-  username: string
-  displayName: string
-  role: Role
-  unreadNotifications: number
-  suspended: { until: Date | string; reason: string | null } | null
-}
-
-/** The signed-in member, from the root loader, anywhere in the tree; null for readers. */
-export function useOptionalUser(): RootUser | null {
-  return useRouteLoaderData<typeof loader>('root')?.user ?? null
-}
-
-/** A suspended member reads as usual, and is told why they cannot take part, and until when. */
-function SuspensionBanner() {
-  const user = useOptionalUser()
-  if (!user?.suspended) return null
-  return (
-    <p className="notice suspension-banner" role="status">
-      Your account is suspended until {exactTime(user.suspended.until)}
-      {user.suspended.reason ? `: ${user.suspended.reason}` : ''}. You can read, but not comment, vote or report.
-    </p>
+  // A renewed session (sliding expiry) goes back to the browser with the page. `shared`: rendered
+  // for everyone, so a member's part comes with the overlay (components/viewer.tsx).
+  return data(
+    { user, origin: siteOrigin(), shared: context.sharedRender === true },
+    auth.setCookie ? { headers: { 'Set-Cookie': auth.setCookie } } : undefined,
   )
+}
+
+export type RootUser = SignedInMember
+
+/** The signed-in member, from the root loader or a shared page's overlay, anywhere in the tree; null for readers. */
+export function useOptionalUser(): RootUser | null {
+  const root = useRouteLoaderData<typeof loader>('root')
+  const overlay = useViewerOverlay(root?.shared)
+  return root?.user ?? overlay?.user ?? null
+}
+
+function SuspensionBanner() {
+  return <SuspensionNotice user={useOptionalUser()} />
+}
+
+const routerParts: MenuParts = {
+  Link: (props) => <Link {...props} />,
+  LogoutForm: ({ children }) => (
+    <Form method="post" action="/logout">
+      {children}
+    </Form>
+  ),
 }
 
 function UserMenu() {
@@ -77,43 +78,7 @@ function UserMenu() {
   }
   // The list marks itself read as it opens (in parallel with this loader): on it, nothing is unread.
   const unread = location.pathname === '/notifications' ? 0 : user.unreadNotifications
-  return (
-    <details className="user-menu">
-      <summary>
-        <span className="visually-hidden">Signed in as </span>
-        {user.displayName}
-        {unread > 0 ? (
-          <span className="badge" aria-label={`, ${unread} unread notifications`}>
-            {unread}
-          </span>
-        ) : null}
-      </summary>
-      <ul>
-        <li>
-          <Link to="/account">Account</Link>
-        </li>
-        <li>
-          <Link to="/notifications">Notifications{unread > 0 ? ` (${unread} unread)` : ''}</Link>
-        </li>
-        {isStaff(user.role) ? (
-          <li>
-            <Link to="/admin">Admin dashboard</Link>
-          </li>
-        ) : hasRole(user.role, authoringRoles) ? (
-          <li>
-            <Link to="/admin/articles">Write and edit</Link>
-          </li>
-        ) : null}
-        <li>
-          <Form method="post" action="/logout">
-            <button type="submit" className="link-button">
-              Log out
-            </button>
-          </Form>
-        </li>
-      </ul>
-    </details>
-  )
+  return <AccountMenu user={user} unread={unread} parts={routerParts} />
 }
 
 export const links: LinksFunction = () => [
@@ -136,7 +101,8 @@ export const meta: MetaFunction = ({ error }) => [
 ]
 
 export function Layout({ children }: { children: ReactNode }) {
-  const nonce = useNonce()
+  // A page rendered for everyone has no nonce: its scripts run by their hashes.
+  const nonce = useNonce() || undefined
   return (
     <html lang="en">
       <head>
@@ -147,49 +113,55 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <div className="site-header__inner">
-            <Link to="/" className="site-title" aria-label="Threadline, home">
-              <img src="/favicon.svg" alt="" width="28" height="28" className="site-title__mark" />
-              Threadline
-            </Link>
-            <nav aria-label="Main">
-              <ul className="site-nav">
-                <li>
-                  <NavLink to="/" end>
-                    Latest
-                  </NavLink>
-                </li>
-                <li>
-                  <NavLink to="/chips">Chips</NavLink>
-                </li>
-              </ul>
-            </nav>
-            <Form method="get" action="/search" role="search" className="site-search">
-              <label htmlFor="site-search" className="visually-hidden">
-                Search stories and chips
-              </label>
-              <input id="site-search" name="q" type="search" placeholder="Search stories and chips" maxLength={200} />
-              <button type="submit" className="button button--secondary">
-                Search
-              </button>
-            </Form>
-            <UserMenu />
-          </div>
-        </header>
-        <SuspensionBanner />
-        <main id="main" className="site-main" tabIndex={-1}>
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>
-            Threadline is an independent newsroom covering AI accelerators, export controls and open-source AI. Reader-supported, no trackers.{' '}
-            <Link to="/moderation">Moderation log</Link>.
-          </p>
-        </footer>
+        <ViewerProvider>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="site-header">
+            <div className="site-header__inner">
+              <Link to="/" className="site-title" aria-label="Threadline, home">
+                <img src="/favicon.svg" alt="" width="28" height="28" className="site-title__mark" />
+                Threadline
+              </Link>
+              <nav aria-label="Main">
+                <ul className="site-nav">
+                  <li>
+                    <NavLink to="/" end>
+                      Latest
+                    </NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/chips">Chips</NavLink>
+                  </li>
+                </ul>
+              </nav>
+              <Form method="get" action="/search" role="search" className="site-search">
+                <label htmlFor="site-search" className="visually-hidden">
+                  Search stories and chips
+                </label>
+                <input id="site-search" name="q" type="search" placeholder="Search stories and chips" maxLength={200} />
+                <button type="submit" className="button button--secondary">
+                  Search
+                </button>
+              </Form>
+              <ViewerSlot id={ACCOUNT_SLOT}>
+                <UserMenu />
+              </ViewerSlot>
+            </div>
+          </header>
+          <ViewerSlot id={NOTICE_SLOT}>
+            <SuspensionBanner />
+          </ViewerSlot>
+          <main id="main" className="site-main" tabIndex={-1}>
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>
+              Threadline is an independent newsroom covering AI accelerators, export controls and open-source AI. Reader-supported, no trackers.{' '}
+              <Link to="/moderation">Moderation log</Link>.
+            </p>
+          </footer>
+        </ViewerProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

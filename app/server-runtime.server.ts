@@ -16,19 +16,11 @@ export { AdmissionControl, POST_LANES, RefusalMemory, SessionStanding, WorkQueue
 export { isAllowedOrigin } from '#app/lib/csrf.ts'
 export { siteOrigin } from '#app/lib/http.server.ts'
 export { logger, requestScope } from '#app/lib/logger.server.ts'
-export {
-  isNotModified,
-  isShareable,
-  PageCache,
-  pageCacheKey,
-  SHARED_PAGE_CACHE_CONTROL,
-  toStoredPage,
-  withFreshNonce,
-  type StoredPage,
-} from '#app/lib/page-cache.server.ts'
+export { isNotModified, isShareable, memberPageKey, PageCache, pageCacheKey, toStoredPage, type StoredPage } from '#app/lib/page-cache.server.ts'
 export { requestTargetProblem } from '#app/lib/request-target.ts'
 export { baseSecurityHeaders } from '#app/lib/security-headers.ts'
-export { isAnonymousRequest, readSessionCookie } from '#app/lib/session-cookie.ts'
+export { freshCookie, isAnonymousRequest, mayShareRendering, readSessionCookie } from '#app/lib/session-cookie.ts'
+export { memberCopy } from '#app/member-page.server.tsx'
 export { answerDatabaseOutages }
 
 /** Who a session token belongs to, and whether the account's posts may skip the queue (see postingStanding). */

@@ -1,7 +1,8 @@
 import { Form, Link, useActionData, useFetcher, useNavigate, useRevalidator, type NavigateFunction } from '@remix-run/react'
-import { useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react'
 import { errorsBesides, SelectField, TextareaField, useFormValidation } from '#app/components/forms.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
+import { ViewerSlot } from '#app/components/viewer.tsx'
 import type { CommentNode, CommentSort } from '#app/lib/comment-tree.ts'
 import { commentAnchor, commentBodyId } from '#app/lib/dom-ids.ts'
 import { formatNumber, pluralize } from '#app/lib/format.ts'
@@ -25,7 +26,7 @@ type FormResult = {
   values?: Record<string, string>
 }
 
-type Shared = {
+export type Shared = {
   /** Moderators and admins see a pin control on top-level comments. */
   staff?: boolean
   slug: string
@@ -173,6 +174,24 @@ function Comment({ comment, shared }: { comment: DiscussionComment; shared: Shar
 type Panel = 'reply' | 'edit' | 'delete' | 'report'
 
 function CommentActions({ comment, shared, permalink }: { comment: DiscussionComment; shared: Shared; permalink: string }) {
+  // What a member may do differs by member: a place the server fills for each (ViewerSlot).
+  return (
+    <ViewerSlot id={`${commentAnchor(comment.id)}-actions`} className="comment__actions">
+      <ActionStrip comment={comment} shared={shared} permalink={permalink} plain={false} />
+    </ViewerSlot>
+  )
+}
+
+/**
+ * A comment's actions as plain markup, for the server's splice into a member's copy of a shared page
+ * (app/member-page.server.tsx): what the app renders before anything is opened, with no script.
+ */
+export function PlainCommentActions({ comment, shared }: { comment: CommentView; shared: Shared }) {
+  const node = { ...comment, children: [], descendantCount: 0 }
+  return <ActionStrip comment={node} shared={shared} permalink={`/articles/${shared.slug}/comments/${comment.id}`} plain />
+}
+
+function ActionStrip({ comment, shared, permalink, plain }: { comment: DiscussionComment; shared: Shared; permalink: string; plain: boolean }) {
   const actionUrl = `/articles/${shared.slug}/comments/${comment.id}`
   const anchor = commentAnchor(comment.id)
   const focused = shared.focus?.id === comment.id
@@ -194,11 +213,13 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
       </p>
     ),
   })
+  const Panel = plain ? ClosedDisclosure : Disclosure
+  const PinForm = plain ? 'form' : Form
   return (
-    <div className="comment__actions">
-      <VoteButton comment={comment} actionUrl={actionUrl} focused={focused} />
+    <>
+      {plain ? <VoteControl comment={comment} actionUrl={actionUrl} /> : <VoteButton comment={comment} actionUrl={actionUrl} focused={focused} />}
       {comment.canReply && limits ? (
-        <Disclosure {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
+        <Panel {...panel('reply', 'Reply', (values) => values?.parentId === String(comment.id))}>
           {(close) => (
             <CommentForm
               slug={shared.slug}
@@ -210,25 +231,25 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
               onPosted={close}
             />
           )}
-        </Disclosure>
+        </Panel>
       ) : null}
       {comment.canEdit && comment.body !== null && limits ? (
-        <Disclosure {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
+        <Panel {...panel('edit', 'Edit', (values) => values?.editing === String(comment.id))}>
           {(close) => <EditForm comment={comment} actionUrl={actionUrl} returnTo={shared.returnTo} limits={limits} onSaved={close} />}
-        </Disclosure>
+        </Panel>
       ) : null}
       {comment.canDelete ? (
-        <Disclosure {...panel('delete', 'Delete', (values) => focused && values?.intent === 'delete')}>
+        <Panel {...panel('delete', 'Delete', (values) => focused && values?.intent === 'delete')}>
           {() => <DeleteForm actionUrl={actionUrl} returnTo={shared.returnTo} focused={focused} />}
-        </Disclosure>
+        </Panel>
       ) : null}
       {shared.signedIn && !comment.isOwn && comment.status === 'published' ? (
-        <Disclosure {...panel('report', 'Report', (values) => values?.reporting === String(comment.id))}>
+        <Panel {...panel('report', 'Report', (values) => values?.reporting === String(comment.id))}>
           {() => <ReportForm commentId={comment.id} actionUrl={actionUrl} returnTo={shared.returnTo} />}
-        </Disclosure>
+        </Panel>
       ) : null}
       {shared.staff && comment.parentId === null && comment.status === 'published' ? (
-        <Form method="post" action="/admin/queue" className="inline-form">
+        <PinForm method="post" action="/admin/queue" className="inline-form">
           <input type="hidden" name="intent" value="pin" />
           <input type="hidden" name="commentId" value={comment.id} />
           <input type="hidden" name="pinned" value={comment.pinned ? 'false' : 'true'} />
@@ -236,12 +257,12 @@ function CommentActions({ comment, shared, permalink }: { comment: DiscussionCom
           <button type="submit" className="link-button">
             {comment.pinned ? 'Unpin' : 'Pin'}
           </button>
-        </Form>
+        </PinForm>
       ) : null}
       <a href={`${permalink}#${anchor}`} className="comment__permalink" data-client-nav="">
         Link
       </a>
-    </div>
+    </>
   )
 }
 
@@ -297,6 +318,16 @@ function Disclosure({
   )
 }
 
+/** A Disclosure as the page first shows it, closed with its fallback: plain markup for the server's splice. */
+function ClosedDisclosure({ label, id, fallback }: { label: string; id: string; fallback: ReactNode; children: unknown }) {
+  return (
+    <details className="comment__action" id={id}>
+      <summary>{label}</summary>
+      <div className="comment__panel">{fallback}</div>
+    </details>
+  )
+}
+
 function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionComment; actionUrl: string; focused: boolean }) {
   const fetcher = useFetcher<FormResult>()
   // Without JavaScript a vote is a post to the comment's own page, which carries the answer.
@@ -305,6 +336,35 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
   const messages = result?.ok ? [] : errorsBesides(result?.errors)
   const pending = fetcher.formData?.get('vote')
   const voted = pending ? pending === 'up' : comment.viewerVoted
+  return (
+    <VoteControl
+      comment={comment}
+      actionUrl={actionUrl}
+      voted={voted}
+      messages={messages}
+      onSubmit={(event) => {
+        event.preventDefault()
+        const submitter = (event.nativeEvent as SubmitEvent).submitter
+        fetcher.submit(submitter instanceof HTMLButtonElement ? submitter : event.currentTarget, { method: 'post', action: actionUrl })
+      }}
+    />
+  )
+}
+
+/** The vote's markup: a button that votes (or takes the vote back), or the bare score where voting is not for this reader. */
+function VoteControl({
+  comment,
+  actionUrl,
+  voted = comment.viewerVoted,
+  messages = [],
+  onSubmit,
+}: {
+  comment: CommentView
+  actionUrl: string
+  voted?: boolean
+  messages?: string[]
+  onSubmit?: (event: FormEvent<HTMLFormElement>) => void
+}) {
   const score = comment.score + (voted ? 1 : 0) - (comment.viewerVoted ? 1 : 0)
   const alert = messages.length ? (
     <span role="alert" className="field__errors">
@@ -327,16 +387,7 @@ function VoteButton({ comment, actionUrl, focused }: { comment: DiscussionCommen
   return (
     // A plain form submitted through the fetcher: the same request and the same no-JS behaviour as
     // <fetcher.Form>, without its routing work for each of a page's hundreds of comments.
-    <form
-      method="post"
-      action={actionUrl}
-      className="vote"
-      onSubmit={(event) => {
-        event.preventDefault()
-        const submitter = (event.nativeEvent as SubmitEvent).submitter
-        fetcher.submit(submitter instanceof HTMLButtonElement ? submitter : event.currentTarget, { method: 'post', action: actionUrl })
-      }}
-    >
+    <form method="post" action={actionUrl} className="vote" onSubmit={onSubmit}>
       <input type="hidden" name="intent" value="vote" />
       <button
         type="submit"
@@ -432,39 +483,22 @@ export function CommentForm({
     onPosted?.()
   })
 
-  const id = `comment-body-${parentId ?? 'new'}`
   const formErrors = errorsBesides(errors, 'body')
   const kept = result?.ok ? '' : (result?.values?.body ?? '')
   return (
     <>
       <fetcher.Form key={formKey} ref={formRef} {...form} method="post" action={`/articles/${slug}`} className="comment-form stack" noValidate>
-        <input type="hidden" name="parentId" value={parentId ?? ''} />
-        <input type="hidden" name="returnTo" value={returnTo} />
-        <FormMessages messages={formErrors} />
-        <TextareaField
-          id={id}
-          name="body"
+        <CommentFields
+          parentId={parentId}
+          returnTo={returnTo}
+          limits={limits}
           label={label}
-          hint={
-            <>
-              Markdown: *emphasis*, **strong**, `code`, [links](https://…), &gt; quotes and lists. No HTML. Up to{' '}
-              {limits.maxLength.toLocaleString('en-GB')} characters.
-            </>
-          }
-          rows={parentId ? 4 : 6}
-          maxLength={limits.maxLength}
-          defaultValue={kept}
-          errors={errors?.fields?.body}
-          autoFocusOnError
+          submitLabel={posting ? 'Posting…' : submitLabel}
+          posting={posting}
+          kept={kept}
+          formErrors={formErrors}
+          bodyErrors={errors?.fields?.body}
         />
-        <div className="comment-form__buttons">
-          <button type="submit" name="intent" value="comment" className="button" aria-disabled={posting || undefined}>
-            {posting ? 'Posting…' : submitLabel}
-          </button>
-          <button type="submit" name="intent" value="preview" className="button button--secondary">
-            Preview
-          </button>
-        </div>
       </fetcher.Form>
       {result?.preview !== undefined && !result.ok ? (
         <section className="comment-preview" aria-label="Preview">
@@ -490,6 +524,73 @@ export function CommentForm({
         </article>
       ) : null}
     </>
+  )
+}
+
+/** The inside of a comment form: what the app's form and the server's plain copy share. */
+function CommentFields({
+  parentId,
+  returnTo,
+  limits,
+  label,
+  submitLabel,
+  posting = false,
+  kept = '',
+  formErrors = [],
+  bodyErrors,
+}: {
+  parentId?: number
+  returnTo: string
+  limits: CommentLimits
+  label: string
+  submitLabel: string
+  posting?: boolean
+  kept?: string
+  formErrors?: string[]
+  bodyErrors?: string[]
+}) {
+  return (
+    <>
+      <input type="hidden" name="parentId" value={parentId ?? ''} />
+      <input type="hidden" name="returnTo" value={returnTo} />
+      <FormMessages messages={formErrors} />
+      <TextareaField
+        id={`comment-body-${parentId ?? 'new'}`}
+        name="body"
+        label={label}
+        hint={
+          <>
+            Markdown: *emphasis*, **strong**, `code`, [links](https://…), &gt; quotes and lists. No HTML. Up to {limits.maxLength.toLocaleString('en-GB')}{' '}
+            characters.
+          </>
+        }
+        rows={parentId ? 4 : 6}
+        maxLength={limits.maxLength}
+        defaultValue={kept}
+        errors={bodyErrors}
+        autoFocusOnError
+      />
+      <div className="comment-form__buttons">
+        <button type="submit" name="intent" value="comment" className="button" aria-disabled={posting || undefined}>
+          {submitLabel}
+        </button>
+        <button type="submit" name="intent" value="preview" className="button button--secondary">
+          Preview
+        </button>
+      </div>
+    </>
+  )
+}
+
+/**
+ * The story's comment form as plain markup, for the server's splice into a member's copy of a shared
+ * page (app/member-page.server.tsx): the same form the app renders, before any script runs.
+ */
+export function PlainCommentForm({ slug, returnTo, limits }: { slug: string; returnTo: string; limits: CommentLimits }) {
+  return (
+    <form id="comment-form-new" method="post" action={`/articles/${slug}`} className="comment-form stack" noValidate>
+      <CommentFields returnTo={returnTo} limits={limits} label="Your comment" submitLabel="Post comment" />
+    </form>
   )
 }
 

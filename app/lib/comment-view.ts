@@ -29,3 +29,28 @@ export type CommentView = {
   canVote: boolean
   canReply: boolean
 }
+
+/**
+ * What a viewer may do with a comment. The one rule for the server's views (the comments model) and
+ * for the browser, which adds a member's permissions to a page rendered for everyone (viewer-overlay.ts).
+ */
+export function commentPermissions({
+  signedIn,
+  isOwn,
+  status,
+  locked,
+  withinEditWindow,
+}: {
+  signedIn: boolean
+  isOwn: boolean
+  status: CommentStatus
+  locked: boolean
+  withinEditWindow: boolean
+}) {
+  return {
+    canEdit: isOwn && status === 'published' && !locked && withinEditWindow,
+    canDelete: isOwn && status !== 'deleted' && status !== 'removed',
+    canVote: signedIn && !isOwn && status === 'published',
+    canReply: signedIn && !locked && status === 'published',
+  }
+}

@@ -26,7 +26,8 @@ const STAFF_SHIFT = flagNames.length + 1
 const b36 = (n: number) => n.toString(36)
 const unb36 = (s: string) => parseInt(s, 36)
 
-function flatten(nodes: CommentNode<CommentView>[], out: CommentView[] = []): CommentView[] {
+/** A tree's comments in display order, without their nesting. */
+export function flatten(nodes: CommentNode<CommentView>[], out: CommentView[] = []): CommentView[] {
   for (const { children, descendantCount: _count, ...comment } of nodes) {
     out.push(comment)
     flatten(children, out)
@@ -74,9 +75,14 @@ export function packDiscussion(tree: CommentNode<CommentView>[]): PackedDiscussi
   return { authors, rows: rows.join(';'), texts }
 }
 
-export function unpackDiscussion({ authors, rows, texts }: PackedDiscussion): CommentNode<CommentView>[] {
+export function unpackDiscussion(packed: PackedDiscussion): CommentNode<CommentView>[] {
+  return buildCommentTree(unpackComments(packed))
+}
+
+/** The packed comments as flat rows, in the order they were packed (display order). */
+export function unpackComments({ authors, rows, texts }: PackedDiscussion): CommentView[] {
   if (rows === '') return []
-  const comments = rows.split(';').map((row): CommentView => {
+  return rows.split(';').map((row): CommentView => {
     const [id, parent, depth, status, score, replies, flags, created, edited, author] = row.split(',') as [
       string,
       string,
@@ -117,5 +123,4 @@ export function unpackDiscussion({ authors, rows, texts }: PackedDiscussion): Co
     })
     return comment
   })
-  return buildCommentTree(comments)
 }

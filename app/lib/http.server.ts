@@ -1,3 +1,4 @@
+import type { SharedDiscussionView } from './viewer-overlay.ts'
 import { data, redirect } from '@remix-run/node'
 import type { z } from 'zod'
 import { env } from '#app/env.server.ts'
@@ -15,6 +16,13 @@ declare module '@remix-run/node' {
      * server.ts then gives back the admission token the attempt took (a wrong password does not).
      */
     formInvalid?: boolean
+    /**
+     * Rendered once for everyone (server.ts's page cache), without cookies: a member's part of the
+     * page comes with their overlay instead (docs/decisions/007-one-rendering-for-everyone.md).
+     */
+    sharedRender?: boolean
+    /** What a shared story page showed of its discussion, for members' copies (server.ts stores it with the page). */
+    sharedView?: SharedDiscussionView
   }
 }
 

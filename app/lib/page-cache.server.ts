@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import type { SharedDiscussionView } from './viewer-overlay.ts'
 
 // Rendered pages for anonymous readers, kept in this process. A story linked from an aggregator
 // brings thousands of readers who all see the same page: they are served from here, and only the
@@ -14,18 +15,22 @@ import crypto from 'node:crypto'
 // page up to `coalesceMs` older than the last write. The lifetime below only bounds how stale a
 // relative time ("5 minutes ago") can get.
 //
-// Every document carries a fresh CSP nonce: a stored page is kept split at its nonce and joined with
-// a new one for each reader, so no two responses share a nonce.
+// A stored page is kept and served byte for byte, its headers with it: its scripts run by the hashes
+// its CSP lists (entry.server.tsx), so any HTTP cache in front may keep it too. Members are served
+// the same rendering, with their own part spliced in (app/member-page.server.tsx).
 
 export type StoredPage = {
   status: number
   headers: [string, string][]
-  /** The body, split wherever the render's nonce appeared. */
-  parts: Buffer[]
-  /** The Content-Security-Policy header with `{nonce}` where the nonce goes. */
-  cspTemplate: string | null
+  body: Buffer
+  /** A strong validator of the body, for conditional requests (documents and feeds alike). */
+  etag: string
+  /** Whether the body is a document: it goes out with the shared caching headers. */
+  html: boolean
   bytes: number
   storedAt: number
+  /** A story page's discussion as it showed it, for members' copies (app/member-page.server.tsx). */
+  view?: SharedDiscussionView
 }
 
 export type PageCacheOptions = { maxEntries?: number; maxBytes?: number; ttlMs?: number; coalesceMs?: number }
@@ -35,8 +40,6 @@ export type PageMatch = ((key: string) => boolean) | 'all'
 
 // How many recent invalidations are remembered, to refuse a render that one of them overtook.
 const REMEMBERED_INVALIDATIONS = 256
-
-const NONCE_IN_CSP = /'nonce-([A-Za-z0-9+/=]+)'/
 
 export class PageCache {
   readonly maxEntries: number
@@ -149,55 +152,28 @@ export class PageCache {
   }
 }
 
-/** A rendered page made storable: its body split at the nonce its CSP names. */
+/** A rendered page made storable, with a validator of its own if it brought none (feeds bring theirs). */
 export function toStoredPage({
   status,
   headers,
   body,
+  view,
   now = Date.now(),
 }: {
   status: number
   headers: [string, string][]
   body: Buffer
+  view?: SharedDiscussionView
   now?: number
 }): StoredPage {
-  const csp = headers.find(([name]) => name.toLowerCase() === 'content-security-policy')?.[1] ?? null
-  const nonce = csp?.match(NONCE_IN_CSP)?.[1]
-  const parts = nonce ? splitBuffer(body, Buffer.from(nonce)) : [body]
-  return {
-    status,
-    headers: headers.filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
-    parts,
-    cspTemplate: csp && nonce ? csp.replace(NONCE_IN_CSP, `'nonce-{nonce}'`) : csp,
-    bytes: body.length,
-    storedAt: now,
-  }
-}
-
-/** The stored page with a new nonce in its body and its CSP. */
-export function withFreshNonce(page: StoredPage, nonce = crypto.randomBytes(16).toString('base64')) {
-  const body = page.parts.length === 1 ? page.parts[0]! : joinBuffers(page.parts, Buffer.from(nonce))
-  return { body, csp: page.cspTemplate?.replace('{nonce}', nonce) ?? null }
-}
-
-function splitBuffer(buffer: Buffer, separator: Buffer): Buffer[] {
-  const parts: Buffer[] = []
-  let start = 0
-  for (let at = buffer.indexOf(separator); at !== -1; at = buffer.indexOf(separator, start)) {
-    parts.push(buffer.subarray(start, at))
-    start = at + separator.length
-  }
-  parts.push(buffer.subarray(start))
-  return parts
-}
-
-function joinBuffers(parts: Buffer[], separator: Buffer): Buffer {
-  const list: Buffer[] = []
-  parts.forEach((part, i) => {
-    if (i > 0) list.push(separator)
-    list.push(part)
-  })
-  return Buffer.concat(list)
+  const header = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1]
+  const etag = header('etag') ?? `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+  const html = (header('content-type') ?? '').startsWith('text/html')
+  const kept = headers.filter(([name]) => !/^(?:etag|cache-control|vary)$/i.test(name))
+  kept.push(['ETag', etag])
+  if (html) kept.push(['Cache-Control', SHARED_PAGE_CACHE_CONTROL], ['Vary', 'Cookie'])
+  else for (const name of ['cache-control', 'vary']) if (header(name)) kept.push([name === 'vary' ? 'Vary' : 'Cache-Control', header(name)!])
+  return { status, headers: kept, body, etag, html, bytes: body.length, storedAt: now, view }
 }
 
 // Public pages and feeds whose content is the same for every anonymous reader. Search, comparison
@@ -227,12 +203,10 @@ export function isShareable({ status, headers }: { status: number; headers: Head
   )
 }
 
-/** Whether a conditional request is answered by the stored page's validators (feeds carry them). */
+/** Whether a conditional request is answered by the stored page's validators. */
 export function isNotModified(page: StoredPage, { ifNoneMatch, ifModifiedSince }: { ifNoneMatch?: string; ifModifiedSince?: string }) {
-  const header = (name: string) => page.headers.find(([n]) => n.toLowerCase() === name)?.[1]
-  const etag = header('etag')
-  if (ifNoneMatch) return etag !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
-  const lastModified = Date.parse(header('last-modified') ?? '')
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag || tag.trim() === `W/${page.etag}` || tag.trim() === '*')
+  const lastModified = Date.parse(page.headers.find(([n]) => n.toLowerCase() === 'last-modified')?.[1] ?? '')
   const since = Date.parse(ifModifiedSince ?? '')
   return Number.isFinite(lastModified) && Number.isFinite(since) && lastModified <= since
 }
@@ -244,6 +218,18 @@ export function isNotModified(page: StoredPage, { ifNoneMatch, ifModifiedSince }
 export function pageCacheKey({ method, path, url, anonymous }: { method: string; path: string; url: string; anonymous: boolean }) {
   if (method !== 'GET' || !anonymous) return null
   if (!CACHEABLE_PATHS.some((pattern) => pattern.test(path))) return null
+  return url
+}
+
+/** Story pages: members are served their shared rendering, with their own part spliced in. */
+const MEMBER_SHARED_PATH = /^\/articles\/[a-z0-9-]+$/
+
+/**
+ * The cache key of a member's request that the shared rendering answers (mayShareRendering says
+ * whether their cookies allow it), else null. The same key as a reader's: one rendering.
+ */
+export function memberPageKey({ method, path, url, sharable }: { method: string; path: string; url: string; sharable: boolean }) {
+  if (method !== 'GET' || !sharable || !MEMBER_SHARED_PATH.test(path)) return null
   return url
 }
 
@@ -292,5 +278,10 @@ export function pagesChangedBy({ story, scope }: ChangeEvent): PageMatch {
   return scope === 'story' ? storyPage : (key) => storyPage(key) || countsComments(key)
 }
 
-/** The Cache-Control of a page every anonymous reader shares: shared caches may keep it briefly. */
-export const SHARED_PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=30, stale-while-revalidate=60'
+/**
+ * The Cache-Control of a page every anonymous reader shares. Browsers ask again each time (a 304 when
+ * nothing changed); a shared cache in front (deploy/nginx.conf) may answer for 2 s, and for 10 s more
+ * while it fetches a fresh copy: unlike this process's cache it hears no invalidation, so what it
+ * serves may be that much older than the last write.
+ */
+export const SHARED_PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=2, stale-while-revalidate=10'

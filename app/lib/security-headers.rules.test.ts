@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'vitest'
+import crypto from 'node:crypto'
+import { inlineScriptHashes } from './script-hashes.server.ts'
 import { baseSecurityHeaders, securityHeaders } from './security-headers.ts'
 
 const directives = (csp: string) => new Map(csp.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1).join(' ')]))
 
 describe('security headers of a document', () => {
   test('let scripts run only from the site with this response’s nonce, and nothing be framed, embedded or posted elsewhere', () => {
-    const headers = securityHeaders({ nonce: 'n0nce', https: false, development: false })
+    const headers = securityHeaders({ permit: { nonce: 'n0nce' }, https: false, development: false })
     const csp = directives(headers['Content-Security-Policy']!)
     expect(Object.fromEntries(csp)).toEqual({
       'default-src': "'self'",
@@ -29,8 +31,8 @@ describe('security headers of a document', () => {
   })
 
   test('allow inline styles and the dev server’s websocket in development only', () => {
-    const production = directives(securityHeaders({ nonce: 'x', https: false, development: false })['Content-Security-Policy']!)
-    const development = directives(securityHeaders({ nonce: 'x', https: false, development: true })['Content-Security-Policy']!)
+    const production = directives(securityHeaders({ permit: { nonce: 'x' }, https: false, development: false })['Content-Security-Policy']!)
+    const development = directives(securityHeaders({ permit: { nonce: 'x' }, https: false, development: true })['Content-Security-Policy']!)
     expect(production.get('style-src')).not.toContain('unsafe-inline')
     expect(development.get('style-src')).toBe("'self' 'unsafe-inline'")
     expect(production.get('connect-src')).toBe("'self'")
@@ -38,8 +40,10 @@ describe('security headers of a document', () => {
   })
 
   test('ask for HTTPS from then on only when served over HTTPS', () => {
-    expect(securityHeaders({ nonce: 'x', https: true, development: false })['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains')
-    expect(securityHeaders({ nonce: 'x', https: false, development: false })).not.toHaveProperty('Strict-Transport-Security')
+    expect(securityHeaders({ permit: { nonce: 'x' }, https: true, development: false })['Strict-Transport-Security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    )
+    expect(securityHeaders({ permit: { nonce: 'x' }, https: false, development: false })).not.toHaveProperty('Strict-Transport-Security')
   })
 })
 
@@ -51,5 +55,33 @@ describe('security headers of any other response', () => {
     expect(headers['X-Content-Type-Options']).toBe('nosniff')
     expect(headers['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains')
     expect(baseSecurityHeaders({ https: false })).not.toHaveProperty('Strict-Transport-Security')
+  })
+
+  test('a page kept for everyone names the hashes of its inline scripts instead of a nonce', () => {
+    const csp = directives(
+      securityHeaders({ permit: { hashes: ['sha256-abc=', 'sha256-def='] }, https: false, development: false })['Content-Security-Policy']!,
+    )
+    expect(csp.get('script-src')).toBe("'self' 'sha256-abc=' 'sha256-def='")
+    expect(directives(securityHeaders({ permit: { hashes: [] }, https: false, development: false })['Content-Security-Policy']!).get('script-src')).toBe(
+      "'self'",
+    )
+  })
+})
+
+describe('inline script hashes', () => {
+  const sha = (text: string) => `sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}`
+
+  test('cover every inline script that runs, once each, and nothing else', () => {
+    const html = [
+      '<script>window.a = "é"</script>',
+      '<script type="module" async>import "/x.js"</script>',
+      '<SCRIPT TYPE="text/javascript">b()</SCRIPT>',
+      '<script src="/assets/app.js"></script>',
+      '<script type="application/ld+json">{"@type":"NewsArticle"}</script>',
+      '<script type="application/json" id="data">{"a":1}</script>',
+      '<script>window.a = "é"</script>',
+      '<script></script>',
+    ].join('\n')
+    expect(inlineScriptHashes(html)).toEqual([sha('window.a = "é"'), sha('import "/x.js"'), sha('b()'), sha('')])
   })
 })

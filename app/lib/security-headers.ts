@@ -1,8 +1,15 @@
-/** Security headers every document carries; scripts run only with this request's nonce. */
-export function securityHeaders({ nonce, https, development }: { nonce: string; https: boolean; development: boolean }): Record<string, string> {
+/**
+ * What an inline script must show to run: this response's nonce, or, for a page rendered once for
+ * everyone and kept (the page cache, any HTTP cache), the hashes of the inline scripts it holds.
+ */
+export type ScriptPermit = { nonce: string } | { hashes: string[] }
+
+/** Security headers every document carries; scripts run only with this request's nonce or the page's hashes. */
+export function securityHeaders({ permit, https, development }: { permit: ScriptPermit; https: boolean; development: boolean }): Record<string, string> {
+  const scripts = 'nonce' in permit ? `'nonce-${permit.nonce}'` : permit.hashes.map((hash) => `'${hash}'`).join(' ')
   const csp = [
     `default-src 'self'`,
-    `script-src 'self' 'nonce-${nonce}'`,
+    `script-src 'self'${scripts ? ` ${scripts}` : ''}`,
     // Vite injects styles and opens a websocket in development only.
     development ? `style-src 'self' 'unsafe-inline'` : `style-src 'self'`,
     development ? `connect-src 'self' ws: wss:` : `connect-src 'self'`,
@@ -31,7 +38,7 @@ export function securityHeaders({ nonce, https, development }: { nonce: string; 
  */
 export function baseSecurityHeaders({ https }: { https: boolean }): Record<string, string> {
   return {
-    ...securityHeaders({ nonce: '', https, development: false }),
+    ...securityHeaders({ permit: { hashes: [] }, https, development: false }),
     'Content-Security-Policy': `default-src 'none'; frame-ancestors 'none'`,
   }
 }

@@ -62,3 +62,29 @@ export function isAnonymousRequest(cookieHeader: string | null | undefined): boo
   const { token, ambiguous } = readSessionCookie(cookieHeader)
   return token === null && !ambiguous
 }
+
+/**
+ * Set for a few seconds after a member's write: their next pages are rendered for them alone, so
+ * they see what they just did before the shared pages hear of it (server.ts).
+ */
+export const FRESH_COOKIE = 'threadline_fresh'
+export const FRESH_SECONDS = 10
+
+/**
+ * Whether a member's request may be answered with the rendering every reader shares, their part
+ * added (app/member-page.server.tsx): one unambiguous session, and no other cookie of this site (a
+ * notice to show once, a write just made) that their own render would act on.
+ */
+export function mayShareRendering(cookieHeader: string | null | undefined): boolean {
+  const { token, ambiguous } = readSessionCookie(cookieHeader)
+  if (token === null || ambiguous) return false
+  return !cookieHeader!.split(';').some((part) => {
+    const name = part.split('=', 1)[0]!.trim().toLowerCase()
+    return name !== SESSION_COOKIE && name.startsWith('threadline')
+  })
+}
+
+/** The cookie that marks a member's write (see FRESH_COOKIE). */
+export function freshCookie({ https }: { https: boolean }) {
+  return `${FRESH_COOKIE}=1; Max-Age=${FRESH_SECONDS}; Path=/; HttpOnly; SameSite=Lax${https ? '; Secure' : ''}`
+}

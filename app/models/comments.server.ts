@@ -4,7 +4,7 @@ import { linkChipMentions } from '#app/lib/chip-mentions.ts'
 import { renderMarkdown } from '#app/lib/markdown.ts'
 import { db } from '#app/db.server.ts'
 import { articles, chipMentions, chips, comments, commentVotes, notifications, users, type CommentStatus, type Role } from '#db/schema.ts'
-import type { CommentView } from '#app/lib/comment-view.ts'
+import { commentPermissions, type CommentView } from '#app/lib/comment-view.ts'
 import { isStaffRole, newsroomRoles } from '#app/lib/roles.ts'
 import { DomainError } from '#app/lib/domain-errors.ts'
 import { publishEvent } from './events.server.ts'
@@ -96,7 +96,13 @@ function toView(
 ): CommentView {
   const isOwn = viewer !== null && row.authorId === viewer.id
   const readable = row.status === 'published' || (row.status === 'pending' && isOwn)
-  const canEdit = isOwn && row.status === 'published' && !locked && now - row.createdAt.getTime() < editWindowMs
+  const permissions = commentPermissions({
+    signedIn: viewer !== null,
+    isOwn,
+    status: row.status,
+    locked,
+    withinEditWindow: now - row.createdAt.getTime() < editWindowMs,
+  })
   return {
     id: row.id,
     parentId: row.parentId,
@@ -115,13 +121,10 @@ function toView(
     },
     bodyHtml: readable ? row.bodyHtml : null,
     moderationReason: row.status === 'removed' ? row.moderationReason : null,
-    body: canEdit ? row.body : null,
+    body: permissions.canEdit ? row.body : null,
     viewerVoted: row.viewerVoted,
     isOwn,
-    canEdit,
-    canDelete: isOwn && row.status !== 'deleted' && row.status !== 'removed',
-    canVote: viewer !== null && !isOwn && row.status === 'published',
-    canReply: viewer !== null && !locked && row.status === 'published',
+    ...permissions,
   }
 }
 
@@ -170,6 +173,38 @@ export async function getDiscussion({ article, viewer, sort, page }: { article: 
     pageCount: Math.max(1, Math.ceil(totalRoots / TOP_LEVEL_PER_PAGE)),
     totalRoots,
     maxDepth: MAX_SHOWN_DEPTH,
+    repliesPerThread: REPLIES_PER_THREAD,
+  }
+}
+
+/**
+ * What the shared rendering of a story page cannot show one member (see app/lib/viewer-overlay.ts):
+ * the comments they upvoted, their own comments with what they may still do to them, and their held
+ * ones. Two queries whatever the discussion's size (and the settings, usually from memory), each
+ * through the member's own index: null if the story is not public.
+ */
+export async function getViewerComments({ slug, viewer }: { slug: string; viewer: { id: string } }) {
+  const [{ editWindowMinutes }, ownRows, votes] = await Promise.all([
+    getSettings(['editWindowMinutes']),
+    db
+      .select({ ...commentColumnsFor(null), locked: articles.discussionLocked })
+      .from(comments)
+      .innerJoin(articles, eq(articles.id, comments.articleId))
+      .leftJoin(users, eq(users.id, comments.authorId))
+      .where(and(eq(comments.authorId, viewer.id), eq(articles.slug, slug), isPublicArticle())),
+    db
+      .select({ id: commentVotes.commentId })
+      .from(commentVotes)
+      .innerJoin(comments, eq(comments.id, commentVotes.commentId))
+      .innerJoin(articles, eq(articles.id, comments.articleId))
+      .where(and(eq(commentVotes.userId, viewer.id), eq(articles.slug, slug))),
+  ])
+  const now = Date.now()
+  const own = ownRows.map((row) => toView(row, { viewer, now, editWindowMs: editWindowMinutes * 60_000, locked: row.locked }))
+  return {
+    votes: votes.map((v) => v.id),
+    own: own.filter((c) => c.status !== 'pending').map(({ id, canEdit, canDelete, body }) => ({ id, canEdit, canDelete, body })),
+    held: own.filter((c) => c.status === 'pending'),
   }
 }
 

@@ -11,10 +11,13 @@ import { Pagination } from '#app/components/pagination.tsx'
 import { StoredHtml } from '#app/components/stored-html.tsx'
 import { SubscribeLinks } from '#app/components/subscribe.tsx'
 import { canonical, originFrom, socialCard } from '#app/lib/seo.ts'
-import { ARTICLE_BODY_ID } from '#app/lib/dom-ids.ts'
+import { ARTICLE_BODY_ID, COMMENT_FORM_SLOT } from '#app/lib/dom-ids.ts'
 import { exportStatusLabels, formatDate, isoDate, pluralize } from '#app/lib/format.ts'
 import { dispatchIntent, formFailure, parseForm, readForm, retryAfterHeaders } from '#app/lib/forms.server.ts'
-import { packDiscussion, unpackDiscussion } from '#app/lib/discussion-codec.ts'
+import { flatten, packDiscussion, unpackComments } from '#app/lib/discussion-codec.ts'
+import { buildCommentTree } from '#app/lib/comment-tree.ts'
+import { applyViewerOverlay } from '#app/lib/viewer-overlay.ts'
+import { useViewerOverlay, ViewerSlot } from '#app/components/viewer.tsx'
 import { shipCommentBodies, shipHtmlOnce } from '#app/lib/html-store.server.ts'
 import { httpError, isHttps, parseSearchParams, requireSlug } from '#app/lib/http.server.ts'
 import { clearReportNotice, readReportNotice, reportNoticeText } from '#app/lib/report-notice.ts'
@@ -44,16 +47,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // A report taken just now (without JavaScript) is acknowledged once, here.
   const reportNotice = readReportNotice(request.headers.get('Cookie'))
   const headers = reportNotice ? { 'Set-Cookie': clearReportNotice({ slug, secure: isHttps(request) }) } : undefined
+  const tree = shipCommentBodies(context, discussion.tree)
+  // Kept with the page rendered for everyone: members' copies get their controls from it.
+  if (context.sharedRender) {
+    const { page, pageCount, maxDepth, repliesPerThread } = discussion
+    const place = { sort: result.sort, page, pageCount, maxDepth, repliesPerThread, locked: article.discussionLocked }
+    context.sharedView = { slug, now: new Date().toISOString(), comments: flatten(tree), place }
+  }
   return data(
     {
       reportNotice: reportNotice ? reportNoticeText(reportNotice) : null,
       article: { ...article, bodyHtml: shipHtmlOnce(context, ARTICLE_BODY_ID, article.bodyHtml) },
-      discussion: { ...discussion, tree: packDiscussion(shipCommentBodies(context, discussion.tree)) },
+      discussion: { ...discussion, tree: packDiscussion(tree) },
       sort: result.sort,
       chipCards,
       viewer: user ? { id: user.id, staff: isStaff(user.role) } : null,
       commentLimits,
       now: new Date(),
+      // Rendered for everyone: a member's part comes with the overlay (components/viewer.tsx).
+      shared: context.sharedRender === true,
     },
     { headers },
   )
@@ -126,8 +138,24 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 }
 
 export default function ArticlePage() {
-  const { article, discussion, sort, viewer, now, chipCards, reportNotice, commentLimits } = useLoaderData<typeof loader>()
-  const tree = useMemo(() => unpackDiscussion(discussion.tree), [discussion.tree])
+  const { article, discussion, sort, now, chipCards, reportNotice, shared: sharedRender, ...data } = useLoaderData<typeof loader>()
+  // On a page rendered for everyone, the member's part is added from their overlay once hydrated.
+  const overlay = useViewerOverlay(sharedRender)
+  const viewer = data.viewer ?? (overlay ? { id: overlay.user.id, staff: overlay.staff } : null)
+  const commentLimits = data.commentLimits ?? overlay?.commentLimits ?? null
+  const tree = useMemo(() => {
+    const rows = unpackComments(discussion.tree)
+    if (!overlay) return buildCommentTree(rows)
+    const place = {
+      sort,
+      page: discussion.page,
+      pageCount: discussion.pageCount,
+      locked: article.discussionLocked,
+      maxDepth: discussion.maxDepth,
+      repliesPerThread: discussion.repliesPerThread,
+    }
+    return buildCommentTree(applyViewerOverlay(rows, overlay, place))
+  }, [discussion, overlay, sort, article.discussionLocked])
   const repliable = useMemo(() => replyTargets(tree), [tree])
   const location = useLocation()
   const returnTo = location.pathname + location.search
@@ -218,17 +246,21 @@ export default function ArticlePage() {
         ) : null}
         {article.discussionLocked ? (
           <LockedNotice />
-        ) : viewer && commentLimits ? (
-          <CommentForm
-            slug={article.slug}
-            returnTo={returnTo}
-            limits={commentLimits}
-            label="Your comment"
-            submitLabel="Post comment"
-            claimsReplyTo={(parentId) => parentId !== '' && !repliable.has(parentId)}
-          />
         ) : (
-          <SignInToComment returnTo={location.pathname} />
+          <ViewerSlot id={COMMENT_FORM_SLOT}>
+            {viewer && commentLimits ? (
+              <CommentForm
+                slug={article.slug}
+                returnTo={returnTo}
+                limits={commentLimits}
+                label="Your comment"
+                submitLabel="Post comment"
+                claimsReplyTo={(parentId) => parentId !== '' && !repliable.has(parentId)}
+              />
+            ) : (
+              <SignInToComment returnTo={location.pathname} />
+            )}
+          </ViewerSlot>
         )}
         <LiveUpdates slug={article.slug} />
         <Discussion
