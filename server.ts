@@ -396,7 +396,11 @@ async function answerMember(req: express.Request, res: express.Response, key: st
   const shared = await sharedRendering(req, res, key)
   if (!('page' in shared)) return false
   const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
-  const copy = await memberCopy({ url, cookie: req.headers.cookie ?? '', page: shared.page })
+  // The member's own render answers whatever the copy cannot (an outage among them, with its 503).
+  const copy = await memberCopy({ url, cookie: req.headers.cookie ?? '', page: shared.page }).catch((error: unknown) => {
+    logger.warn({ err: error }, 'a member’s copy of a shared page failed: their own render answers')
+    return null
+  })
   if (!copy) return false
   res.setHeader('X-Cache', shared.state)
   res.status(shared.page.status)

@@ -10,7 +10,7 @@ import { HtmlStoreProvider } from '#app/components/stored-html.tsx'
 import { OUTAGE_RETRY_AFTER_SECONDS } from '#app/lib/database-outage.server.ts'
 import { isHttps } from '#app/lib/http.server.ts'
 import { logger } from '#app/lib/logger.server.ts'
-import { inlineScriptHashes } from '#app/lib/script-hashes.server.ts'
+import { inlineScriptHashes, stripNonce } from '#app/lib/script-hashes.server.ts'
 import { securityHeaders, type ScriptPermit } from '#app/lib/security-headers.ts'
 
 const ABORT_DELAY = 5_000
@@ -27,7 +27,7 @@ function applySecurityHeaders(request: Request, headers: Headers, permit: Script
 const DOCUMENT_END = Buffer.from('</body></html>')
 
 /**
- * Moves the document's closing tags after everything React streams once the shell is out (the data
+ * Removes the NUL bytes React's writer can leave, and moves the document's closing tags after everything React streams once the shell is out (the data
  * of suspended parts, as scripts): a script after </html> is a parse error, however browsers
  * recover from it.
  */
@@ -46,11 +46,14 @@ function closeDocumentLast() {
         } else {
           // The closing tags may straddle two chunks.
           const keep = Math.min(DOCUMENT_END.length - 1, data.length)
-          tail = data.subarray(data.length - keep)
+          tail = Buffer.from(data.subarray(data.length - keep))
           data = data.subarray(0, data.length - keep)
         }
       }
-      callback(null, data)
+      // React 18's writer sends its whole 2 KB buffer when a multi-byte character does not fit at its
+      // end, unwritten zero bytes included. A NUL is never part of a document (its parser drops or
+      // replaces it: inside an inline script that would change the script, and its hash).
+      callback(null, data.includes(0) ? Buffer.from(data.filter((byte) => byte !== 0)) : data)
     },
     flush(callback) {
       callback(null, found ? Buffer.concat([tail, DOCUMENT_END]) : tail)
@@ -70,15 +73,18 @@ export default function handleRequest(
   // A page rendered once for everyone is kept and served byte for byte (server.ts, and any HTTP cache
   // in front): it is rendered whole, and its scripts run by their hashes, not by a nonce made for
   // one response. Anything else is made for this response: a nonce, and streamed.
+  // Its scripts are marked with a nonce all the same, known to this render only: they are the ones
+  // hashed, and markup that reached the page any other way (a script slipped past the sanitiser) is
+  // not. The nonce is then removed: no response offers it.
   const shared = loadContext.sharedRender === true
-  const nonce = shared ? undefined : crypto.randomBytes(16).toString('base64')
+  const nonce = crypto.randomBytes(16).toString('base64')
   // Crawlers get the whole document at once; browsers get it streamed as it renders.
   const readyEvent = shared || isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce ?? ''}>
+      <NonceProvider value={nonce}>
         <HtmlStoreProvider value={loadContext.htmlStore}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
         </HtmlStoreProvider>
@@ -93,12 +99,12 @@ export default function handleRequest(
             body.on('data', (chunk: Buffer) => chunks.push(chunk))
             body.on('error', reject)
             body.on('end', () => {
-              const html = Buffer.concat(chunks)
-              applySecurityHeaders(request, responseHeaders, { hashes: inlineScriptHashes(html.toString('utf8')) })
-              resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }))
+              const html = Buffer.concat(chunks).toString('utf8')
+              applySecurityHeaders(request, responseHeaders, { hashes: inlineScriptHashes(html, nonce) })
+              resolve(new Response(stripNonce(html, nonce), { headers: responseHeaders, status: responseStatusCode }))
             })
           } else {
-            applySecurityHeaders(request, responseHeaders, { nonce: nonce! })
+            applySecurityHeaders(request, responseHeaders, { nonce })
             resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
           }
           pipe(body)

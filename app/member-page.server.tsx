@@ -1,5 +1,5 @@
 import { Fragment, type ReactElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
+import { renderToString } from 'react-dom/server'
 import { getAuth } from '#app/auth.server.ts'
 import { AccountMenu, plainParts, SuspensionNotice } from '#app/components/account-menu.tsx'
 import { PlainCommentActions, PlainCommentForm, type Shared } from '#app/components/discussion.tsx'
@@ -64,7 +64,8 @@ export async function memberCopy({ url, cookie, page }: { url: string; cookie: s
   return { headers, body }
 }
 
-const markup = (element: ReactElement) => renderToStaticMarkup(element)
+// As the app's own render writes it (text separators included), so a member's copy matches their own render byte for byte.
+const markup = (element: ReactElement) => renderToString(element)
 
 const CUT = '<tl-cut></tl-cut>'
 

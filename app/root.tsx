@@ -101,7 +101,6 @@ export const meta: MetaFunction = ({ error }) => [
 ]
 
 export function Layout({ children }: { children: ReactNode }) {
-  // A page rendered for everyone has no nonce: its scripts run by their hashes.
   const nonce = useNonce() || undefined
   return (
     <html lang="en">

@@ -29,10 +29,12 @@ test('/healthz answers 200 while the database answers', async ({ request }) => {
   expect(await response.text()).toBe('ok\n')
 })
 
-test('documents carry the security headers and a CSP nonce', async ({ request }) => {
+test('documents carry the security headers and a strict script policy: a nonce, or the hashes of a page rendered for everyone', async ({ request }) => {
   const response = await request.get('/')
   const csp = response.headers()['content-security-policy'] ?? ''
-  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/)
+  expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/)
+  const search = (await request.get('/search?q=h100')).headers()['content-security-policy'] ?? ''
+  expect(search).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+';/)
   expect(csp).toContain("frame-ancestors 'none'")
   expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
   expect(response.headers()['x-content-type-options']).toBe('nosniff')

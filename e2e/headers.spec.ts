@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import type { APIResponse } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 
@@ -48,23 +49,52 @@ test('every kind of response carries the security headers', async ({ request }) 
   expect(file.headers()['cache-control']).toContain('immutable')
 })
 
-test('documents allow only scripts with this response’s nonce, new for every response, cached or not', async ({ request }) => {
+/** The inline scripts a document runs: each listed in its CSP by hash, none carrying a nonce. */
+function inlineScripts(html: string) {
+  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
+    .filter(([, attributes]) => !/\ssrc=/.test(attributes!) && !/type="application\/(?:ld\+)?json"/.test(attributes!))
+    .map(([, attributes, text]) => ({ attributes: attributes!, text: text! }))
+}
+
+test('a page rendered for everyone runs only the scripts its CSP lists by hash, and is the same bytes for every reader', async ({ request }) => {
   // Other suites write while this runs and empty the cache: ask until a response comes from it.
   let first = await request.get(article)
   let second = await request.get(article)
-  for (let i = 0; i < 10 && second.headers()['x-cache'] !== 'HIT'; i++) {
+  for (let i = 0; i < 10 && (second.headers()['x-cache'] !== 'HIT' || second.headers().etag !== first.headers().etag); i++) {
     first = second
     second = await request.get(article)
   }
   expect(second.headers()['x-cache']).toBe('HIT')
+  const csp = second.headers()['content-security-policy'] ?? ''
+  expect(csp).not.toMatch(/'nonce-/)
+  expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
+  const body = await second.text()
+  expect(body).toBe(await first.text())
+  expect(csp).toBe(first.headers()['content-security-policy'])
+  const scripts = inlineScripts(body)
+  expect(scripts.length).toBeGreaterThan(2)
+  for (const { attributes, text } of scripts) {
+    expect(attributes).not.toContain('nonce')
+    expect(csp).toContain(`'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`)
+  }
+  // Anything a shared cache acts on comes with it: the same validator, the shared lifetime, Vary.
+  expect(second.headers().etag).toBeTruthy()
+  expect(second.headers()['cache-control']).toContain('s-maxage=')
+  expect(second.headers().vary).toContain('Cookie')
+  const revalidated = await request.get(article, { headers: { 'If-None-Match': second.headers().etag! } })
+  expect([200, 304]).toContain(revalidated.status())
+  if (revalidated.headers().etag === second.headers().etag) expect(revalidated.status()).toBe(304)
+})
+
+test('a page made for one response allows only scripts with its nonce, new for every response', async ({ request }) => {
+  // The search page is rendered for each request.
+  const [first, second] = [await request.get('/search?q=h200'), await request.get('/search?q=h200')]
   const nonces = [expectDocumentPolicy(first, 'first'), expectDocumentPolicy(second, 'second')]
   expect(nonces[0]).not.toBe(nonces[1])
   const body = await second.text()
-  // Every script in the cached copy carries the new nonce, and the old one appears nowhere.
-  const scriptNonces = [...body.matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1])
+  const scriptNonces = inlineScripts(body).map(({ attributes }) => / nonce="([^"]+)"/.exec(attributes)?.[1])
   expect(scriptNonces.length).toBeGreaterThan(0)
   expect(new Set(scriptNonces)).toEqual(new Set([nonces[1]]))
-  expect(body).not.toContain(nonces[0]!)
 })
 
 test('the password-reset page, whose address holds a secret, sends no referrer to other sites', async ({ request }) => {

@@ -57,6 +57,11 @@ function pack(entries: readonly HostileInput[], separator: string, fits: (chunk:
  */
 async function watch(page: Page) {
   const alarms: string[] = []
+  page.on('response', (response) => {
+    if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
+      documentPolicies.set(page, response.headers()['content-security-policy'] ?? '')
+    }
+  })
   page.on('dialog', (dialog) => {
     alarms.push(`dialog: ${dialog.message()}`)
     void dialog.dismiss()
@@ -71,11 +76,27 @@ async function watch(page: Page) {
   return alarms
 }
 
+/** The CSP each page's current document came with. */
+const documentPolicies = new WeakMap<Page, string>()
+
+/** The script hashes a CSP lets run: a page rendered for everyone runs its own scripts by them. */
+const hashesIn = (csp: string | undefined) => [...(csp ?? '').matchAll(/'(sha256-[A-Za-z0-9+/=]+)'/g)].map((m) => m[1]!)
+
 /**
  * What the page (or `html`, parsed as Chromium parses a document) holds that could run script and
- * that the site itself never writes.
+ * that the site itself never writes. The site's own scripts carry the response's nonce, or are
+ * listed by hash in its CSP (`ownHashes`).
  */
-function injectedMarkup({ html, text = [], value = [] }: { html?: string; text?: string[]; value?: string[] } = {}) {
+async function injectedMarkup({
+  html,
+  text = [],
+  value = [],
+  ownHashes = [],
+}: { html?: string; text?: string[]; value?: string[]; ownHashes?: string[] } = {}) {
+  const sha256 = async (textContent: string) => {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(textContent)))
+    return `sha256-${btoa(String.fromCharCode(...digest))}`
+  }
   const doc = html === undefined ? document : new DOMParser().parseFromString(html, 'text/html')
   const found: string[] = []
   const urlAttributes = ['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'poster']
@@ -88,7 +109,7 @@ function injectedMarkup({ html, text = [], value = [] }: { html?: string; text?:
     const script = el as HTMLScriptElement
     const executable = ['', 'module', 'text/javascript', 'application/javascript'].includes(script.type?.toLowerCase() ?? '')
     if (tag === 'script' && executable && script.nonce === '' && /__pwned|alert\(|msgbox/.test(`${script.src} ${script.textContent}`)) {
-      found.push(`<script> ${el.outerHTML.slice(0, 80)}`)
+      if (script.src || !ownHashes.includes(await sha256(script.textContent ?? ''))) found.push(`<script> ${el.outerHTML.slice(0, 80)}`)
     }
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase()
@@ -107,7 +128,7 @@ function injectedMarkup({ html, text = [], value = [] }: { html?: string; text?:
 }
 
 async function expectInert(page: Page, alarms: string[], where = page.url()) {
-  const { found, pwned } = await page.evaluate(injectedMarkup, {})
+  const { found, pwned } = await page.evaluate(injectedMarkup, { ownHashes: hashesIn(documentPolicies.get(page)) })
   expect(alarms, `dialogs or failed hydration on ${where}`).toEqual([])
   expect(pwned, `window.__pwned on ${where}`).toBe(false)
   expect(found, `markup that could run script on ${where}`).toEqual([])
@@ -119,8 +140,12 @@ async function contextPage(browser: Browser, ip: string) {
   return { page, alarms: await watch(page) }
 }
 
-type Answer = { status: number; html: string }
-const answer = async (response: APIResponse): Promise<Answer> => ({ status: response.status(), html: await response.text() })
+type Answer = { status: number; html: string; csp?: string }
+const answer = async (response: APIResponse): Promise<Answer> => ({
+  status: response.status(),
+  html: await response.text(),
+  csp: response.headers()['content-security-policy'],
+})
 
 /** Each item with its answer, a few requests kept in flight ahead, so server and browser work at once. */
 async function* prefetched<T>(items: readonly T[], request: (item: T) => Promise<Answer>, ahead = 6): AsyncGenerator<[T, Answer]> {
@@ -475,6 +500,7 @@ test('every corpus entry as a search query shows as text and runs nothing', asyn
     expect(response.status, query.id).toBe(200)
     const { found, texts, values } = await page.evaluate(injectedMarkup, {
       html: response.html,
+      ownHashes: hashesIn(response.csp),
       text: ['section[aria-labelledby=search-title] [role=status]'],
       value: ['#search-q'],
     })
@@ -545,10 +571,11 @@ test('sign-up refuses every hostile username beside the field, and the page runs
       })
       .then(answer),
   )
-  for await (const [entry, { status, html }] of refusals) {
+  for await (const [entry, { status, html, csp }] of refusals) {
     expect(status, entry.id).toBe(400)
     const { found, texts, values } = await page.evaluate(injectedMarkup, {
       html,
+      ownHashes: hashesIn(csp),
       text: ['#field-username-error'],
       value: ['input[name=username]'],
     })

@@ -588,7 +588,7 @@ function CommentFields({
  */
 export function PlainCommentForm({ slug, returnTo, limits }: { slug: string; returnTo: string; limits: CommentLimits }) {
   return (
-    <form id="comment-form-new" method="post" action={`/articles/${slug}`} className="comment-form stack" noValidate>
+    <form method="post" action={`/articles/${slug}`} id="comment-form-new" className="comment-form stack" noValidate>
       <CommentFields returnTo={returnTo} limits={limits} label="Your comment" submitLabel="Post comment" />
     </form>
   )
