@@ -25,9 +25,21 @@ function applySecurityHeaders(request: Request, headers: Headers, permit: Script
 }
 
 const DOCUMENT_END = Buffer.from('</body></html>')
+// React 18's writer (react-dom/server, writeStringChunk) sends its whole 2 KB buffer when a multi-byte
+// character does not fit at its end, the 1 to 3 bytes it did not write included, as zeros. A browser
+// drops them from text, but inside an inline script they become U+FFFD: they would change the script,
+// and its hash. (A NUL a reader typed is encoded in the middle of a chunk, and is left alone.)
+const REACT_VIEW_SIZE = 2048
+
+function withoutPadding(chunk: Buffer) {
+  if (chunk.length !== REACT_VIEW_SIZE || chunk[chunk.length - 1] !== 0) return chunk
+  let end = chunk.length
+  while (end > chunk.length - 3 && chunk[end - 1] === 0) end--
+  return chunk.subarray(0, end)
+}
 
 /**
- * Removes the NUL bytes React's writer can leave, and moves the document's closing tags after everything React streams once the shell is out (the data
+ * Removes the zero bytes React's writer pads with (see withoutPadding), and moves the document's closing tags after everything React streams once the shell is out (the data
  * of suspended parts, as scripts): a script after </html> is a parse error, however browsers
  * recover from it.
  */
@@ -36,7 +48,7 @@ function closeDocumentLast() {
   let found = false
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      let data = tail.length ? Buffer.concat([tail, chunk]) : chunk
+      let data = tail.length ? Buffer.concat([tail, withoutPadding(chunk)]) : withoutPadding(chunk)
       tail = Buffer.alloc(0)
       if (!found) {
         const at = data.indexOf(DOCUMENT_END)
@@ -50,10 +62,7 @@ function closeDocumentLast() {
           data = data.subarray(0, data.length - keep)
         }
       }
-      // React 18's writer sends its whole 2 KB buffer when a multi-byte character does not fit at its
-      // end, unwritten zero bytes included. A NUL is never part of a document (its parser drops or
-      // replaces it: inside an inline script that would change the script, and its hash).
-      callback(null, data.includes(0) ? Buffer.from(data.filter((byte) => byte !== 0)) : data)
+      callback(null, data)
     },
     flush(callback) {
       callback(null, found ? Buffer.concat([tail, DOCUMENT_END]) : tail)
