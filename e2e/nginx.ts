@@ -165,7 +165,10 @@ export async function startNginx({
     '  worker_connections 4096;',
     '}',
     'http {',
-    `  access_log off;`,
+    // As in Debian's stock nginx.conf, which deploy/nginx.conf is meant to be included from.
+    '  sendfile on;',
+    '  tcp_nopush on;',
+    '  access_log off;',
     `  client_body_temp_path ${temp('body')};`,
     `  proxy_temp_path ${temp('proxy')};`,
     `  fastcgi_temp_path ${temp('fastcgi')};`,
