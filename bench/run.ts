@@ -254,7 +254,7 @@ function summarise(scenario: Scenario, result: WrkResult, rss: RssSample[], conn
   }
   const loads = result.counters.loads ?? 0
   const times = (name: string) => result.samples[name] ?? []
-  const pair = (name: string) => `${fixed(percentile(times(name), 50))}/${fixed(percentile(times(name), 99))} ms`
+  const alone = (label: string, name: string) => `${label} ${fixed(percentile(times(name), 50))}/${fixed(percentile(times(name), 99))} ms`
   return {
     ...base,
     count: loads,
@@ -262,7 +262,9 @@ function summarise(scenario: Scenario, result: WrkResult, rss: RssSample[], conn
     p50: percentile(times('load'), 50),
     p99: percentile(times('load'), 99),
     bytesPerUnit: loads ? result.bytes / loads : 0,
-    note: `${fixed(loads)} page loads, ${fixed(result.requests)} answers; each request alone, p50/p99: the page ${pair('page')}, viewer.json ${pair('viewer')}`,
+    note:
+      `${fixed(loads)} page loads, ${fixed(result.requests)} answers` +
+      (times('viewer').length ? `; each request alone, p50/p99: ${alone('the page', 'page')}, ${alone('viewer.json', 'viewer')}` : ''),
   }
 }
 
@@ -330,6 +332,7 @@ async function buildScenarios({
     wrk: { script: 'get.lua', url, options: [`path=${pathname}`, 'expect=200', 'check=none'] },
     countsStatuses: false,
   })
+  const withViewer = options.memberLoad === 'page+viewer'
   const memberLoad = (size: number): Scenario => {
     const pathname = articlePath(size)
     const cookie = members.reader.cookie
@@ -343,14 +346,22 @@ async function buildScenarios({
         const document = await fetchOnce(`${origin}${pathname}`, { headers: { Cookie: cookie } })
         if (document.response.status !== 200) problems.push(`the page was answered ${document.response.status}, not 200`)
         else if (!document.text.includes(READER_NAME)) problems.push(`the page does not name the member (${READER_NAME}): is the session refused?`)
-        const viewer = await fetchOnce(`${origin}${pathname}/viewer.json`, { headers: { Cookie: cookie, Accept: 'application/json' } })
-        if (viewer.response.status !== 200) problems.push(`viewer.json was answered ${viewer.response.status}, not 200: each one counts as an error`)
+        if (withViewer) {
+          const viewer = await fetchOnce(`${origin}${pathname}/viewer.json`, { headers: { Cookie: cookie, Accept: 'application/json' } })
+          if (viewer.response.status !== 200) problems.push(`viewer.json was answered ${viewer.response.status}, not 200: each one counts as an error`)
+        }
         return problems.length ? problems.join('; ') : null
       },
       wrk: {
         script: 'page-load.lua',
         url: origin,
-        options: [`page=${pathname}`, `viewer=${pathname}/viewer.json`, `cookie=${cookie}`, 'expect-page=200', 'expect-viewer=200'],
+        options: [
+          `page=${pathname}`,
+          ...(withViewer ? [`viewer=${pathname}/viewer.json`] : []),
+          `cookie=${cookie}`,
+          'expect-page=200',
+          'expect-viewer=200',
+        ],
       },
       countsStatuses: true,
     }
@@ -526,7 +537,10 @@ async function benchmark() {
     `wrk with 1 thread and ${options.connections} connections (posting: ${WRITERS} writers, a thread and a connection each), ` +
       `${options.duration} s per scenario after ${options.warmUp} s of the same load unmeasured, one after another in this order, ${options.timeout} s timeout${options.only ? `, only "${options.only}"` : ''}; ` +
       `nginx with ${options.nginxWorkers} worker${options.nginxWorkers === 1 ? '' : 's'}; wrk, nginx, the app and PostgreSQL share the ${machine.cores} cores. ` +
-      `The 200-comment page is ${htmlSize}; requests ask for no compression. Member rows count page loads (the page and its viewer.json), their p50/p99 are of the whole load.`,
+      `The 200-comment page is ${htmlSize}; requests ask for no compression. ` +
+      (options.memberLoad === 'page+viewer'
+        ? 'Member rows count page loads (the page, then its viewer.json); their p50/p99 are of the whole load.'
+        : 'Member rows count page loads (the page alone, the member’s part spliced in by the server; --member-load page).'),
     '',
     resultsTable(results),
     '',

@@ -1,6 +1,7 @@
--- A member's complete page load: the shared article page, then, once it has arrived, the one
--- per-member request the page makes after loading (GET <page>/viewer.json, same query string),
--- both with the member's session cookie. Options:
+-- A member's complete page load. With viewer=: the shared article page, then, once it has arrived,
+-- the one per-member request the page makes after loading (GET <page>/viewer.json, same query
+-- string), both with the member's session cookie. Without viewer=: the page alone (the member's
+-- part spliced into it by the server). Options:
 --   page=/articles/slug      viewer=/articles/slug/viewer.json      cookie=threadline_session=…
 --   expect-page=200          expect-viewer=200
 --
@@ -8,7 +9,7 @@
 -- with an X-Request-Id (which the app sends back) naming its load, and a page that has arrived
 -- leaves its viewer.json owed: the next connection ready to send (most often the same one, its
 -- answer just read) sends it before any new page. A load's time runs from sending its page to the
--- viewer.json's answer; a page answered wrongly ends its load there (a browser's script would not run).
+-- last answer; a page answered wrongly ends its load there (a browser's script would not run).
 
 local here = debug.getinfo(1, 'S').source:match('^@(.*/)') or './'
 package.path = here .. '?.lua;' .. package.path
@@ -30,8 +31,8 @@ function init(args)
   cookie = options.one('cookie')
   page_right = bench.matcher(options.one('expect-page', '200'))
   viewer_right = bench.matcher(options.one('expect-viewer', '200'))
-  if not page or not viewer or not cookie then
-    error('bench: page-load.lua needs page=, viewer= and cookie=')
+  if not page or not cookie then
+    error('bench: page-load.lua needs page= and cookie=')
   end
 end
 
@@ -56,10 +57,14 @@ function response(status, headers)
     local right = page_right(status)
     bench.count_status(status, right)
     bench.sample('page', at - page_sent[load])
-    if right then
+    if right and viewer then
       owed_last = owed_last + 1
       owed[owed_last] = load
     else
+      if right then
+        bench.sample('load', at - page_sent[load])
+        bench.add('loads')
+      end
       page_sent[load] = nil
     end
   elseif kind == 'viewer' and viewer_sent[load] then
