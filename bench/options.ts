@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test'
-export const BENCH_DATABASE = 'threadline_bench'
+/** The bench's database, named after the app's port so that two benches on one server (on two ports) keep apart. */
+export const benchDatabase = (port: number) => `threadline_bench_${port}`
 
 export type BenchOptions = {
   duration: number
+  /** Seconds of the same load, not measured, before each scenario's measurement. */
+  warmUp: number
   connections: number
-  /** Seconds before autocannon gives up on an answer and counts a timeout. */
+  /** Seconds after which wrk counts an answer as a timeout. */
   timeout: number
   build: boolean
   keep: boolean
@@ -16,14 +19,20 @@ export type BenchOptions = {
   soakSeconds: number
   port: number
   staticPort: number
-  /** Only the scenarios whose name contains this text (the static limit always runs). */
+  /** nginx serves the saved page as a file here, and proxies to the app through its micro-cache on the next port. */
+  nginxPort: number
+  nginxWorkers: number
+  /** A member's page load: the page, then its viewer.json; or the page alone. */
+  memberLoad: 'page+viewer' | 'page'
+  /** Only the scenarios whose name or key contains this text (with the limits, and what their targets compare them with). */
   only: string | null
   serverUrl: string
   serverUrlDefaulted: boolean
 }
 
-const usage = `usage: npm run bench -- [--duration S] [--connections N] [--timeout S] [--no-build] [--keep]
-                        [--only TEXT] [--port P] [--static-port P] [--profile]
+const usage = `usage: npm run bench -- [--duration S] [--warm-up S] [--connections N] [--timeout S] [--no-build] [--keep]
+                        [--only TEXT] [--port P] [--static-port P] [--nginx-port P] [--nginx-workers N]
+                        [--member-load page+viewer|page] [--profile]
        npm run bench -- --soak [--soak-seconds S]`
 
 function positiveInteger(name: string, value: string | undefined, fallback: number) {
@@ -36,6 +45,16 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   return n
 }
 
+function wholeNumber(name: string, value: string | undefined, fallback: number) {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`bench: --${name} must be a whole number, not ${JSON.stringify(value)}\n${usage}`)
+    process.exit(2)
+  }
+  return n
+}
+
 export function readOptions(argv = process.argv.slice(2)): BenchOptions {
   let values
   try {
@@ -43,6 +62,7 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
       args: argv,
       options: {
         duration: { type: 'string' },
+        'warm-up': { type: 'string' },
         connections: { type: 'string' },
         timeout: { type: 'string' },
         'no-build': { type: 'boolean', default: false },
@@ -52,6 +72,9 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
         'soak-seconds': { type: 'string' },
         port: { type: 'string' },
         'static-port': { type: 'string' },
+        'nginx-port': { type: 'string' },
+        'nginx-workers': { type: 'string' },
+        'member-load': { type: 'string' },
         only: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -64,9 +87,15 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     console.log(usage)
     process.exit(0)
   }
+  const memberLoad = values['member-load'] ?? 'page+viewer'
+  if (memberLoad !== 'page+viewer' && memberLoad !== 'page') {
+    console.error(`bench: --member-load is page+viewer or page, not ${JSON.stringify(memberLoad)}\n${usage}`)
+    process.exit(2)
+  }
   const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
   return {
     duration: positiveInteger('duration', values.duration, 15),
+    warmUp: wholeNumber('warm-up', values['warm-up'], 3),
     connections: positiveInteger('connections', values.connections, 64),
     timeout: positiveInteger('timeout', values.timeout, 10),
     build: !values['no-build'],
@@ -74,8 +103,11 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     profile: values.profile,
     soak: values.soak,
     soakSeconds: positiveInteger('soak-seconds', values['soak-seconds'], 120),
-    port: positiveInteger('port', values.port, 3210),
-    staticPort: positiveInteger('static-port', values['static-port'], 3211),
+    port: positiveInteger('port', values.port, 3810),
+    staticPort: positiveInteger('static-port', values['static-port'], 3811),
+    nginxPort: positiveInteger('nginx-port', values['nginx-port'], 3812),
+    nginxWorkers: positiveInteger('nginx-workers', values['nginx-workers'], 1),
+    memberLoad,
     only: values.only ?? null,
     serverUrl,
     serverUrlDefaulted: !process.env.DATABASE_URL,

@@ -85,13 +85,14 @@ export function readRss(pid: number): number | null {
 
 export type RssSample = { at: number; bytes: number }
 
-/** Samples a process's RSS every `everyMs` until stopped; returns the samples, times from the start. */
-export function sampleRss(pid: number, everyMs = 200) {
+/** Samples the summed RSS of `pids()` every `everyMs` until stopped; returns the samples, times from the start. */
+export function sampleRss(pids: () => number[], everyMs = 200) {
   const started = Date.now()
   const samples: RssSample[] = []
   const take = () => {
-    const bytes = readRss(pid)
-    if (bytes !== null) samples.push({ at: Date.now() - started, bytes })
+    const readings = pids().map(readRss)
+    if (readings.some((bytes) => bytes !== null))
+      samples.push({ at: Date.now() - started, bytes: readings.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0) })
   }
   take()
   const timer = setInterval(take, everyMs)
