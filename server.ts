@@ -1,6 +1,8 @@
 import crypto from 'node:crypto'
+import http from 'node:http'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import zlib from 'node:zlib'
 // The adapter's own request and response conversions, so the page cache can sit around the handler.
 import { createRemixRequest, sendRemixResponse } from '@remix-run/express/dist/server.js'
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from '@remix-run/node'
@@ -324,18 +326,53 @@ function loadContext(req: express.Request, res: express.Response): AppLoadContex
   return context
 }
 
-function sendStored(req: express.Request, res: express.Response, page: StoredPage, state: 'HIT' | 'MISS') {
-  res.setHeader('X-Cache', state)
-  if (isNotModified(page, { ifNoneMatch: req.get('If-None-Match'), ifModifiedSince: req.get('If-Modified-Since') })) {
-    for (const [name, value] of page.headers) {
-      if (/^(etag|last-modified|cache-control|vary|content-security-policy)$/i.test(name)) res.setHeader(name, value)
-    }
-    res.status(304).end()
+/**
+ * Sends a stored page: the stored bytes (or their gzip, made once per page), the stored headers over
+ * the security headers every response carries, or a 304 when the client's copy is current. What a
+ * cache hit costs beyond writing the bytes is this, and nothing else (see answerHit).
+ */
+function sendStored(req: http.IncomingMessage, res: http.ServerResponse, page: StoredPage, state: 'HIT' | 'MISS', https: boolean) {
+  const wire = wireOf(page, https)
+  if (isNotModified(page, { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] })) {
+    res.writeHead(304, [...wire.validators, 'X-Cache', state])
+    res.end()
     return
   }
-  res.status(page.status)
-  for (const [name, value] of page.headers) res.setHeader(name, value)
-  res.end(page.body)
+  const gzip = wire.gzip !== undefined && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
+  const body = gzip ? wire.gzip! : page.body
+  const headers = [...(gzip ? wire.gzipHeaders : wire.headers), 'Content-Length', String(body.length), 'X-Cache', state]
+  res.writeHead(page.status, headers)
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+type Wire = { headers: string[]; gzipHeaders: string[]; validators: string[]; gzip?: Buffer }
+const wires = new WeakMap<StoredPage, Partial<Record<'http' | 'https', Wire>>>()
+
+/** A stored page's headers as written (with the security headers for its scheme), and its gzip, made once. */
+function wireOf(page: StoredPage, https: boolean): Wire {
+  const scheme = https ? 'https' : 'http'
+  const known = wires.get(page) ?? {}
+  const cached = known[scheme]
+  if (cached) return cached
+  const merged = new Map<string, [string, string]>()
+  for (const [name, value] of [...Object.entries(baseSecurityHeaders({ https })), ...page.headers]) merged.set(name.toLowerCase(), [name, value])
+  merged.delete('content-length')
+  merged.delete('content-encoding')
+  // Compressed as the compression middleware would (it skips bodies under 1 KB).
+  const compressible = page.bytes >= 1024
+  const vary = merged.get('vary')?.[1]
+  if (compressible) merged.set('vary', ['Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding'])
+  const flat = (entries: [string, string][]) => entries.flat()
+  const headers = [...merged.values()]
+  const validators = headers.filter(([name]) => /^(etag|last-modified|cache-control|vary|content-security-policy)$/i.test(name))
+  const wire: Wire = {
+    headers: flat(headers),
+    gzipHeaders: flat([...headers, ['Content-Encoding', 'gzip']]),
+    validators: flat(validators),
+    gzip: compressible ? (Object.values(known)[0]?.gzip ?? zlib.gzipSync(page.body)) : undefined,
+  }
+  wires.set(page, { ...known, [scheme]: wire })
+  return wire
 }
 
 async function send(res: express.Response, response: Response) {
@@ -418,7 +455,7 @@ async function answerRequest(req: express.Request, res: express.Response, next: 
     const key = pageCacheKey({ method: req.method, path: req.path, url: req.originalUrl, anonymous: isAnonymousRequest(req.headers.cookie) })
     if (key && pageCache.enabled) {
       const shared = await sharedRendering(req, res, key)
-      if ('page' in shared) return sendStored(req, res, shared.page, shared.state)
+      if ('page' in shared) return sendStored(req, res, shared.page, shared.state, isSecure(req))
       return await send(res, shared.response)
     }
     // A member reads the same rendering of a story, their own part added.
@@ -471,7 +508,56 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
   res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.\n')
 })
 
-const server = app.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
+/** Whether the client reached the site over HTTPS (directly, through a trusted proxy, or by configuration). */
+function isSecure(req: http.IncomingMessage) {
+  if (publicOrigin?.startsWith('https:')) return true
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true
+  const forwarded =
+    env.TRUST_PROXY > 0
+      ? String(req.headers['x-forwarded-proto'] ?? '')
+          .split(',')[0]!
+          .trim()
+      : ''
+  return forwarded === 'https'
+}
+
+/**
+ * A reader's request the page cache can answer, answered before Express: the stored bytes, their
+ * headers, a request id and the log line, and nothing of the middleware stack (which for a stored
+ * page only looked for a static file of that name and passed). Anything else, or anything unusual
+ * (a body, another host, a draining server), goes the long way.
+ */
+function answerHit(req: http.IncomingMessage, res: http.ServerResponse) {
+  if (req.method !== 'GET' || shuttingDown || !pageCache.enabled) return false
+  if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
+  const url = req.url ?? ''
+  const path = url.split('?', 1)[0]!
+  const key = pageCacheKey({ method: 'GET', path, url, anonymous: isAnonymousRequest(req.headers.cookie) })
+  const page = key === null ? undefined : pageCache.get(key)
+  if (!page) return false
+  if (publicHost) {
+    const forwarded =
+      env.TRUST_PROXY > 0
+        ? String(req.headers['x-forwarded-host'] ?? '')
+            .split(',')[0]!
+            .trim()
+        : ''
+    if ((forwarded || req.headers.host || '').toLowerCase() !== publicHost) return false
+  }
+  const started = process.hrtime.bigint()
+  const offered = req.headers['x-request-id']
+  const id = typeof offered === 'string' && /^[\w.:-]{1,100}$/.test(offered) ? offered : crypto.randomUUID()
+  res.setHeader('X-Request-Id', id)
+  sendStored(req, res, page, 'HIT', isSecure(req))
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  logger.info({ reqId: id, method: 'GET', path: url, status: res.statusCode, ms: Math.round(ms * 10) / 10, cache: 'HIT' }, 'request')
+  return true
+}
+
+const server = http.createServer((req, res) => {
+  if (!answerHit(req, res)) app(req, res)
+})
+server.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
   logger.info({ url: siteOrigin(), mode: env.NODE_ENV }, 'listening')
   if (!env.PUBLIC_URL) {
     logger.warn(
