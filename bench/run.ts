@@ -520,8 +520,11 @@ async function benchmark() {
     `wrk with 1 thread and ${options.connections} connections (posting: ${WRITERS} writers, a thread and a connection each), ` +
       `${options.duration} s per scenario after ${options.warmUp} s of the same load unmeasured, one after another in this order, ${options.timeout} s timeout${options.only ? `, only "${options.only}"` : ''}; ` +
       `nginx with ${options.nginxWorkers} worker${options.nginxWorkers === 1 ? '' : 's'}; wrk, nginx, the app and PostgreSQL share the ${machine.cores} cores. ` +
-      `The 200-comment page is ${htmlSize}; requests ask for no compression. ` +
-      'Member rows count page loads, each the page alone with the member’s session cookie (their part spliced in by the server); their p50/p99 are of that document.',
+      `The 200-comment page is ${htmlSize}; requests ask for no compression.` +
+      // Said only when there are member rows to read it against (--only may leave none).
+      (results.some((r) => r.unit === 'page load')
+        ? ' Member rows count page loads, each the page alone with the member’s session cookie (their part spliced in by the server); their p50/p99 are of that document.'
+        : ''),
     '',
     resultsTable(results),
     '',
