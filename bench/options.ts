@@ -22,8 +22,6 @@ export type BenchOptions = {
   /** nginx serves the saved page as a file here, and proxies to the app through its micro-cache on the next port. */
   nginxPort: number
   nginxWorkers: number
-  /** A member's page load: the page, then its viewer.json; or the page alone. */
-  memberLoad: 'page+viewer' | 'page'
   /** Only the scenarios whose name or key contains this text (with the limits, and what their targets compare them with). */
   only: string | null
   serverUrl: string
@@ -31,8 +29,7 @@ export type BenchOptions = {
 }
 
 const usage = `usage: npm run bench -- [--duration S] [--warm-up S] [--connections N] [--timeout S] [--no-build] [--keep]
-                        [--only TEXT] [--port P] [--static-port P] [--nginx-port P] [--nginx-workers N]
-                        [--member-load page+viewer|page] [--profile]
+                        [--only TEXT] [--port P] [--static-port P] [--nginx-port P] [--nginx-workers N] [--profile]
        npm run bench -- --soak [--soak-seconds S]`
 
 function positiveInteger(name: string, value: string | undefined, fallback: number) {
@@ -74,7 +71,6 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
         'static-port': { type: 'string' },
         'nginx-port': { type: 'string' },
         'nginx-workers': { type: 'string' },
-        'member-load': { type: 'string' },
         only: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -86,11 +82,6 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
   if (values.help) {
     console.log(usage)
     process.exit(0)
-  }
-  const memberLoad = values['member-load'] ?? 'page+viewer'
-  if (memberLoad !== 'page+viewer' && memberLoad !== 'page') {
-    console.error(`bench: --member-load is page+viewer or page, not ${JSON.stringify(memberLoad)}\n${usage}`)
-    process.exit(2)
   }
   const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
   return {
@@ -107,7 +98,6 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     staticPort: positiveInteger('static-port', values['static-port'], 3811),
     nginxPort: positiveInteger('nginx-port', values['nginx-port'], 3812),
     nginxWorkers: positiveInteger('nginx-workers', values['nginx-workers'], 1),
-    memberLoad,
     only: values.only ?? null,
     serverUrl,
     serverUrlDefaulted: !process.env.DATABASE_URL,

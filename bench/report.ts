@@ -25,14 +25,14 @@ export function machineLine(m: Machine) {
 export type ScenarioResult = {
   key: string
   name: string
-  /** What the rate counts: answers, or a member's complete page loads (two answers each). */
+  /** What the rate counts: answers, or a member's complete page loads (one answer each: the document). */
   unit: 'request' | 'page load'
   connections: number
   seconds: number
   /** Units completed. */
   count: number
   rate: number
-  /** Milliseconds; of a whole page load for the member scenarios. */
+  /** Milliseconds; of the document, the whole page load, for the member scenarios. */
   p50: number
   p99: number
   errors: number
@@ -41,7 +41,7 @@ export type ScenarioResult = {
   /** Bytes received per unit, headers included. */
   bytesPerUnit: number
   peakRss: number
-  /** A line for the notes, when the scenario has more to say (each request of a page load, the nginx cache's statuses). */
+  /** A line for the notes, when the scenario has more to say (how many requests got past nginx's cache, the posts stored). */
   note?: string
 }
 

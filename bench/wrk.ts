@@ -26,9 +26,6 @@ export type WrkResult = {
   statuses: Record<string, number>
   /** Answers whose status the script did not expect. */
   unexpected: number
-  counters: Record<string, number>
-  /** Times the script measured itself (a member's page loads), in milliseconds. */
-  samples: Record<string, number[]>
 }
 
 export type WrkRun = {
@@ -56,8 +53,6 @@ export function stopWrk() {
 type Tallies = {
   statuses: Record<string, number> | []
   unexpected: number
-  counters: Record<string, number> | []
-  samples: Record<string, number[]> | []
 }
 
 type RawResult = {
@@ -75,16 +70,12 @@ const record = <T>(value: Record<string, T> | T[]): Record<string, T> => (Array.
 
 function merge(threads: Tallies[]) {
   const statuses: Record<string, number> = {}
-  const counters: Record<string, number> = {}
-  const samples: Record<string, number[]> = {}
   let unexpected = 0
   for (const thread of threads) {
     for (const [status, n] of Object.entries(record(thread.statuses))) statuses[status] = (statuses[status] ?? 0) + n
-    for (const [name, n] of Object.entries(record(thread.counters))) counters[name] = (counters[name] ?? 0) + n
-    for (const [name, list] of Object.entries(record(thread.samples))) (samples[name] ??= []).push(...(Array.isArray(list) ? list : []))
     unexpected += thread.unexpected
   }
-  return { statuses, counters, samples, unexpected }
+  return { statuses, unexpected }
 }
 
 export function runWrk(run: WrkRun): Promise<WrkResult> {
@@ -133,13 +124,6 @@ export function runWrk(run: WrkRun): Promise<WrkResult> {
       })
     })
   })
-}
-
-/** The value below which `p` percent of `values` lie (nearest rank); NaN for none. */
-export function percentile(values: number[], p: number) {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
 
 function installed(command: string) {

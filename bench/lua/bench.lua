@@ -1,24 +1,8 @@
 -- What the bench's wrk scripts share (bench/wrk.ts runs them): key=value options from wrk's command
--- line, a monotonic clock in milliseconds, status counting, and a done() that prints the run's
--- figures as one JSON line, which bench/wrk.ts reads instead of wrk's own text.
-
-local ffi = require('ffi')
-
-ffi.cdef([[
-  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
-  int clock_gettime(int clock, bench_timespec *now);
-]])
+-- line, status counting, and a done() that prints the run's figures as one JSON line, which
+-- bench/wrk.ts reads instead of wrk's own text.
 
 local M = {}
-
-local CLOCK_MONOTONIC = 1
-local now = ffi.new('bench_timespec')
-
--- wrk exposes no clock to scripts; a page load (two requests) is timed with this one.
-function M.now_ms()
-  ffi.C.clock_gettime(CLOCK_MONOTONIC, now)
-  return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
-end
 
 -- Options given after `--` on wrk's command line, as key=value; a key given twice makes a list.
 function M.options(args)
@@ -64,18 +48,8 @@ function M.matcher(spec)
   end
 end
 
-function M.header(headers, name)
-  name = name:lower()
-  for key, value in pairs(headers) do
-    if key:lower() == name then
-      return value
-    end
-  end
-  return nil
-end
-
 -- This thread's tallies.
-local tallies = { statuses = {}, unexpected = 0, counters = {}, samples = {} }
+local tallies = { statuses = {}, unexpected = 0 }
 
 function M.count_status(status, right)
   local key = tostring(status)
@@ -83,19 +57,6 @@ function M.count_status(status, right)
   if not right then
     tallies.unexpected = tallies.unexpected + 1
   end
-end
-
-function M.add(counter, n)
-  tallies.counters[counter] = (tallies.counters[counter] or 0) + (n or 1)
-end
-
-function M.sample(name, value)
-  local list = tallies.samples[name]
-  if not list then
-    list = {}
-    tallies.samples[name] = list
-  end
-  list[#list + 1] = value
 end
 
 local threads = {}
