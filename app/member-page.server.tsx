@@ -7,6 +7,7 @@ import { packDiscussion } from '#app/lib/discussion-codec.ts'
 import { ACCOUNT_SLOT, COMMENT_FORM_SLOT, commentAnchor, NOTICE_SLOT, OVERLAY_DATA_ID } from '#app/lib/dom-ids.ts'
 import type { StoredPage } from '#app/lib/page-cache.server.ts'
 import { isStaff } from '#app/lib/roles.ts'
+import type { CommentView } from '#app/lib/comment-view.ts'
 import { applyViewerOverlay, type SharedDiscussionView, type SignedInMember, type ViewerOverlay } from '#app/lib/viewer-overlay.ts'
 import { readCommentLimits } from '#app/models/comment-limits.server.ts'
 import { getViewerComments } from '#app/models/comments.server.ts'
@@ -69,33 +70,49 @@ const markup = (element: ReactElement) => renderToString(element)
 
 const CUT = '<tl-cut></tl-cut>'
 
+// A comment's controls depend on the page (its story, its address) and on a handful of facts about
+// the member (whether it is theirs, their vote, what they may do, whether they are staff): most
+// members get the same controls on most comments. Rendered once per stored page and such facts,
+// kept for as long as the page is.
+const renderedControls = new WeakMap<SharedDiscussionView, Map<string, Buffer>>()
+
+const controlsKey = (comment: CommentView, staff: boolean) =>
+  `${comment.id}:${[comment.viewerVoted, comment.isOwn, comment.canEdit, comment.canDelete, comment.canVote, comment.canReply, comment.body !== null, staff].map(Number).join('')}`
+
 /**
  * Each shown comment's controls for this member, by slot: their vote, reply, edit, delete, report and
- * staff buttons, as the app first renders them. Rendered together, in one pass, and cut apart.
+ * staff buttons, as the app first renders them. Those not rendered for this page before are rendered
+ * together, in one pass, and cut apart.
  */
-function commentControls(view: SharedDiscussionView, overlay: ViewerOverlay, returnTo: string): Record<string, string> {
+function commentControls(view: SharedDiscussionView, overlay: ViewerOverlay, returnTo: string): Record<string, Buffer> {
   const rows = applyViewerOverlay(view.comments, overlay, view.place).filter((c) => c.status !== 'pending')
-  const shared: Shared = {
-    slug: view.slug,
-    now: view.now,
-    maxDepth: view.place.maxDepth,
-    signedIn: true,
-    staff: overlay.staff,
-    locked: view.place.locked,
-    returnTo,
-    commentLimits: overlay.commentLimits,
+  const known = renderedControls.get(view) ?? new Map<string, Buffer>()
+  renderedControls.set(view, known)
+  const missing = rows.filter((comment) => !known.has(controlsKey(comment, overlay.staff)))
+  if (missing.length > 0) {
+    const shared: Shared = {
+      slug: view.slug,
+      now: view.now,
+      maxDepth: view.place.maxDepth,
+      signedIn: true,
+      staff: overlay.staff,
+      locked: view.place.locked,
+      returnTo,
+      commentLimits: overlay.commentLimits,
+    }
+    const strips = markup(
+      <>
+        {missing.map((comment) => (
+          <Fragment key={comment.id}>
+            <PlainCommentActions comment={comment} shared={shared} />
+            <tl-cut />
+          </Fragment>
+        ))}
+      </>,
+    ).split(CUT)
+    missing.forEach((comment, i) => known.set(controlsKey(comment, overlay.staff), Buffer.from(strips[i]!, 'utf8')))
   }
-  const strips = markup(
-    <>
-      {rows.map((comment) => (
-        <Fragment key={comment.id}>
-          <PlainCommentActions comment={comment} shared={shared} />
-          <tl-cut />
-        </Fragment>
-      ))}
-    </>,
-  ).split(CUT)
-  return Object.fromEntries(rows.map((comment, i) => [`${commentAnchor(comment.id)}-actions`, strips[i]!]))
+  return Object.fromEntries(rows.map((comment) => [`${commentAnchor(comment.id)}-actions`, known.get(controlsKey(comment, overlay.staff))!]))
 }
 
 /** The overlay as a data block: never run, and unable to end its element early. */
@@ -129,12 +146,13 @@ function findSlots(page: StoredPage): Slots {
 }
 
 /** The page with each named slot's content replaced; slots the page lacks (a locked story's form) are left out. */
-function splice(page: StoredPage, contents: Record<string, string>): Buffer {
+function splice(page: StoredPage, contents: Record<string, string | Buffer>): Buffer {
   const places = [...findSlots(page)].filter(([id]) => id in contents).sort(([, a], [, b]) => a.start - b.start)
   const parts: Buffer[] = []
   let from = 0
   for (const [id, { start, end }] of places) {
-    parts.push(page.body.subarray(from, start), Buffer.from(contents[id]!, 'utf8'))
+    const content = contents[id]!
+    parts.push(page.body.subarray(from, start), typeof content === 'string' ? Buffer.from(content, 'utf8') : content)
     from = end
   }
   parts.push(page.body.subarray(from))
