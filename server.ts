@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 // The adapter's own request and response conversions, so the page cache can sit around the handler.
 import { createRemixRequest, sendRemixResponse } from '@remix-run/express/dist/server.js'
@@ -522,19 +523,21 @@ function isSecure(req: http.IncomingMessage) {
 }
 
 /**
- * A reader's request the page cache can answer, answered before Express: the stored bytes, their
- * headers, a request id and the log line, and nothing of the middleware stack (which for a stored
- * page only looked for a static file of that name and passed). Anything else, or anything unusual
- * (a body, another host, a draining server), goes the long way.
+ * The stored page a request may be answered from before Express, and how: a reader's (the page as
+ * it is) or a member's (their copy of it); null for anything else, or anything unusual (a body,
+ * another host, a draining server, a page not stored), which goes the long way. The long way would
+ * only have looked for a static file of that name and passed.
  */
-function answerHit(req: http.IncomingMessage, res: http.ServerResponse) {
-  if (req.method !== 'GET' || shuttingDown || !pageCache.enabled) return false
-  if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false
+function storedAnswer(req: http.IncomingMessage): { page: StoredPage; url: string; member: boolean } | null {
+  if (req.method !== 'GET' || shuttingDown || !pageCache.enabled) return null
+  if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return null
   const url = req.url ?? ''
   const path = url.split('?', 1)[0]!
-  const key = pageCacheKey({ method: 'GET', path, url, anonymous: isAnonymousRequest(req.headers.cookie) })
+  const cookie = req.headers.cookie
+  const readerKey = pageCacheKey({ method: 'GET', path, url, anonymous: isAnonymousRequest(cookie) })
+  const key = readerKey ?? memberPageKey({ method: 'GET', path, url, sharable: mayShareRendering(cookie) })
   const page = key === null ? undefined : pageCache.get(key)
-  if (!page) return false
+  if (!page) return null
   if (publicHost) {
     const forwarded =
       env.TRUST_PROXY > 0
@@ -542,20 +545,80 @@ function answerHit(req: http.IncomingMessage, res: http.ServerResponse) {
             .split(',')[0]!
             .trim()
         : ''
-    if ((forwarded || req.headers.host || '').toLowerCase() !== publicHost) return false
+    if ((forwarded || req.headers.host || '').toLowerCase() !== publicHost) return null
   }
-  const started = process.hrtime.bigint()
-  const offered = req.headers['x-request-id']
-  const id = typeof offered === 'string' && /^[\w.:-]{1,100}$/.test(offered) ? offered : crypto.randomUUID()
-  res.setHeader('X-Request-Id', id)
-  sendStored(req, res, page, 'HIT', isSecure(req))
-  const ms = Number(process.hrtime.bigint() - started) / 1e6
-  logger.info({ reqId: id, method: 'GET', path: url, status: res.statusCode, ms: Math.round(ms * 10) / 10, cache: 'HIT' }, 'request')
-  return true
+  return { page, url, member: readerKey === null }
 }
 
+/** The request's id (the proxy's, when it sent a sane one), as the request-id middleware gives it. */
+function requestIdOf(req: http.IncomingMessage) {
+  const offered = req.headers['x-request-id']
+  return typeof offered === 'string' && /^[\w.:-]{1,100}$/.test(offered) ? offered : crypto.randomUUID()
+}
+
+function logAnswered(id: string, url: string, status: number, started: bigint) {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  logger.info({ reqId: id, method: 'GET', path: url, status, ms: Math.round(ms * 10) / 10, cache: 'HIT' }, 'request')
+}
+
+/** A reader's request the page cache answers: the stored bytes, their headers, a request id and the log line. */
+function answerHit(req: http.IncomingMessage, res: http.ServerResponse, { page, url }: { page: StoredPage; url: string }) {
+  const started = process.hrtime.bigint()
+  const id = requestIdOf(req)
+  res.setHeader('X-Request-Id', id)
+  sendStored(req, res, page, 'HIT', isSecure(req))
+  logAnswered(id, url, res.statusCode, started)
+}
+
+/**
+ * A member's request for a stored story page: their copy of it (app/member-page.server.tsx), with the
+ * headers every response carries, compressed when asked. When the copy cannot be made, their own
+ * render answers, the long way.
+ */
+async function answerMemberHit(req: http.IncomingMessage, res: http.ServerResponse, { page, url }: { page: StoredPage; url: string }) {
+  const started = process.hrtime.bigint()
+  const id = requestIdOf(req)
+  const https = isSecure(req)
+  const address = `${https ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${url}`
+  const copy = await requestScope
+    .run({ id, memo: new Map() }, () => memberCopy({ url: address, cookie: req.headers.cookie ?? '', page }))
+    .catch((error: unknown) => {
+      logger.warn({ err: error }, 'a member’s copy of a shared page failed: their own render answers')
+      return null
+    })
+  if (!copy) {
+    app(req, res)
+    return
+  }
+  const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
+  const body = gzip ? await gzipAsync(copy.body, { level: 4 }) : copy.body
+  const headers = new Map<string, [string, string | string[]]>()
+  for (const [name, value] of Object.entries(baseSecurityHeaders({ https }))) headers.set(name.toLowerCase(), [name, value])
+  const cookies = copy.headers.filter(([name]) => name.toLowerCase() === 'set-cookie').map(([, value]) => value)
+  for (const [name, value] of copy.headers) if (name.toLowerCase() !== 'set-cookie') headers.set(name.toLowerCase(), [name, value])
+  if (cookies.length > 0) headers.set('set-cookie', ['Set-Cookie', cookies])
+  headers.set('vary', ['Vary', 'Cookie, Accept-Encoding'])
+  if (gzip) headers.set('content-encoding', ['Content-Encoding', 'gzip'])
+  headers.set('content-length', ['Content-Length', String(body.length)])
+  res.setHeader('X-Request-Id', id)
+  res.setHeader('X-Cache', 'HIT')
+  for (const [name, value] of headers.values()) res.setHeader(name, value)
+  res.writeHead(page.status)
+  res.end(body)
+  logAnswered(id, url, res.statusCode, started)
+}
+
+const gzipAsync = promisify(zlib.gzip)
+
 const server = http.createServer((req, res) => {
-  if (!answerHit(req, res)) app(req, res)
+  const stored = storedAnswer(req)
+  if (!stored) app(req, res)
+  else if (stored.member) {
+    answerMemberHit(req, res, stored).catch((error: unknown) => {
+      logger.error({ err: error }, 'unhandled error')
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Something went wrong on our side. Please try again.\n')
+    })
+  } else answerHit(req, res, stored)
 })
 server.listen(env.PORT, env.HOST ?? '0.0.0.0', () => {
   logger.info({ url: siteOrigin(), mode: env.NODE_ENV }, 'listening')

@@ -180,29 +180,29 @@ export async function getDiscussion({ article, viewer, sort, page }: { article: 
 /**
  * What the shared rendering of a story page cannot show one member (see app/lib/viewer-overlay.ts):
  * the comments they upvoted, their own comments with what they may still do to them, and their held
- * ones. Two queries whatever the discussion's size (and the settings, usually from memory), each
- * through the member's own index: null if the story is not public.
+ * ones. One query whatever the discussion's size (and the settings, usually from memory): the story,
+ * the member's own comments on it through their index, and their upvotes there, also through theirs,
+ * computed once. Nothing if the story is not public.
  */
 export async function getViewerComments({ slug, viewer }: { slug: string; viewer: { id: string } }) {
-  const [{ editWindowMinutes }, ownRows, votes] = await Promise.all([
+  const upvoted = sql<number[]>`(
+    select coalesce(array_agg(v.comment_id), '{}') from ${commentVotes} v
+    join ${comments} vc on vc.id = v.comment_id join ${articles} va on va.id = vc.article_id
+    where v.user_id = ${viewer.id} and va.slug = ${slug})`
+  const [{ editWindowMinutes }, rows] = await Promise.all([
     getSettings(['editWindowMinutes']),
     db
-      .select({ ...commentColumnsFor(null), locked: articles.discussionLocked })
-      .from(comments)
-      .innerJoin(articles, eq(articles.id, comments.articleId))
+      .select({ ...commentColumnsFor(null), locked: articles.discussionLocked, upvoted })
+      .from(articles)
+      .leftJoin(comments, and(eq(comments.articleId, articles.id), eq(comments.authorId, viewer.id)))
       .leftJoin(users, eq(users.id, comments.authorId))
-      .where(and(eq(comments.authorId, viewer.id), eq(articles.slug, slug), isPublicArticle())),
-    db
-      .select({ id: commentVotes.commentId })
-      .from(commentVotes)
-      .innerJoin(comments, eq(comments.id, commentVotes.commentId))
-      .innerJoin(articles, eq(articles.id, comments.articleId))
-      .where(and(eq(commentVotes.userId, viewer.id), eq(articles.slug, slug))),
+      .where(and(eq(articles.slug, slug), isPublicArticle())),
   ])
   const now = Date.now()
+  const ownRows = rows.filter((row): row is typeof row & CommentRow => row.id !== null)
   const own = ownRows.map((row) => toView(row, { viewer, now, editWindowMs: editWindowMinutes * 60_000, locked: row.locked }))
   return {
-    votes: votes.map((v) => v.id),
+    votes: (rows[0]?.upvoted ?? []).map(Number),
     own: own.filter((c) => c.status !== 'pending').map(({ id, canEdit, canDelete, body }) => ({ id, canEdit, canDelete, body })),
     held: own.filter((c) => c.status === 'pending'),
   }
