@@ -8,7 +8,7 @@ import { ACCOUNT_SLOT, COMMENT_FORM_SLOT, commentAnchor, NOTICE_SLOT, OVERLAY_DA
 import type { StoredPage } from '#app/lib/page-cache.server.ts'
 import { isStaff } from '#app/lib/roles.ts'
 import type { CommentView } from '#app/lib/comment-view.ts'
-import { applyViewerOverlay, type SharedDiscussionView, type SignedInMember, type ViewerOverlay } from '#app/lib/viewer-overlay.ts'
+import { applyViewerOverlay, signedInMember, type SharedDiscussionView, type ViewerOverlay } from '#app/lib/viewer-overlay.ts'
 import { readCommentLimits } from '#app/models/comment-limits.server.ts'
 import { getViewerComments } from '#app/models/comments.server.ts'
 
@@ -35,14 +35,7 @@ export async function memberCopy({ url, cookie, page }: { url: string; cookie: s
   if (address.searchParams.has('remember')) return null
   const slug = decodeURIComponent(address.pathname.split('/')[2] ?? '')
   const [comments, commentLimits] = await Promise.all([getViewerComments({ slug, viewer: user }), readCommentLimits()])
-  const member: SignedInMember = {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    unreadNotifications: user.unreadNotifications,
-    suspended: user.suspendedUntil && user.suspendedUntil > new Date() ? { until: user.suspendedUntil, reason: user.suspensionReason } : null,
-  }
+  const member = signedInMember(user)
   const overlay: ViewerOverlay = {
     user: member,
     staff: isStaff(user.role),

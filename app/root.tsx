@@ -9,23 +9,11 @@ import stylesUrl from '#app/styles/app.css?url'
 import { AccountMenu, SuspensionNotice, type MenuParts } from '#app/components/account-menu.tsx'
 import { ViewerProvider, ViewerSlot, useViewerOverlay } from '#app/components/viewer.tsx'
 import { ACCOUNT_SLOT, NOTICE_SLOT } from '#app/lib/dom-ids.ts'
-import type { SignedInMember } from '#app/lib/viewer-overlay.ts'
+import { signedInMember, type SignedInMember } from '#app/lib/viewer-overlay.ts'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await getAuth(request)
-  const user: SignedInMember | null = auth.user
-    ? {
-        id: auth.user.id,
-        username: auth.user.username,
-        displayName: auth.user.displayName,
-        role: auth.user.role,
-        unreadNotifications: auth.user.unreadNotifications,
-        suspended:
-          auth.user.suspendedUntil && auth.user.suspendedUntil > new Date()
-            ? { until: auth.user.suspendedUntil, reason: auth.user.suspensionReason }
-            : null,
-      }
-    : null
+  const user = auth.user ? signedInMember(auth.user) : null
   // A renewed session (sliding expiry) goes back to the browser with the page. `shared`: rendered
   // for everyone, so a member's part comes with the overlay (components/viewer.tsx).
   return data(

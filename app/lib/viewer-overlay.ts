@@ -18,6 +18,26 @@ export type SignedInMember = {
   suspended: { until: Date | string; reason: string | null } | null
 }
 
+/** The header's view of a signed-in account: a suspension shows only while it lasts. */
+export function signedInMember(user: {
+  id: string
+  username: string
+  displayName: string
+  role: Role
+  unreadNotifications: number
+  suspendedUntil: Date | null
+  suspensionReason: string | null
+}): SignedInMember {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    unreadNotifications: user.unreadNotifications,
+    suspended: user.suspendedUntil && user.suspendedUntil > new Date() ? { until: user.suspendedUntil, reason: user.suspensionReason } : null,
+  }
+}
+
 /** One of the member's own comments on the story, as far as the shared page cannot say. */
 export type OwnComment = { id: number; canEdit: boolean; canDelete: boolean; body: string | null }
 
