@@ -143,21 +143,3 @@ test('under any spelling of the session cookie, nothing a member is sent reaches
   test.info().annotations.push({ type: 'cookie variants', description: String(variants) })
   expect(variants).toBeGreaterThan(150)
 })
-
-test('a member’s viewer.json is never answered from nginx’s cache, nor shown to a reader', async ({ request, baseURL }) => {
-  const { account, token } = await theMember(request, baseURL!)
-  const viewer = `${story}/viewer.json`
-  const statuses: number[] = []
-  for (let i = 0; i < 3; i++) {
-    const own = await throughNginx(viewer, `threadline_session=${token}`)
-    statuses.push(own.status)
-    expect(own.cache, 'a member’s viewer.json went past the cache').toBe('BYPASS')
-    // Until the endpoint exists this is a 404 page; once it answers, it is for this browser alone.
-    if (own.status === 200) expect(own.headers.get('cache-control')).toBe('private, no-store')
-  }
-  test.info().annotations.push({ type: 'viewer.json statuses', description: statuses.join(', ') })
-  for (let i = 0; i < 2; i++) {
-    const reader = await throughNginx(viewer)
-    expect(reader.text.includes(account.username), 'a reader was sent the member’s viewer.json').toBe(false)
-  }
-})
