@@ -13,9 +13,13 @@ test('the production server starts on a fresh embedded database and stops cleanl
   const port = 3190 + test.info().workerIndex
   const server = spawn(process.execPath, ['build/server.js'], {
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
-  const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)))
+  // What the server said on stderr, and how it ended (an exit code, or the signal that ended it), for
+  // the failure message.
+  let stderr = ''
+  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  const exited = new Promise<string>((resolve) => server.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)))
   try {
     const started = Date.now()
     let status = 0
@@ -34,7 +38,7 @@ test('the production server starts on a fresh embedded database and stops cleanl
 
     const stopping = Date.now()
     server.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    expect(await exited, stderr.slice(-2000)).toBe('exit code 0')
     expect(Date.now() - stopping).toBeLessThan(10_000)
     expect(fs.existsSync(path.join(dataDir, 'threadline.pid'))).toBe(false)
   } finally {
