@@ -85,10 +85,17 @@ let shuttingDown = false
 const FORWARDED_HEADERS = ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', 'x-forwarded-prefix', 'forwarded']
 const publicHost = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).host.toLowerCase() : null
 
+/** The first value of a forwarded header, when a proxy is trusted to have set it; else undefined. */
+function forwardedHeader(req: http.IncomingMessage, name: 'x-forwarded-host' | 'x-forwarded-proto') {
+  if (env.TRUST_PROXY === 0) return undefined
+  const value = req.headers[name]
+  return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim()
+}
+
 /** The host the client asked for: the trusted proxy's X-Forwarded-Host, else Host. */
-function requestedHost(req: express.Request) {
-  const forwarded = env.TRUST_PROXY > 0 ? req.get('X-Forwarded-Host')?.split(',')[0]?.trim() : undefined
-  return (forwarded || req.get('Host') || '').toLowerCase()
+function requestedHost(req: http.IncomingMessage) {
+  const forwarded = forwardedHeader(req, 'x-forwarded-host')
+  return (forwarded || req.headers.host || '').toLowerCase()
 }
 
 app.use((req, res, next) => {
@@ -513,13 +520,7 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
 function isSecure(req: http.IncomingMessage) {
   if (publicOrigin?.startsWith('https:')) return true
   if ((req.socket as { encrypted?: boolean }).encrypted) return true
-  const forwarded =
-    env.TRUST_PROXY > 0
-      ? String(req.headers['x-forwarded-proto'] ?? '')
-          .split(',')[0]!
-          .trim()
-      : ''
-  return forwarded === 'https'
+  return forwardedHeader(req, 'x-forwarded-proto') === 'https'
 }
 
 /**
@@ -538,15 +539,7 @@ function storedAnswer(req: http.IncomingMessage): { page: StoredPage; url: strin
   const key = readerKey ?? memberPageKey({ method: 'GET', path, url, sharable: mayShareRendering(cookie) })
   const page = key === null ? undefined : pageCache.get(key)
   if (!page) return null
-  if (publicHost) {
-    const forwarded =
-      env.TRUST_PROXY > 0
-        ? String(req.headers['x-forwarded-host'] ?? '')
-            .split(',')[0]!
-            .trim()
-        : ''
-    if ((forwarded || req.headers.host || '').toLowerCase() !== publicHost) return null
-  }
+  if (publicHost && requestedHost(req) !== publicHost) return null
   return { page, url, member: readerKey === null }
 }
 
